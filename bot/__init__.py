@@ -1,0 +1,1 @@
+"""The fronts of newsbot: the Telegram bot and the `newsbot` command line."""

@@ -1,0 +1,101 @@
+"""The read path: a question -> the most relevant passages, each with its best sentence.
+
+Scores are cosine similarities. Below a per-model threshold nothing counts as relevant and
+the honest answer is "nothing relevant found" rather than the least bad noise.
+"""
+
+import numpy as np
+
+from index.article_db import ArticleDB
+from index.embedding import Embedder
+from index.errors import QuestionError
+from index.models import Answer, Hit
+from index.sentences import split_sentences
+from index.store import StoredPassage, VectorStore
+
+# Cosine scores live on different scales per model: e5 squeezes everything into 0.7-0.9.
+# Chosen from the seed questions (`newsbot eval`); override with NEWSBOT_MIN_SCORE.
+_DEFAULT_MIN_SCORES = {"e5": 0.80}
+_GENERIC_MIN_SCORE = 0.20
+_CANDIDATE_FACTOR = 4
+_NEAR_DUPLICATE = 0.9
+
+
+def default_min_score(model_identity: str) -> float:
+    name = model_identity.split("|", 1)[0].rsplit("/", 1)[-1].lower()
+    for marker, score in _DEFAULT_MIN_SCORES.items():
+        if marker in name.split("-"):
+            return score
+    return _GENERIC_MIN_SCORE
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """The question stripped, or a QuestionError a person understands."""
+    text = " ".join(question.split())
+    if not text:
+        raise QuestionError("the question is empty: ask something, e.g. \"Why was the Budapest summit dropped?\"")
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"the question is {len(text):,} characters long; the limit is {max_chars:,}. "
+            "Ask it in a sentence or two."
+        )
+    return text
+
+
+class Searcher:
+    """Answers questions from one vector store, citing articles from the database."""
+
+    def __init__(
+        self, db: ArticleDB, store: VectorStore, embedder: Embedder, min_score: float | None = None
+    ) -> None:
+        self.db = db
+        self.store = store
+        self.embedder = embedder
+        self.min_score = default_min_score(embedder.identity) if min_score is None else min_score
+
+    def search(self, question: str, k: int) -> Answer:
+        query = self.embedder.embed_queries([question])[0]
+        candidates = _distinct(self.store.query(query, k * _CANDIDATE_FACTOR))
+        articles = self.db.get_many(sorted({c.passage.article_id for c in candidates}))
+        candidates = [c for c in candidates if c.passage.article_id in articles]
+        best = self._best_sentences(query, candidates)
+        hits = tuple(
+            Hit(passage=c.passage, article=articles[c.passage.article_id], score=c.score, best_sentence=s)
+            for c, s in zip(candidates, best, strict=True)
+        )
+        relevant = tuple(h for h in hits if h.score >= self.min_score)[:k]
+        return Answer(
+            question=question, hits=relevant, answered=bool(relevant),
+            min_score=self.min_score, candidates=hits,
+        )
+
+    def _best_sentences(self, query: np.ndarray, candidates: list[StoredPassage]) -> list[str]:
+        """The sentence of each passage closest to the question, embedded in one batch."""
+        split = [split_sentences(c.passage.text, c.lang) or [c.passage.text] for c in candidates]
+        flat = [s for sentences in split for s in sentences]
+        if not flat:
+            return []
+        scores = self.embedder.embed_passages(flat) @ query
+        best, start = [], 0
+        for sentences in split:
+            window = scores[start : start + len(sentences)]
+            best.append(sentences[int(np.argmax(window))])
+            start += len(sentences)
+        return best
+
+
+def _distinct(candidates: list[StoredPassage]) -> list[StoredPassage]:
+    """Drop passages that nearly repeat a better one (the same wire story twice)."""
+    kept: list[StoredPassage] = []
+    kept_words: list[set[str]] = []
+    for cand in candidates:
+        words = set(cand.passage.text.lower().split())
+        if any(_jaccard(words, other) >= _NEAR_DUPLICATE for other in kept_words):
+            continue
+        kept.append(cand)
+        kept_words.append(words)
+    return kept
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

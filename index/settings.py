@@ -1,0 +1,38 @@
+"""Settings of the core, read once from the environment (prefix NEWSBOT_) and `.env`."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+
+
+class IndexSettings(BaseSettings):
+    """What the index needs: where data lives and which model embeds it."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBOT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    data_dir: Path = Field(Path("data"), description="SQLite database and Chroma files")
+    embedding_model: str = Field(DEFAULT_MODEL, description="hub id or local path")
+    embedding_device: str = Field("cpu", description="torch device for the model")
+    query_prompt: str | None = Field(None, description="override the model's query prompt")
+    passage_prompt: str | None = Field(None, description="override the passage prompt")
+    chunk_tokens: int = Field(160, ge=16, description="target passage length in tokens")
+    chunk_overlap_sentences: int = Field(1, ge=0, le=3)
+    min_score: float | None = Field(
+        None, description="below this score nothing is relevant; None: the model's default"
+    )
+    top_k: int = Field(5, ge=1, le=50)
+    max_question_chars: int = Field(1000, ge=10)
+    max_file_bytes: int = Field(20_000_000, ge=1024)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "newsbot.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"

@@ -1,0 +1,99 @@
+"""The Chroma vector store: passages with their precomputed embeddings, cosine space.
+
+The collection's name is derived from the model identity, so vectors of two models never
+share a collection; switching model means building a new one (`newsbot reindex --full`).
+"""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from index.errors import StoreError
+from index.models import Passage
+from index.settings import IndexSettings
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as the store returns it, with its cosine similarity to the query."""
+
+    passage: Passage
+    lang: str
+    score: float
+
+
+def collection_name(model_identity: str) -> str:
+    """A valid Chroma name that differs for every model identity."""
+    digest = hashlib.sha1(model_identity.encode()).hexdigest()[:16]
+    return f"passages-{digest}"
+
+
+def open_client(settings: IndexSettings) -> Any:
+    """The embedded, on-disk Chroma client of the data dir."""
+    settings.chroma_path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(
+        path=str(settings.chroma_path),
+        settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+    )
+
+
+class VectorStore:
+    """One collection of passages for one model."""
+
+    def __init__(self, client: Any, model_identity: str) -> None:
+        self.name = collection_name(model_identity)
+        self.model_identity = model_identity
+        self._client = client
+        self._collection = client.get_or_create_collection(
+            self.name,
+            metadata={"model": model_identity[:500]},
+            configuration={"hnsw": {"space": "cosine"}},
+            embedding_function=None,
+        )
+        self._batch = max(1, int(client.get_max_batch_size()))
+
+    def upsert(self, passages: Sequence[Passage], embeddings: np.ndarray, lang: str) -> None:
+        """Write passages with stable ids, in batches the server accepts."""
+        for start in range(0, len(passages), self._batch):
+            chunk = passages[start : start + self._batch]
+            self._collection.upsert(
+                ids=[p.id for p in chunk],
+                embeddings=embeddings[start : start + self._batch].tolist(),
+                documents=[p.text for p in chunk],
+                metadatas=[{"article_id": p.article_id, "seq": p.seq, "lang": lang} for p in chunk],
+            )
+
+    def delete_article(self, article_id: str) -> None:
+        self._collection.delete(where={"article_id": article_id})
+
+    def query(self, embedding: np.ndarray, n: int) -> list[StoredPassage]:
+        count = self.count()
+        if count == 0:
+            return []
+        try:
+            result = self._collection.query(
+                query_embeddings=[embedding.tolist()],
+                n_results=min(n, count),
+                include=["documents", "metadatas", "distances"],
+            )
+        except Exception as exc:  # chromadb raises many types; callers need one
+            raise StoreError(f"the vector store failed to answer: {exc}") from exc
+        hits = []
+        for pid, doc, meta, dist in zip(
+            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0],
+            strict=True,
+        ):
+            passage = Passage(id=pid, article_id=str(meta["article_id"]), seq=int(meta["seq"]), text=doc)
+            hits.append(StoredPassage(passage=passage, lang=str(meta.get("lang", "und")), score=1.0 - float(dist)))
+        return hits
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def ids(self) -> set[str]:
+        return set(self._collection.get(include=[])["ids"])

@@ -1,0 +1,75 @@
+"""Shared fixtures: temp data dirs, the fake embedder, the real offline model."""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from index.embedding import SentenceTransformerEmbedder, fallback_model_path, load_embedder
+from index.news_index import NewsIndex
+from tests.fakes import HashingEmbedder
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "seeds"
+HINDI_SEED = SEEDS / "000_bcae2b8bd87c75f4.txt"
+VIETNAMESE_SEED = SEEDS / "003_a43783d0b043d3ec.txt"
+
+
+@pytest.fixture(autouse=True)
+def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach a model hub; env from the developer's shell must not leak in."""
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TOKENIZERS_PARALLELISM", "false")
+    for name in ("NEWSBOT_MIN_SCORE", "NEWSBOT_CHUNK_TOKENS", "NEWSBOT_TELEGRAM_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    """Settings for a temp data dir and the offline English model."""
+    return Settings(
+        _env_file=None, data_dir=data_dir, embedding_model=str(fallback_model_path())
+    )
+
+
+@pytest.fixture
+def env_settings(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Path:
+    """The same settings as environment variables, for the CLI and subprocesses."""
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("NEWSBOT_EMBEDDING_MODEL", str(fallback_model_path()))
+    return data_dir
+
+
+@pytest.fixture
+def fake_embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+@pytest.fixture
+def fake_index(settings: Settings, fake_embedder: HashingEmbedder) -> Iterator[NewsIndex]:
+    """A writable index with the fast deterministic embedder."""
+    with NewsIndex.open(settings, writer=True, embedder=fake_embedder) as news:
+        yield news
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    """The real sentence-transformers path, with the model shipped on PyPI."""
+    return load_embedder(
+        Settings(_env_file=None, embedding_model=str(fallback_model_path()))
+    )
+
+
+@pytest.fixture
+def seeds_copy(tmp_path: Path) -> Path:
+    """A private copy of the seeds that a test may edit."""
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
