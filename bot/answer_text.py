@@ -41,7 +41,11 @@ def answer_markup(answer: Answer) -> str:
     """Rich markup: per article a citation line, then its passages, best sentence in bold."""
     if not answer.answered:
         best = max((h.score for h in answer.candidates), default=None)
-        detail = f" (best score {best:.2f}, threshold {answer.min_score:.2f})" if best is not None else ""
+        detail = (
+            f" (best score {best:.2f}, threshold {answer.min_score:.2f})"
+            if best is not None
+            else ""
+        )
         return f"[yellow]Nothing relevant found[/yellow] for: {escape(answer.question)}{detail}"
     lines = []
     for number, hits in enumerate(group_by_article(answer.hits), start=1):
@@ -70,4 +74,4 @@ def highlight(hit: Hit) -> str:
     at = text.find(best)
     if at < 0:
         return escape(text)
-    return escape(text[:at]) + "[bold]" + escape(best) + "[/bold]" + escape(text[at + len(best):])
+    return escape(text[:at]) + "[bold]" + escape(best) + "[/bold]" + escape(text[at + len(best) :])

@@ -16,13 +16,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.answer_text import answer_json, answer_markup
 from bot.settings import Settings
 from index.errors import NewsbotError
-from index.indexer import IndexReport
+from index.indexer import IndexReport, ProgressCallback
 from index.indexer import Progress as IndexProgress
 from index.local_files import expand_paths
 from index.news_index import NewsIndex
 
 app = typer.Typer(
-    name="newsbot", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    name="newsbot",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
     help="Answer questions about the news in any language, from the articles you index.",
 )
 out = Console()
@@ -109,7 +112,10 @@ def stats(
     out.print(f"sources:   {_counts(facts.sources)}", highlight=False)
     out.print(f"model:     {facts.model} (collection {facts.collection})", highlight=False)
     if facts.embedded_articles < facts.articles:
-        out.print("[yellow]Some articles are not embedded with this model: run `newsbot reindex`.[/yellow]")
+        out.print(
+            "[yellow]Some articles are not embedded with this model: "
+            "run `newsbot reindex`.[/yellow]"
+        )
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -117,11 +123,14 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 @contextmanager
-def progress_bar(total: int) -> Iterator[object]:
+def progress_bar(total: int) -> Iterator[ProgressCallback]:
     """A rich progress bar on stderr: documents done, passages embedded, ETA."""
     columns = (
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[passages]} passages"), TimeRemainingColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[passages]} passages"),
+        TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("indexing", total=total, passages=0)

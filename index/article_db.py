@@ -78,7 +78,9 @@ class ArticleDB:
 
     def get(self, article_id: str) -> Article | None:
         with self.connect() as conn:
-            row = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+            row = conn.execute(
+                f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
         return _article(row) if row else None
 
     def get_many(self, ids: list[str]) -> dict[str, Article]:
@@ -103,9 +105,17 @@ class ArticleDB:
                 f"INSERT OR REPLACE INTO articles ({_COLUMNS}, indexed_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    article.id, article.source, article.url, article.title, article.published,
-                    article.lang, article.content_hash, article.text, article.outlet,
-                    article.source_id, _now(),
+                    article.id,
+                    article.source,
+                    article.url,
+                    article.title,
+                    article.published,
+                    article.lang,
+                    article.content_hash,
+                    article.text,
+                    article.outlet,
+                    article.source_id,
+                    _now(),
                 ),
             )
 
@@ -115,7 +125,9 @@ class ArticleDB:
 
     def all_articles(self) -> Iterator[Article]:
         with self.connect() as conn:
-            rows = conn.execute(f"SELECT {_COLUMNS} FROM articles ORDER BY indexed_at, id").fetchall()
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM articles ORDER BY indexed_at, id"
+            ).fetchall()
         for row in rows:
             yield _article(row)
 
@@ -159,7 +171,8 @@ class ArticleDB:
     def is_embedded(self, collection: str, article: Article) -> bool:
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT 1 FROM embedded WHERE collection = ? AND article_id = ? AND content_hash = ?",
+                "SELECT 1 FROM embedded"
+                " WHERE collection = ? AND article_id = ? AND content_hash = ?",
                 (collection, article.id, article.content_hash),
             ).fetchone()
         return row is not None
@@ -176,9 +189,16 @@ class ArticleDB:
 
 def _article(row: sqlite3.Row) -> Article:
     return Article(
-        id=row["id"], source=row["source"], url=row["url"], title=row["title"],
-        published=row["published"], lang=row["lang"], content_hash=row["content_hash"],
-        text=row["text"], outlet=row["outlet"], source_id=row["source_id"],
+        id=row["id"],
+        source=row["source"],
+        url=row["url"],
+        title=row["title"],
+        published=row["published"],
+        lang=row["lang"],
+        content_hash=row["content_hash"],
+        text=row["text"],
+        outlet=row["outlet"],
+        source_id=row["source_id"],
     )
 
 

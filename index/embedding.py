@@ -13,12 +13,15 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import httpx
 import numpy as np
 
 from index.settings import IndexSettings
+
+if TYPE_CHECKING:  # the import is heavy; it happens when a model is loaded
+    from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +75,7 @@ class SentenceTransformerEmbedder:
 
     def __init__(
         self,
-        model: "SentenceTransformerLike",
+        model: "SentenceTransformer",
         name: str,
         query_prompt: str,
         passage_prompt: str,
@@ -84,7 +87,7 @@ class SentenceTransformerEmbedder:
         self.query_prompt = query_prompt
         self.passage_prompt = passage_prompt
         self.notice = notice
-        self._max_tokens = min(max_tokens, model.max_seq_length)
+        self._max_tokens = min(max_tokens, model.max_seq_length or max_tokens)
 
     @property
     def identity(self) -> str:
@@ -92,7 +95,9 @@ class SentenceTransformerEmbedder:
 
     @property
     def passage_token_budget(self) -> int:
-        prompt = len(self._model.tokenizer.tokenize(self.passage_prompt)) if self.passage_prompt else 0
+        prompt = (
+            len(self._model.tokenizer.tokenize(self.passage_prompt)) if self.passage_prompt else 0
+        )
         return self._max_tokens - prompt
 
     def count_tokens(self, text: str) -> int:
@@ -106,20 +111,13 @@ class SentenceTransformerEmbedder:
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         vectors = self._model.encode(
-            texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True,
+            texts,
+            batch_size=32,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
-
-
-class SentenceTransformerLike(Protocol):
-    max_seq_length: int
-    tokenizer: object  # a Hugging Face tokenizer
-    prompts: dict[str, str]
-
-    def get_sentence_embedding_dimension(self) -> int | None: ...
-
-    def encode(self, sentences: list[str], **kwargs: object) -> object: ...
 
 
 def fallback_model_path() -> Path:
@@ -164,11 +162,13 @@ def _load_cached(
     )
 
 
-def _load_model(name: str, device: str) -> SentenceTransformerLike:
+def _load_model(name: str, device: str) -> "SentenceTransformer":
     from sentence_transformers import SentenceTransformer
 
     if Path(name).expanduser().exists():
-        return SentenceTransformer(str(Path(name).expanduser()), device=device, local_files_only=True)
+        return SentenceTransformer(
+            str(Path(name).expanduser()), device=device, local_files_only=True
+        )
     try:  # the local Hugging Face cache first: instant, works offline
         return SentenceTransformer(name, device=device, local_files_only=True)
     except (OSError, ValueError):  # not cached, or not even a valid hub id
@@ -188,7 +188,7 @@ def _probe_hub() -> None:
         raise OSError(f"the model hub at {endpoint} is unreachable ({exc})") from exc
 
 
-def _default_prompts(name: str, model: SentenceTransformerLike) -> tuple[str, str]:
+def _default_prompts(name: str, model: "SentenceTransformer") -> tuple[str, str]:
     prompts = getattr(model, "prompts", None) or {}
     query = prompts.get("query", "")
     passage = prompts.get("passage", prompts.get("document", ""))
@@ -205,7 +205,12 @@ def _short(exc: BaseException) -> str:
     return text[:200]
 
 
-def _dimension(model: SentenceTransformerLike) -> int:
+def _dimension(model: "SentenceTransformer") -> int:
     """The vector size, across sentence-transformers' rename of the accessor."""
-    getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-    return int(getter())
+    getter = (
+        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    )
+    dimension = getter()
+    if dimension is None:
+        raise ValueError("the model does not say how long its vectors are")
+    return int(dimension)

@@ -4,6 +4,7 @@ Kept apart from where the bytes come from, so local files and fetched pages shar
 """
 
 import re
+
 import charset_normalizer
 import trafilatura
 
@@ -19,7 +20,6 @@ _DATELINE = re.compile(
 )
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _TITLE_MAX = 120
-
 
 
 def decode_bytes(data: bytes, name: str) -> str:
@@ -61,9 +61,7 @@ def extract_plain(text: str) -> ExtractedDocument:
     first = next(line for line in lines if line.strip())
     heading = _MD_HEADING.match(first)
     title = heading.group(1) if heading else first.strip()
-    return ExtractedDocument(
-        text=body, title=shorten(title), published=published, outlet=outlet
-    )
+    return ExtractedDocument(text=body, title=shorten(title), published=published, outlet=outlet)
 
 
 def extract_html(html: str, url: str | None = None) -> ExtractedDocument:
@@ -89,7 +87,8 @@ def extract_document(data: bytes, name: str, url: str | None = None) -> Extracte
     text = decode_bytes(data, name)
     lowered = name.lower()
     is_html = lowered.endswith(HTML_SUFFIXES) or (
-        not lowered.endswith(TEXT_SUFFIXES) and text.lstrip()[:100].lower().startswith(("<!doctype html", "<html"))
+        not lowered.endswith(TEXT_SUFFIXES)
+        and text.lstrip()[:100].lower().startswith(("<!doctype html", "<html"))
     )
     try:
         return extract_html(text, url) if is_html else extract_plain(text)

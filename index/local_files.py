@@ -20,8 +20,10 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
         if path.is_dir():
             files.extend(
                 sorted(
-                    f for f in path.rglob("*")
-                    if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                    f
+                    for f in path.rglob("*")
+                    if f.is_file()
+                    and f.suffix.lower() in SUPPORTED_SUFFIXES
                     and not any(part.startswith(".") for part in f.relative_to(path).parts)
                 )
             )

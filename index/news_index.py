@@ -95,9 +95,7 @@ class NewsIndex:
     def index_paths(
         self, paths: Sequence[Path], progress: ProgressCallback | None = None
     ) -> IndexReport:
-        return self._writer().index(
-            read_local_files(paths, self.settings.max_file_bytes), progress
-        )
+        return self._writer().index(read_local_files(paths, self.settings.max_file_bytes), progress)
 
     def embed_missing(self, progress: ProgressCallback | None = None) -> IndexReport:
         return self._writer().embed_missing(progress)
@@ -136,7 +134,9 @@ class NewsIndex:
         embedded, _ = self.db.embedded_counts(self.store.name)
         articles = self.db.count()
         if articles and not embedded:
-            others = [m.split("|", 1)[0] for c, m in self.db.spaces().items() if c != self.store.name]
+            others = [
+                m.split("|", 1)[0] for c, m in self.db.spaces().items() if c != self.store.name
+            ]
             built = f" (they were embedded with {', '.join(others)})" if others else ""
             raise ModelMismatchError(
                 f"the {articles} stored articles are not embedded with the current model "

@@ -33,7 +33,9 @@ def clean_question(question: str, max_chars: int) -> str:
     """The question stripped, or a QuestionError a person understands."""
     text = " ".join(question.split())
     if not text:
-        raise QuestionError("the question is empty: ask something, e.g. \"Why was the Budapest summit dropped?\"")
+        raise QuestionError(
+            'the question is empty: ask something, e.g. "Why was the Budapest summit dropped?"'
+        )
     if len(text) > max_chars:
         raise QuestionError(
             f"the question is {len(text):,} characters long; the limit is {max_chars:,}. "
@@ -60,13 +62,21 @@ class Searcher:
         candidates = [c for c in candidates if c.passage.article_id in articles]
         best = self._best_sentences(query, candidates)
         hits = tuple(
-            Hit(passage=c.passage, article=articles[c.passage.article_id], score=c.score, best_sentence=s)
+            Hit(
+                passage=c.passage,
+                article=articles[c.passage.article_id],
+                score=c.score,
+                best_sentence=s,
+            )
             for c, s in zip(candidates, best, strict=True)
         )
         relevant = tuple(h for h in hits if h.score >= self.min_score)[:k]
         return Answer(
-            question=question, hits=relevant, answered=bool(relevant),
-            min_score=self.min_score, candidates=hits,
+            question=question,
+            hits=relevant,
+            answered=bool(relevant),
+            min_score=self.min_score,
+            candidates=hits,
         )
 
     def _best_sentences(self, query: np.ndarray, candidates: list[StoredPassage]) -> list[str]:

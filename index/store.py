@@ -85,11 +85,20 @@ class VectorStore:
             raise StoreError(f"the vector store failed to answer: {exc}") from exc
         hits = []
         for pid, doc, meta, dist in zip(
-            result["ids"][0], result["documents"][0], result["metadatas"][0], result["distances"][0],
+            result["ids"][0],
+            result["documents"][0],
+            result["metadatas"][0],
+            result["distances"][0],
             strict=True,
         ):
-            passage = Passage(id=pid, article_id=str(meta["article_id"]), seq=int(meta["seq"]), text=doc)
-            hits.append(StoredPassage(passage=passage, lang=str(meta.get("lang", "und")), score=1.0 - float(dist)))
+            passage = Passage(
+                id=pid, article_id=str(meta["article_id"]), seq=int(meta["seq"]), text=doc
+            )
+            hits.append(
+                StoredPassage(
+                    passage=passage, lang=str(meta.get("lang", "und")), score=1.0 - float(dist)
+                )
+            )
         return hits
 
     def count(self) -> int:

@@ -23,7 +23,9 @@ class WriterLock:
 
     def __init__(self, data_dir: Path, purpose: str = "") -> None:
         self.path = data_dir / LOCK_NAME
-        self.purpose = purpose or " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))
+        self.purpose = purpose or " ".join(
+            os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv)
+        )
         self._file: IO[str] | None = None
 
     def acquire(self) -> None:
@@ -60,7 +62,10 @@ class WriterLock:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.release()
 

@@ -34,9 +34,7 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
     """Settings for a temp data dir and the offline English model."""
-    return Settings(
-        _env_file=None, data_dir=data_dir, embedding_model=str(fallback_model_path())
-    )
+    return Settings(_env_file=None, data_dir=data_dir, embedding_model=str(fallback_model_path()))
 
 
 @pytest.fixture
@@ -62,9 +60,7 @@ def fake_index(settings: Settings, fake_embedder: HashingEmbedder) -> Iterator[N
 @pytest.fixture(scope="session")
 def real_embedder() -> SentenceTransformerEmbedder:
     """The real sentence-transformers path, with the model shipped on PyPI."""
-    return load_embedder(
-        Settings(_env_file=None, embedding_model=str(fallback_model_path()))
-    )
+    return load_embedder(Settings(_env_file=None, embedding_model=str(fallback_model_path())))
 
 
 @pytest.fixture

@@ -16,12 +16,19 @@ ENGLISH = (
     "Senior advisers were to meet first. Rubio and Lavrov spoke by phone on Monday. "
     "NATO's secretary general flew to Washington. The talks stalled over territory."
 )
-CHINESE = "白宫官员周二表示，目前没有会面计划。特朗普曾说峰会将在两周内举行。俄罗斯要求乌克兰让出更多领土。双方外长周一通了电话。"
+CHINESE = (
+    "白宫官员周二表示，目前没有会面计划。特朗普曾说峰会将在两周内举行。"
+    "俄罗斯要求乌克兰让出更多领土。双方外长周一通了电话。"
+)
 TERMINATORS = {"hi": "।", "vi": ".", "en": ".", "zh": "。"}
 
 
 def _text(path):
-    return path.read_text(encoding="utf-8").split("\n", 2)[-1] if "003" in path.name else path.read_text(encoding="utf-8")
+    return (
+        path.read_text(encoding="utf-8").split("\n", 2)[-1]
+        if "003" in path.name
+        else path.read_text(encoding="utf-8")
+    )
 
 
 @pytest.mark.parametrize(
@@ -29,7 +36,9 @@ def _text(path):
     [("hi", _text(HINDI_SEED)), ("vi", _text(VIETNAMESE_SEED)), ("en", ENGLISH), ("zh", CHINESE)],
 )
 @pytest.mark.parametrize("budget", [24, 60])
-def test_passages_fit_budget_and_end_on_sentences(lang, text, budget, real_embedder: SentenceTransformerEmbedder):
+def test_passages_fit_budget_and_end_on_sentences(
+    lang, text, budget, real_embedder: SentenceTransformerEmbedder
+):
     count = real_embedder.count_tokens
     passages = chunk_text(text, lang, count, budget, overlap_sentences=1)
     sentences = split_sentences(text, lang)
@@ -50,7 +59,9 @@ def test_passages_fit_budget_and_end_on_sentences(lang, text, budget, real_embed
             assert sentence in joined
 
 
-@pytest.mark.parametrize(("lang", "text"), [("hi", _text(HINDI_SEED)), ("vi", _text(VIETNAMESE_SEED))])
+@pytest.mark.parametrize(
+    ("lang", "text"), [("hi", _text(HINDI_SEED)), ("vi", _text(VIETNAMESE_SEED))]
+)
 def test_hindi_and_vietnamese_sentences_split_on_their_terminators(lang, text):
     sentences = split_sentences(text, lang)
     assert len(sentences) > 10
@@ -86,7 +97,6 @@ def test_sentence_longer_than_budget_is_cut_at_words():
 
 
 def test_text_without_spaces_is_cut_at_characters():
-    embedder = HashingEmbedder()
     passages = chunk_text("长" * 500, "zh", lambda t: len(t) + 2, 50)
     assert all(len(p) <= 48 for p in passages)
     assert "".join(passages) == "长" * 500

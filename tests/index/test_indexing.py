@@ -1,0 +1,128 @@
+"""Indexing is idempotent, detects changes, stores repeats once, and finishes crashed runs."""
+
+from pathlib import Path
+
+import pytest
+
+from index.errors import InputError
+from index.news_index import NewsIndex
+from tests.fakes import HashingEmbedder
+
+
+def test_index_seeds_creates_articles_and_passages(fake_index: NewsIndex, seeds_copy: Path):
+    report = fake_index.index_paths([seeds_copy])
+
+    assert (report.new, report.failed) == (2, 0)
+    stats = fake_index.stats()
+    assert stats.articles == 2
+    assert stats.passages == report.passages == fake_index.store.count()
+    assert set(stats.languages) == {"hi", "vi"}
+
+
+def test_indexing_again_embeds_nothing_and_changes_no_count(
+    fake_index: NewsIndex, fake_embedder: HashingEmbedder, seeds_copy: Path
+):
+    fake_index.index_paths([seeds_copy])
+    before = (fake_index.stats(), fake_index.store.ids())
+    fake_embedder.calls.clear()
+
+    report = fake_index.index_paths([seeds_copy])
+
+    assert (report.new, report.changed, report.unchanged, report.passages) == (0, 0, 2, 0)
+    assert fake_embedder.calls == []
+    assert (fake_index.stats(), fake_index.store.ids()) == before
+
+
+def test_changed_file_replaces_its_old_passages(fake_index: NewsIndex, seeds_copy: Path):
+    fake_index.index_paths([seeds_copy])
+    article = seeds_copy / "003_a43783d0b043d3ec.txt"
+    old_ids = fake_index.store.ids()
+    article.write_text(
+        "date 2025-10-23 (VTC News) -\n\nCuộc gặp bị hủy. Hết chuyện.\n", encoding="utf-8"
+    )
+
+    report = fake_index.index_paths([seeds_copy])
+
+    assert (report.new, report.changed, report.unchanged) == (0, 1, 1)
+    hits = fake_index.ask("Cuộc gặp bị hủy", k=3).candidates
+    vi = [h for h in hits if h.article.lang == "vi"]
+    assert [h.passage.text for h in vi] == ["Cuộc gặp bị hủy. Hết chuyện."]
+    assert vi[0].article.published == "2025-10-23"
+    assert fake_index.store.count() == fake_index.stats().passages
+    assert len(fake_index.store.ids() - old_ids) == 0  # ids are stable: "<article>:<seq>"
+
+
+def test_same_text_under_two_names_is_stored_once(fake_index: NewsIndex, seeds_copy: Path):
+    (seeds_copy / "copy.txt").write_bytes((seeds_copy / "003_a43783d0b043d3ec.txt").read_bytes())
+
+    report = fake_index.index_paths([seeds_copy])
+
+    assert (report.new, report.duplicates) == (2, 1)
+    assert fake_index.stats().articles == 2
+
+
+def test_bad_files_are_reported_and_good_ones_indexed(fake_index: NewsIndex, seeds_copy: Path):
+    (seeds_copy / "empty.txt").write_bytes(b"")
+    (seeds_copy / "image.txt").write_bytes(b"\x89PNG\x00\x00binary")
+
+    report = fake_index.index_paths([seeds_copy])
+
+    assert report.new == 2
+    reasons = sorted(f.reason for f in report.failures)
+    assert len(reasons) == 2
+    assert "empty" in reasons[0] and "binary" in reasons[1]
+
+
+def test_failures_lose_nothing_already_indexed(fake_index: NewsIndex, seeds_copy: Path):
+    fake_index.index_paths([seeds_copy])
+    before = fake_index.stats()
+    (seeds_copy / "003_a43783d0b043d3ec.txt").write_bytes(b"\x00\x01binary now")
+
+    report = fake_index.index_paths([seeds_copy])
+
+    assert report.failed == 1
+    assert fake_index.stats() == before
+
+
+def test_missing_path_is_an_error_before_anything_is_written(fake_index: NewsIndex, tmp_path: Path):
+    with pytest.raises(InputError, match="no such file"):
+        fake_index.index_paths([tmp_path / "nope"])
+    assert fake_index.stats().articles == 0
+
+
+class ExplodingEmbedder(HashingEmbedder):
+    """Fails on the n-th batch of passages, like a process killed half way."""
+
+    def __init__(self, fail_on_call: int) -> None:
+        super().__init__()
+        self.fail_on_call = fail_on_call
+
+    def embed_passages(self, texts):
+        if len(self.calls) + 1 == self.fail_on_call:
+            self.calls.append(-1)
+            raise RuntimeError("killed")
+        return super().embed_passages(texts)
+
+
+def test_crash_half_way_then_rerun_completes_without_duplicates(settings, seeds_copy: Path):
+    with NewsIndex.open(settings, writer=True, embedder=ExplodingEmbedder(2)) as news:
+        with pytest.raises(RuntimeError):
+            news.index_paths([seeds_copy])
+        assert news.stats().embedded_articles == 1  # the first article survived
+
+    with NewsIndex.open(settings, writer=True, embedder=HashingEmbedder()) as news:
+        report = news.index_paths([seeds_copy])
+        assert report.unchanged == 1 and report.new + report.changed == 1
+        stats = news.stats()
+        assert stats.articles == stats.embedded_articles == 2
+        assert news.store.count() == stats.passages
+
+
+def test_search_cites_the_article(fake_index: NewsIndex, seeds_copy: Path):
+    fake_index.index_paths([seeds_copy])
+    answer = fake_index.ask("Donbas Luhansk Donetsk", k=2)
+    assert answer.answered
+    top = answer.hits[0]
+    assert "Donetsk" in top.passage.text
+    assert "Donetsk" in top.best_sentence
+    assert top.article.outlet == "VTC News" and top.article.published == "2025-10-22"
