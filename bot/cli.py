@@ -151,5 +151,14 @@ def main() -> None:
     app()
 
 
+def _register_commands() -> None:
+    from bot.cli_eval import eval_command
+
+    app.command("eval")(eval_command)
+
+
+_register_commands()
+
+
 if __name__ == "__main__":
     main()

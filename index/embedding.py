@@ -145,7 +145,7 @@ def _load_cached(
     notice = None
     try:
         model = _load_model(name, device)
-        used = name
+        used = FALLBACK_MODEL_NAME if _is_fallback_path(name) else name
     except Exception as exc:  # any failure to load means the fallback, said loudly
         notice = ModelNotice(configured=name, used=FALLBACK_MODEL_NAME, reason=_short(exc))
         log.warning(notice.message())
@@ -160,6 +160,12 @@ def _load_cached(
         max_tokens=chunk_tokens,
         notice=notice,
     )
+
+
+def _is_fallback_path(name: str) -> bool:
+    """The bundled fallback, configured by its path, keeps its well-known name."""
+    path = Path(name).expanduser()
+    return path.exists() and path.resolve() == fallback_model_path().resolve()
 
 
 def _load_model(name: str, device: str) -> "SentenceTransformer":

@@ -14,7 +14,7 @@ from index.errors import ModelMismatchError
 from index.indexer import Indexer, IndexReport, ProgressCallback
 from index.local_files import read_local_files
 from index.models import Answer
-from index.search import Searcher, clean_question
+from index.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
 from index.store import VectorStore, open_client
 from index.writer_lock import WriterLock
@@ -52,7 +52,10 @@ class NewsIndex:
         self.db = db
         self.store = store
         self.indexer = Indexer(db, store, embedder, settings) if lock else None
-        self.searcher = Searcher(db, store, embedder, settings.min_score)
+        mode = resolve_mode(settings.retrieval, getattr(embedder, "notice", None) is not None)
+        self.searcher = Searcher(
+            db, store, embedder, settings.min_score, mode, settings.transliterate
+        )
         self._lock = lock
 
     @classmethod

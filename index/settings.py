@@ -1,6 +1,7 @@
 """Settings of the core, read once from the environment (prefix NEWSBOT_) and `.env`."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,11 @@ class IndexSettings(BaseSettings):
     min_score: float | None = Field(
         None, description="below this score nothing is relevant; None: the model's default"
     )
+    retrieval: Literal["auto", "dense", "lexical", "hybrid"] = Field(
+        "auto",
+        description="dense vectors, BM25, or both fused; auto picks by the model (see README)",
+    )
+    transliterate: bool = Field(True, description="BM25 also matches names across scripts")
     top_k: int = Field(5, ge=1, le=50)
     max_question_chars: int = Field(1000, ge=10)
     max_file_bytes: int = Field(20_000_000, ge=1024)

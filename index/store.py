@@ -56,6 +56,7 @@ class VectorStore:
             embedding_function=None,
         )
         self._batch = max(1, int(client.get_max_batch_size()))
+        self.writes = 0  # bumped on every change, so derived indexes know to rebuild
 
     def upsert(self, passages: Sequence[Passage], embeddings: np.ndarray, lang: str) -> None:
         """Write passages with stable ids, in batches the server accepts."""
@@ -67,9 +68,35 @@ class VectorStore:
                 documents=[p.text for p in chunk],
                 metadatas=[{"article_id": p.article_id, "seq": p.seq, "lang": lang} for p in chunk],
             )
+        self.writes += 1
 
     def delete_article(self, article_id: str) -> None:
         self._collection.delete(where={"article_id": article_id})
+        self.writes += 1
+
+    def all_texts(self) -> tuple[list[str], list[str]]:
+        """Ids and texts of every passage, for indexes built beside this one (BM25)."""
+        got = self._collection.get(include=["documents"])
+        return list(got["ids"]), [d or "" for d in got["documents"]]
+
+    def fetch(self, ids: list[str], query: np.ndarray) -> list[StoredPassage]:
+        """Given passages scored against `query` (for candidates found by another channel)."""
+        if not ids:
+            return []
+        got = self._collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        found = {
+            pid: StoredPassage(
+                passage=Passage(
+                    id=pid, article_id=str(meta["article_id"]), seq=int(meta["seq"]), text=doc
+                ),
+                lang=str(meta.get("lang", "und")),
+                score=float(np.asarray(vector, dtype=np.float32) @ query),
+            )
+            for pid, doc, meta, vector in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            )
+        }
+        return [found[i] for i in ids if i in found]
 
     def query(self, embedding: np.ndarray, n: int) -> list[StoredPassage]:
         count = self.count()

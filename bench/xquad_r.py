@@ -1,0 +1,205 @@
+"""XQuAD-R (LAReQA) retrieval benchmark: dense, lexical and hybrid side by side.
+
+Language-agnostic mAP@20: every question (in every chosen language) is asked against the pooled
+sentences of all chosen languages; its relevant items are the answer sentence in each language.
+Paragraph recall@5 per (question language, passage language): asked against the sentences of
+one language, a hit is any of the first 5 sentences coming from the right paragraph.
+
+    python -m bench.xquad_r --langs en,vi --limit 300 --modes dense,lexical,hybrid
+
+With --limit, only the first N questions (in file order) and the paragraphs they belong to are
+used, so the pool is smaller than the full test's. Figures from the English fallback model
+understate cross-lingual quality; run with the multilingual model where it can be downloaded.
+"""
+
+import argparse
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.embedding import Embedder, load_embedder
+from index.fusion import cascade, reciprocal_rank_fusion
+from index.lexical import LexicalIndex
+from index.metrics import average_precision, hit_at, mean
+from index.sentences import split_sentences
+from index.settings import IndexSettings
+
+DEFAULT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "xquad-r"
+MODES = ("dense", "lexical", "hybrid")
+DEPTH = 100  # how deep each channel ranks before fusion
+
+
+@dataclass(frozen=True)
+class Sentence:
+    lang: str
+    paragraph: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Question:
+    lang: str
+    qid: str
+    paragraph: int
+    text: str
+
+
+@dataclass
+class Pool:
+    sentences: list[Sentence]
+    questions: list[Question]
+    answers: dict[tuple[str, str], int]  # (qid, lang) -> index of the answer sentence
+
+
+def load_pool(data_dir: Path, langs: list[str], limit: int | None) -> Pool:
+    """Sentences and questions of the chosen languages, aligned by paragraph and qa id."""
+    pool = Pool([], [], {})
+    for lang in langs:
+        data = json.loads((data_dir / f"{lang}.json").read_text(encoding="utf-8"))
+        paragraphs = [p for article in data["data"] for p in article["paragraphs"]]
+        taken = 0
+        for number, paragraph in enumerate(paragraphs):
+            if limit is not None and taken >= limit:
+                break
+            context = paragraph["context"]
+            spans = _sentence_spans(context, lang)
+            first = len(pool.sentences)
+            pool.sentences.extend(Sentence(lang, number, text) for text, _, _ in spans)
+            for qa in paragraph["qas"]:
+                if limit is not None and taken >= limit:
+                    break
+                start = qa["answers"][0]["answer_start"]
+                index = next((i for i, (_, a, b) in enumerate(spans) if a <= start < b), None)
+                if index is None:
+                    continue
+                pool.questions.append(Question(lang, qa["id"], number, qa["question"]))
+                pool.answers[(qa["id"], lang)] = first + index
+                taken += 1
+    return pool
+
+
+def _sentence_spans(context: str, lang: str) -> list[tuple[str, int, int]]:
+    spans, cursor = [], 0
+    for sentence in split_sentences(context, lang):
+        at = context.find(sentence, cursor)
+        at = cursor if at < 0 else at
+        spans.append((sentence, at, at + len(sentence)))
+        cursor = at + len(sentence)
+    return spans
+
+
+class Retriever:
+    """Rankings of sentence indexes for a question, by mode, within a subset of sentences."""
+
+    def __init__(
+        self, pool: Pool, embedder: Embedder, transliterate: bool = True, dense_weight: float = 1.0
+    ) -> None:
+        self.dense_weight = dense_weight
+        self.pool = pool
+        self.sentence_vectors = embedder.embed_passages([s.text for s in pool.sentences])
+        self.question_vectors = embedder.embed_queries([q.text for q in pool.questions])
+        self.transliterate = transliterate
+        self._lexical: dict[tuple[str, ...], LexicalIndex] = {}
+
+    def rank(self, mode: str, question: int, langs: tuple[str, ...]) -> list[int]:
+        members = [i for i, s in enumerate(self.pool.sentences) if s.lang in langs]
+        lexical: list[int] = []
+        # Every mode needs the dense ranking: lexical falls back on it.
+        scores = self.sentence_vectors[members] @ self.question_vectors[question]
+        dense = [members[i] for i in np.argsort(-scores)[:DEPTH]]
+        if mode != "dense":
+            hits = self._lexical_index(langs, members).search(
+                self.pool.questions[question].text, DEPTH
+            )
+            lexical = [int(i) for i, _ in hits]
+        if mode == "dense":
+            return dense
+        if mode == "lexical":
+            return cascade(lexical, dense)
+        return reciprocal_rank_fusion([dense, lexical], weights=[self.dense_weight, 1.0])
+
+    def _lexical_index(self, langs: tuple[str, ...], members: list[int]) -> LexicalIndex:
+        if langs not in self._lexical:
+            texts = [self.pool.sentences[i].text for i in members]
+            self._lexical[langs] = LexicalIndex(
+                [str(i) for i in members], texts, self.transliterate
+            )
+        return self._lexical[langs]
+
+
+def evaluate(
+    retriever: Retriever, langs: list[str], modes: list[str]
+) -> dict[str, dict[str, float]]:
+    """{metric row: {mode: value}}: mAP@20 pooled, then recall@5 per language pair."""
+    pool = retriever.pool
+    table: dict[str, dict[str, float]] = {}
+    for mode in modes:
+        aps = []
+        pair_hits: dict[str, list[float]] = {}
+        for qi, question in enumerate(pool.questions):
+            relevant = {
+                pool.answers[(question.qid, lang)]
+                for lang in langs
+                if (question.qid, lang) in pool.answers
+            }
+            aps.append(average_precision(retriever.rank(mode, qi, tuple(langs)), relevant, 20))
+            for target in langs:
+                ranked = retriever.rank(mode, qi, (target,))
+                right = [pool.sentences[i].paragraph == question.paragraph for i in ranked]
+                pair_hits.setdefault(f"R@5 {question.lang}→{target}", []).append(hit_at(right, 5))
+        table.setdefault("mAP@20 (pooled)", {})[mode] = mean(aps)
+        for row, values in sorted(pair_hits.items()):
+            table.setdefault(row, {})[mode] = mean(values)
+    return table
+
+
+def format_table(table: dict[str, dict[str, float]], modes: list[str]) -> str:
+    lines = [f"{'metric':<22}" + "".join(f"{m:>10}" for m in modes)]
+    for row, values in table.items():
+        lines.append(f"{row:<22}" + "".join(f"{values[m]:>10.3f}" for m in modes))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DIR, help="folder of xquad-r JSON files"
+    )
+    parser.add_argument("--langs", default="en,vi")
+    parser.add_argument("--limit", type=int, default=None, help="first N questions per language")
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument(
+        "--model", default=None, help="embedding model (default: NEWSBOT_EMBEDDING_MODEL)"
+    )
+    parser.add_argument("--no-transliterate", action="store_true")
+    parser.add_argument("--dense-weight", type=float, default=1.0, help="weight of dense in RRF")
+    args = parser.parse_args(argv)
+    langs, modes = args.langs.split(","), args.modes.split(",")
+    settings = IndexSettings(**({"embedding_model": args.model} if args.model else {}))
+    embedder = load_embedder(settings)
+    started = time.perf_counter()
+    pool = load_pool(args.data, langs, args.limit)
+    retriever = Retriever(
+        pool, embedder, transliterate=not args.no_transliterate, dense_weight=args.dense_weight
+    )
+    table = evaluate(retriever, langs, modes)
+    elapsed = time.perf_counter() - started
+    print(
+        f"XQuAD-R · model {embedder.identity.split('|')[0]} · cpus {os.cpu_count()} · "
+        f"langs {','.join(langs)} · {len(pool.questions)} questions · "
+        f"{len(pool.sentences)} sentences · transliterate {not args.no_transliterate} · "
+        f"dense weight {args.dense_weight} · {elapsed:.0f}s"
+    )
+    if getattr(embedder, "notice", None):
+        print("note: English-only fallback model: cross-lingual figures are understated")
+    print(format_table(table, modes))
+
+
+if __name__ == "__main__":
+    main()
