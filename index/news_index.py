@@ -22,6 +22,7 @@ from index.writer_lock import WriterLock
 log = logging.getLogger(__name__)
 
 
+
 @dataclass(frozen=True)
 class IndexStats:
     """What the index holds, for `newsbot stats` and the bot's /help."""
@@ -45,13 +46,15 @@ class NewsIndex:
         embedder: Embedder,
         db: ArticleDB,
         store: VectorStore,
+        *,
+        writable: bool = False,
         lock: WriterLock | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.db = db
         self.store = store
-        self.indexer = Indexer(db, store, embedder, settings) if lock else None
+        self.indexer = Indexer(db, store, embedder, settings) if writable else None
         mode = resolve_mode(settings.retrieval, getattr(embedder, "notice", None) is not None)
         self.searcher = Searcher(
             db, store, embedder, settings.min_score, mode, settings.transliterate
@@ -67,9 +70,10 @@ class NewsIndex:
         embedder: Embedder | None = None,
         client: object | None = None,
     ) -> "NewsIndex":
-        """Open the data dir; `writer=True` takes the single-writer lock first."""
+        """Open the data dir; `writer=True` takes the single-writer lock (embedded store only)."""
         lock = None
-        if writer:
+        # A Chroma server serialises writes itself, so only the embedded store needs the lock.
+        if writer and not settings.chroma_url:
             lock = WriterLock(settings.data_dir)
             lock.acquire()
         try:
@@ -80,7 +84,7 @@ class NewsIndex:
             if lock:
                 lock.release()
             raise
-        return cls(settings, embedder, db, store, lock)
+        return cls(settings, embedder, db, store, writable=writer, lock=lock)
 
     def close(self) -> None:
         if self._lock:

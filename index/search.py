@@ -15,6 +15,7 @@ from index.errors import QuestionError
 from index.fusion import cascade, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
 from index.models import Answer, Hit
+from index.query_encoder import QueryEncoder
 from index.sentences import split_sentences
 from index.store import StoredPassage, VectorStore
 
@@ -87,11 +88,12 @@ class Searcher:
         self.min_score = default_min_score(embedder.identity) if min_score is None else min_score
         self.mode = mode
         self.transliterate = transliterate
+        self.queries = QueryEncoder(embedder)
         self._lexical: tuple[tuple[int, int], LexicalIndex] | None = None
         self._lexical_lock = threading.Lock()
 
     def search(self, question: str, k: int) -> Answer:
-        query = self.embedder.embed_queries([question])[0]
+        query = self.queries.encode(question)
         candidates = _distinct(self._candidates(question, query, k * _CANDIDATE_FACTOR))
         articles = self.db.get_many(sorted({c.passage.article_id for c in candidates}))
         candidates = [c for c in candidates if c.passage.article_id in articles]

@@ -35,6 +35,13 @@ class IndexSettings(BaseSettings):
     max_question_chars: int = Field(1000, ge=10)
     max_file_bytes: int = Field(20_000_000, ge=1024)
 
+    chroma_url: str | None = Field(
+        None, description="http(s)://host:port of a Chroma server; unset: embedded store"
+    )
+    chroma_database: str = Field(
+        "default_database", description="database on the Chroma server (one per deployment)"
+    )
+
     @property
     def db_path(self) -> Path:
         return self.data_dir / "newsbot.sqlite3"

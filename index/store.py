@@ -8,6 +8,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
@@ -34,7 +35,9 @@ def collection_name(model_identity: str) -> str:
 
 
 def open_client(settings: IndexSettings) -> Any:
-    """The embedded, on-disk Chroma client of the data dir."""
+    """A Chroma server client when NEWSBOT_CHROMA_URL is set, else the data dir's own store."""
+    if settings.chroma_url:
+        return _http_client(settings.chroma_url, settings.chroma_database)
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(
         path=str(settings.chroma_path),
@@ -133,3 +136,36 @@ class VectorStore:
 
     def ids(self) -> set[str]:
         return set(self._collection.get(include=[])["ids"])
+
+
+def _http_client(url: str, database: str) -> Any:
+    """Client of a `chroma run` server; the database is created on first use."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"NEWSBOT_CHROMA_URL must look like http://host:8000, not {url!r}")
+    port = parts.port or (443 if parts.scheme == "https" else 8000)
+    ssl = parts.scheme == "https"
+    settings = ChromaSettings(anonymized_telemetry=False)
+    try:
+        admin = chromadb.AdminClient(
+            ChromaSettings(
+                anonymized_telemetry=False,
+                chroma_api_impl="chromadb.api.fastapi.FastAPI",
+                chroma_server_host=parts.hostname,
+                chroma_server_http_port=port,
+                chroma_server_ssl_enabled=ssl,
+            )
+        )
+        try:
+            admin.get_database(database)
+        except Exception:  # chromadb raises NotFoundError or a generic one, by version
+            admin.create_database(database)
+        return chromadb.HttpClient(
+            host=parts.hostname, port=port, ssl=ssl, database=database, settings=settings
+        )
+    except StoreError:
+        raise
+    except Exception as exc:
+        raise StoreError(
+            f"cannot reach the Chroma server at {url} ({exc}); is `chroma run` up?"
+        ) from exc

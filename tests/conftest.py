@@ -1,6 +1,7 @@
 """Shared fixtures: temp data dirs, the fake embedder, the real offline model."""
 
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from bot.settings import Settings
 from index.embedding import SentenceTransformerEmbedder, fallback_model_path, load_embedder
 from index.news_index import NewsIndex
+from tests.chroma_server import running_chroma_server
 from tests.fakes import HashingEmbedder
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,7 +24,8 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may reach a model hub; env from the developer's shell must not leak in."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TOKENIZERS_PARALLELISM", "false")
-    for name in ("NEWSBOT_MIN_SCORE", "NEWSBOT_CHUNK_TOKENS", "NEWSBOT_TELEGRAM_TOKEN"):
+    for name in ("NEWSBOT_MIN_SCORE", "NEWSBOT_CHROMA_URL", "NEWSBOT_RETRIEVAL",
+                 "NEWSBOT_CHUNK_TOKENS", "NEWSBOT_TELEGRAM_TOKEN"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -69,3 +72,22 @@ def seeds_copy(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(SEEDS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def chroma_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real Chroma server for the session; each test gets its own database on it."""
+    with running_chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
+        yield url
+
+
+@pytest.fixture(params=["embedded", "server"])
+def store_settings(request: pytest.FixtureRequest, data_dir: Path) -> Settings:
+    """Settings for each store mode: the data dir's embedded Chroma, or a Chroma server."""
+    extra = {}
+    if request.param == "server":
+        url = request.getfixturevalue("chroma_server_url")
+        extra = {"chroma_url": url, "chroma_database": f"test-{uuid.uuid4().hex[:12]}"}
+    return Settings(
+        _env_file=None, data_dir=data_dir, embedding_model=str(fallback_model_path()), **extra
+    )

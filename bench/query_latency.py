@@ -1,0 +1,101 @@
+"""Query latency of `ask` (p50/p95) at 1k, 10k and 100k passages.
+
+    python -m bench.query_latency [--sizes 1000,10000,100000] [--queries 50] [--mode auto]
+
+The base corpus is NTREX-128 (real news, 9 languages) indexed with the configured model. Larger
+sizes add synthetic variations: copies of real passages whose vectors get small Gaussian noise
+(re-normalised) and whose articles are stored in SQLite like real ones, so every query pays
+the real costs: question embedding (distinct questions, so no cache hits), Chroma's HNSW
+search, SQLite look-ups, BM25 where the mode uses it, and best-sentence scoring.
+"""
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from bench.corpus import write_ntrex_articles
+from index.news_index import NewsIndex
+from index.settings import IndexSettings
+
+
+def grow(news: NewsIndex, target: int, rng: np.random.Generator) -> None:
+    """Add synthetic passages (and their articles) until the store holds `target`."""
+    ids, texts = news.store.all_texts()
+    got = news.store._collection.get(ids=ids, include=["embeddings", "metadatas"])
+    vectors = np.asarray(got["embeddings"], dtype=np.float32)
+    articles = news.db.get_many(sorted({str(m["article_id"]) for m in got["metadatas"]}))
+    copy = 0
+    while news.store.count() < target:
+        copy += 1
+        need = min(len(ids), target - news.store.count())
+        noisy = vectors[:need] + rng.normal(0, 0.05, vectors[:need].shape).astype(np.float32)
+        noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
+        passages = []
+        for pid, text, meta in zip(ids[:need], texts[:need], got["metadatas"][:need], strict=True):
+            original = articles[str(meta["article_id"])]
+            article = replace(
+                original, id=f"{original.id}-{copy}", content_hash=f"{original.content_hash}-{copy}"
+            )
+            news.db.save(article)
+            passages.append((article, f"{pid}-{copy}", text, int(meta["seq"])))
+        from index.models import Passage
+
+        for start in range(0, len(passages), 2000):
+            chunk = passages[start : start + 2000]
+            news.store.upsert(
+                [Passage(id=p, article_id=a.id, seq=s, text=t) for a, p, t, s in chunk],
+                noisy[start : start + 2000],
+                "und",
+            )
+
+
+def measure(news: NewsIndex, questions: list[str]) -> tuple[float, float, float]:
+    """(first query incl. lazy BM25 build, p50, p95) in milliseconds."""
+    timings = []
+    for question in questions:
+        started = time.perf_counter()
+        news.ask(question, 5)
+        timings.append((time.perf_counter() - started) * 1000)
+    first, rest = timings[0], sorted(timings[1:])
+    return first, statistics.median(rest), rest[int(0.95 * (len(rest) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--mode", default="auto", choices=["auto", "dense", "lexical", "hybrid"])
+    args = parser.parse_args()
+    rng = np.random.default_rng(7)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    questions = [
+        f"What happened in story number {n} about the election and the economy?"
+        for n in range(args.queries)
+    ]
+    with tempfile.TemporaryDirectory() as tmp:
+        write_ntrex_articles(Path(tmp) / "in")
+        settings = IndexSettings(data_dir=Path(tmp) / "data", retrieval=args.mode)
+        with NewsIndex.open(settings, writer=True) as news:
+            news.index_paths([Path(tmp) / "in"])
+            base = news.store.count()
+            print(
+                f"query latency · model {news.stats().model} · cpus {os.cpu_count()} · "
+                f"mode {news.searcher.mode} · NTREX base {base} passages · {args.queries} questions"
+            )
+            print(f"{'passages':>9} {'first ms':>9} {'p50 ms':>8} {'p95 ms':>8}")
+            for size in sizes:
+                if size > news.store.count():
+                    grow(news, size, rng)
+                first, p50, p95 = measure(news, [f"{q} ({size})" for q in questions])
+                note = "" if size <= base else " (synthetic beyond base)"
+                print(f"{news.store.count():>9} {first:>9.0f} {p50:>8.1f} {p95:>8.1f}{note}")
+
+
+if __name__ == "__main__":
+    main()
