@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.answer_text import answer_json, answer_markup
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from index.errors import NewsbotError
 from index.indexer import IndexReport, ProgressCallback
 from index.indexer import Progress as IndexProgress
@@ -53,7 +54,11 @@ def reporting_errors() -> Iterator[None]:
 
 
 def settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+        raise SettingsError(f"bad settings: {problems}") from None
 
 
 @app.command()
@@ -145,6 +150,15 @@ def print_report(report: IndexReport) -> None:
     for failure in report.failures:
         err.print(f"[red]failed:[/red] {failure.reason}", highlight=False)
     out.print(report.summary())
+
+
+@app.command()
+def run() -> None:
+    """Start the Telegram bot: long polling, or a webhook server if NEWSBOT_WEBHOOK_URL is set."""
+    from bot import app as bot_app  # the Telegram stack is only needed here
+
+    with reporting_errors():
+        bot_app.main(settings())
 
 
 def main() -> None:

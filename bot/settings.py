@@ -1,10 +1,17 @@
 """All settings of a running newsbot: the core's plus the Telegram front's."""
 
-from pydantic import Field, SecretStr
+from urllib.parse import urlsplit
 
+from pydantic import Field, SecretStr, model_validator
+
+from index.errors import NewsbotError
 from index.settings import IndexSettings
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
+
+
+class SettingsError(NewsbotError):
+    """Settings from the environment or `.env` that cannot be used."""
 
 
 class Settings(IndexSettings):
@@ -13,3 +20,38 @@ class Settings(IndexSettings):
     telegram_token: SecretStr | None = Field(None, description="from @BotFather")
     telegram_api_url: str = Field(TELEGRAM_API_URL, description="Bot API base URL")
     log_level: str = Field("INFO")
+
+    # Webhook mode: set the public URL and a secret; otherwise the bot long-polls.
+    webhook_url: str | None = Field(None, description="public HTTPS URL Telegram posts to")
+    webhook_secret: SecretStr | None = Field(None, description="X-Telegram-Bot-Api-Secret-Token")
+    webhook_listen: str = Field("127.0.0.1", description="address the webhook server binds")
+    webhook_port: int = Field(8443, ge=1, le=65535)
+
+    # Answers in chats.
+    bot_page_hits: int = Field(3, ge=1, le=10, description="passages per message page")
+    bot_max_pages: int = Field(5, ge=1, le=10, description="pages the More button walks")
+    bot_answer_cache: int = Field(1000, ge=10, description="answers kept for More buttons")
+    bot_concurrent_updates: int = Field(32, ge=1, le=512, description="chats served at once")
+    bot_max_retries: int = Field(3, ge=0, le=10, description="retries after a 429 from Telegram")
+
+    @property
+    def telegram_file_url(self) -> str:
+        """The file URL that belongs with `telegram_api_url` (…/bot -> …/file/bot)."""
+        base = self.telegram_api_url.rstrip("/")
+        if base.endswith("/bot"):
+            return base[: -len("bot")] + "file/bot"
+        return base + "/file"
+
+    @property
+    def webhook_path(self) -> str:
+        """The path the webhook server answers on: the path of the public URL."""
+        return urlsplit(self.webhook_url or "").path.strip("/")
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> "Settings":
+        if self.webhook_url and not self.webhook_secret:
+            raise ValueError(
+                "NEWSBOT_WEBHOOK_URL is set but NEWSBOT_WEBHOOK_SECRET is not: webhook mode "
+                "needs a secret token (1-256 characters A-Z, a-z, 0-9, _ and -)"
+            )
+        return self

@@ -1,0 +1,142 @@
+"""The composition root of the Telegram bot: settings, services, Application, handlers.
+
+`newsbot run` calls `main`; tests call `build_application` with their own services factory
+(a temp data dir and the fake embedder) and drive it against a fake Bot API server.
+"""
+
+import asyncio
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot import handlers, texts
+from bot.context import BotContext, BotData
+from bot.logs import configure_logging, quiet_http_logs
+from bot.services import Services, ServicesFactory
+from bot.settings import Settings
+from index.errors import NewsbotError
+
+log = logging.getLogger(__name__)
+
+BotApplication = Application  # type: ignore[type-arg]
+
+# Telegram sends only these; edits, channel posts, reactions... are never even fetched.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+_NEW = filters.UpdateType.MESSAGE  # new messages only: edits are not questions
+_TEXT = _NEW & filters.TEXT & ~filters.COMMAND
+
+
+class MissingTokenError(NewsbotError):
+    """`newsbot run` without a bot token."""
+
+
+def handler_list() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Every handler, in order. Add new commands here."""
+    return [
+        CommandHandler(["start", "help"], handlers.help_command, filters=_NEW),
+        CommandHandler("ask", handlers.ask_command, filters=_NEW),
+        CommandHandler("lang", handlers.lang_command, filters=_NEW),
+        CallbackQueryHandler(handlers.more_callback, pattern=r"^more:[0-9a-f]{1,16}:\d{1,2}$"),
+        CallbackQueryHandler(handlers.lang_callback, pattern=r"^lang:[a-z]{2}$"),
+        MessageHandler(filters.ChatType.PRIVATE & _TEXT, handlers.private_question),
+        MessageHandler(
+            filters.ChatType.GROUPS
+            & _TEXT
+            & (filters.Entity(filters.MessageEntity.MENTION) | filters.REPLY),
+            handlers.group_question,
+        ),
+        MessageHandler(
+            filters.ChatType.PRIVATE & _NEW & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+            handlers.text_only,
+        ),
+    ]
+
+
+def build_application(settings: Settings, open_services: ServicesFactory) -> BotApplication:
+    """The Application, wired; `open_services` runs at start-up, off the event loop."""
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        raise MissingTokenError(
+            "no Telegram bot token: set NEWSBOT_TELEGRAM_TOKEN (ask @BotFather for one, "
+            'see README "The Telegram bot")'
+        )
+    quiet_http_logs()
+
+    async def post_init(app: BotApplication) -> None:
+        app.bot_data.services = await asyncio.to_thread(open_services)
+        await _set_commands(app)
+        log.info("newsbot is up as @%s", app.bot.username)
+
+    async def post_shutdown(app: BotApplication) -> None:
+        if app.bot_data.services is not None:
+            app.bot_data.services.close()
+            app.bot_data.services = None
+
+    app = (
+        ApplicationBuilder()
+        .token(settings.telegram_token.get_secret_value())
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_file_url)
+        .rate_limiter(AIORateLimiter(max_retries=settings.bot_max_retries))
+        .concurrent_updates(settings.bot_concurrent_updates)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                allow_sending_without_reply=True,
+            )
+        )
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.add_handlers(handler_list())
+    app.add_error_handler(handlers.on_error)  # type: ignore[arg-type]
+    return app
+
+
+async def _set_commands(app: BotApplication) -> None:
+    """The command menu, in each language the bot speaks; a failure here is not fatal."""
+    try:
+        for lang in texts.languages():
+            commands = [
+                BotCommand(name, texts.text(lang, f"cmd_{name}"))
+                for name in ("ask", "help", "lang")
+            ]
+            code = None if lang == texts.DEFAULT_LANG else lang
+            await app.bot.set_my_commands(commands, language_code=code)
+    except TelegramError as exc:
+        log.warning("could not set the command menu: %s", exc)
+
+
+def main(settings: Settings) -> None:
+    """`newsbot run`: long polling, or a webhook server when NEWSBOT_WEBHOOK_URL is set."""
+    token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
+    configure_logging(settings.log_level, token)
+    app = build_application(settings, lambda: Services.open(settings))
+    if settings.webhook_url and settings.webhook_secret:
+        app.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    else:
+        app.run_polling(allowed_updates=ALLOWED_UPDATES)

@@ -1,0 +1,58 @@
+"""What users chose in the bot (their /lang), kept in the bot's own SQLite file.
+
+The bot's state is not the index's: it lives beside it in the data dir, in `bot.sqlite3`,
+so the core's database and migrations stay the core's. A fresh connection per call keeps it
+safe to use from worker threads.
+"""
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+# Each entry moves the schema one version forward; never edit a released entry.
+MIGRATIONS: list[str] = [
+    "CREATE TABLE user_lang (user_id INTEGER PRIMARY KEY, lang TEXT NOT NULL);",
+]
+
+DB_NAME = "bot.sqlite3"
+
+
+class ChatPrefs:
+    """Per-user preferences of the Telegram front."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                conn.executescript(f"BEGIN; {script} PRAGMA user_version = {number}; COMMIT;")
+
+    @classmethod
+    def in_data_dir(cls, data_dir: Path) -> "ChatPrefs":
+        return cls(data_dir / DB_NAME)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=30)
+        try:
+            with conn:
+                yield conn
+        finally:
+            conn.close()
+
+    def language(self, user_id: int) -> str | None:
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT lang FROM user_lang WHERE user_id = ?", (user_id,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def set_language(self, user_id: int, lang: str) -> None:
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO user_lang (user_id, lang) VALUES (?, ?) "
+                "ON CONFLICT(user_id) DO UPDATE SET lang = excluded.lang",
+                (user_id, lang),
+            )

@@ -1,0 +1,40 @@
+"""The per-process objects the bot's handlers use, built once at start-up and closed at exit.
+
+Handlers reach them typed, as `context.services`, never through `bot_data["..."]` casts.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.answer_cache import AnswerCache
+from bot.chat_prefs import ChatPrefs
+from bot.settings import Settings
+from index.embedding import Embedder
+from index.news_index import NewsIndex
+
+
+@dataclass(frozen=True)
+class Services:
+    """The index (opened as the writer: the bot will poll sources), prefs and recent answers."""
+
+    settings: Settings
+    news: NewsIndex
+    prefs: ChatPrefs
+    answers: AnswerCache
+
+    @classmethod
+    def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Services":
+        """Load the model and open the data dir; slow, so call it off the event loop."""
+        news = NewsIndex.open(settings, writer=True, embedder=embedder)
+        return cls(
+            settings=settings,
+            news=news,
+            prefs=ChatPrefs.in_data_dir(settings.data_dir),
+            answers=AnswerCache(settings.bot_answer_cache),
+        )
+
+    def close(self) -> None:
+        self.news.close()
+
+
+ServicesFactory = Callable[[], Services]

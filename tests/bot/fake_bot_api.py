@@ -1,0 +1,394 @@
+"""A fake Telegram Bot API server on 127.0.0.1, for running the real python-telegram-bot.
+
+It answers `/bot<token>/<method>` like Telegram does: getMe, getUpdates (long polling with
+`offset` and `timeout`, woken by injected updates, never by sleeping), sendMessage,
+editMessageText, answerCallbackQuery, and True for anything else (setMyCommands,
+sendChatAction, deleteWebhook...). It checks what Telegram checks about the HTML we send
+(balanced supported tags, escaped `<` and `&`, at most 4096 characters after parsing), records
+every call so a test can await "the next sendMessage to chat X", and can be told to fail the
+next call of a method (429 with retry_after, 403 blocked, 500).
+
+Updates are built by `message()` and friends and fed with `inject()`.
+"""
+
+import asyncio
+import contextlib
+import html
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123456:AAFakeTokenForTests-do-not-log-me"
+BOT = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Newsbot",
+    "username": "newsbot_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+MAX_TEXT = 4096
+_TEXT_PARAMS = {"text", "callback_query_id", "secret_token", "url", "description", "language_code"}
+_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span",
+         "tg-spoiler", "tg-emoji", "blockquote"}  # fmt: skip
+_BARE_AMP = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
+
+
+@dataclass
+class Call:
+    """One Bot API request the bot made."""
+
+    method: str
+    params: dict[str, Any]
+    seen: bool = False
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def button_data(self) -> list[str]:
+        markup = self.params.get("reply_markup") or {}
+        return [
+            b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row
+        ]
+
+
+@dataclass
+class Failure:
+    status: int
+    description: str
+    retry_after: int | None = None
+
+
+@dataclass
+class FakeBotAPI:
+    """The server, its recorded calls, pending updates and scripted failures."""
+
+    token: str = TOKEN
+    calls: list[Call] = field(default_factory=list)
+    sent: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _failures: dict[str, list[Failure]] = field(default_factory=dict)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
+    _runner: web.AppRunner | None = None
+    _closing: bool = False
+    port: int = 0
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def end_polls(self) -> None:
+        """From now on getUpdates answers at once, so the bot can stop without waiting."""
+        async with self._changed:
+            self._closing = True
+            self._changed.notify_all()
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # --- what tests do ----------------------------------------------------------------------
+
+    async def inject(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for the bot's next getUpdates; returns it with its update_id."""
+        update = {"update_id": next(self._ids), **update}
+        for value in update.values():
+            if isinstance(value, dict) and "chat" in value:
+                self.chats[value["chat"]["id"]] = value["chat"]
+        async with self._changed:
+            self._updates.append(update)
+            self._changed.notify_all()
+        return update
+
+    def fail_next(self, method: str, status: int, description: str, retry_after: int | None = None):
+        """Answer the next call of `method` with an error instead of doing it."""
+        self._failures.setdefault(method, []).append(Failure(status, description, retry_after))
+
+    async def next_call(
+        self,
+        method: str,
+        chat_id: int | None = None,
+        where: Callable[[Call], bool] = lambda call: True,
+        timeout: float = 10,
+    ) -> Call:
+        """The first call of `method` (to `chat_id`) not returned before; waits for it."""
+
+        def find() -> Call | None:
+            for call in self.calls:
+                if call.seen or call.method != method:
+                    continue
+                if (chat_id is None or call.chat_id == chat_id) and where(call):
+                    return call
+            return None
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(find), timeout)
+            call = find()
+            assert call is not None
+            call.seen = True
+            return call
+
+    def calls_of(self, method: str, chat_id: int | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if c.method == method and (chat_id is None or c.chat_id == chat_id)
+        ]  # noqa: E501
+
+    # --- the API ----------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params = _params(await request.post() if request.can_read_body else {})
+        call = Call(method, params)
+        failure = self._pop_failure(method)
+        if failure is None:
+            response = await getattr(self, f"_{method}", self._default)(params)
+        else:
+            response = _error(failure.status, failure.description, failure.retry_after)
+        if method != "getUpdates" or response.status != 200 or json.loads(response.text)["result"]:
+            async with self._changed:
+                self.calls.append(call)
+                self._changed.notify_all()
+        return response
+
+    def _pop_failure(self, method: str) -> Failure | None:
+        pending = self._failures.get(method)
+        return pending.pop(0) if pending else None
+
+    async def _default(self, params: dict[str, Any]) -> web.Response:
+        return _ok(True)
+
+    async def _getMe(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        return _ok(BOT)
+
+    async def _getUpdates(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        async with self._changed:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            if not self._updates and timeout > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: bool(self._updates) or self._closing),
+                        timeout,
+                    )
+            return _ok(list(self._updates[: int(params.get("limit") or 100)]))
+
+    async def _sendMessage(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        problem = check_text(params)
+        if problem:
+            return _error(400, f"Bad Request: {problem}")
+        chat = self.chats.get(
+            int(params["chat_id"]), {"id": int(params["chat_id"]), "type": "private"}
+        )  # noqa: E501
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT,
+            "text": visible_text(params["text"])
+            if params.get("parse_mode") == "HTML"
+            else params["text"],  # noqa: E501
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.sent[(chat["id"], message["message_id"])] = message
+        return _ok(message)
+
+    async def _editMessageText(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        problem = check_text(params)
+        if problem:
+            return _error(400, f"Bad Request: {problem}")
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.sent:
+            return _error(400, "Bad Request: message to edit not found")
+        message = {
+            **self.sent[key],
+            "text": visible_text(params["text"]),
+            "edit_date": int(time.time()),
+        }  # noqa: E501
+        message.pop("reply_markup", None)
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.sent[key] = message
+        return _ok(message)
+
+    async def _answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        return _ok(True)
+
+
+# --- checks Telegram makes ------------------------------------------------------------------
+
+
+class _Entities(HTMLParser):
+    """Parses Telegram HTML the strict way: supported tags only, properly nested."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.stack: list[str] = []
+        self.problem: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _TAGS:
+            self.problem = self.problem or f'can\'t parse entities: unsupported start tag "{tag}"'
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.problem = self.problem or f'can\'t parse entities: unmatched end tag "{tag}"'
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def visible_text(markup: str) -> str:
+    parser = _Entities()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.text)
+
+
+def check_text(params: dict[str, Any]) -> str | None:
+    """What Telegram would refuse in a message text, or None."""
+    text = str(params.get("text", ""))
+    if params.get("parse_mode") == "HTML":
+        parser = _Entities()
+        parser.feed(text)
+        parser.close()
+        if _BARE_AMP.search(text):
+            return "can't parse entities: unescaped &"
+        if parser.problem or parser.stack:
+            return parser.problem or "can't parse entities: unclosed tag"
+        text = html.unescape("".join(parser.text))
+    if not text.strip():
+        return "message text is empty"
+    if len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
+        return "message is too long"
+    return None
+
+
+# --- responses and requests -----------------------------------------------------------------
+
+
+def _ok(result: Any) -> web.Response:
+    return web.json_response({"ok": True, "result": result})
+
+
+def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if retry_after is not None:
+        body["parameters"] = {"retry_after": retry_after}
+    return web.json_response(body, status=status)
+
+
+def _params(form: Any) -> dict[str, Any]:
+    """Form fields as PTB sends them: JSON for objects and numbers, plain strings for text."""
+    params: dict[str, Any] = {}
+    for key, value in dict(form).items():
+        if key in _TEXT_PARAMS:
+            params[key] = value
+            continue
+        try:
+            params[key] = json.loads(value)
+        except (ValueError, TypeError):
+            params[key] = value
+    return params
+
+
+# --- updates as Telegram sends them ---------------------------------------------------------
+
+_message_numbers = itertools.count(1)
+
+
+def user(user_id: int = 42, language_code: str | None = "en", name: str = "Asha") -> dict:
+    person: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": name}
+    if language_code:
+        person["language_code"] = language_code
+    return person
+
+
+def private_chat(person: dict) -> dict:
+    return {"id": person["id"], "type": "private", "first_name": person["first_name"]}
+
+
+def group_chat(chat_id: int = -100777, title: str = "News fans") -> dict:
+    return {"id": chat_id, "type": "supergroup", "title": title}
+
+
+def channel_chat(chat_id: int = -100888) -> dict:
+    return {"id": chat_id, "type": "channel", "title": "A channel"}
+
+
+def message(chat: dict, sender: dict | None, text: str | None = None, **extra: Any) -> dict:
+    """A message; commands and @mentions in `text` get their entities (UTF-16 offsets)."""
+    body: dict[str, Any] = {
+        "message_id": next(_message_numbers),
+        "date": int(time.time()),
+        "chat": chat,
+        **extra,
+    }
+    if sender is not None:
+        body["from"] = sender
+    if text is not None:
+        body["text"] = text
+        entities = _entities(text)
+        if entities:
+            body["entities"] = entities
+    return body
+
+
+def _entities(text: str) -> list[dict]:
+    found = []
+    for match in re.finditer(r"(?<!\S)(/\w+(?:@\w+)?)|(@\w{5,})", text):
+        kind = "bot_command" if match.group(1) else "mention"
+        if kind == "bot_command" and match.start() != 0:
+            continue
+        offset = len(text[: match.start()].encode("utf-16-le")) // 2
+        length = len(match.group(0).encode("utf-16-le")) // 2
+        found.append({"type": kind, "offset": offset, "length": length})
+    return found
+
+
+def callback_query(sender: dict, bot_message: dict, data: str) -> dict:
+    return {
+        "id": str(next(_message_numbers)),
+        "from": sender,
+        "message": bot_message,
+        "chat_instance": "1",
+        "data": data,
+    }

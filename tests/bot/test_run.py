@@ -1,0 +1,58 @@
+"""`newsbot run` as a user starts it: a real process, the real offline model, the fake API."""
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.cli import app
+from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, check_text, message, private_chat, user
+from tests.conftest import REPO, SEEDS
+
+
+def test_run_without_a_token_says_how_to_get_one(env_settings: Path):
+    result = CliRunner().invoke(app, ["run"])
+
+    assert result.exit_code == 1
+    assert "NEWSBOT_TELEGRAM_TOKEN" in result.output and "@BotFather" in result.output
+
+
+def test_webhook_mode_without_a_secret_is_refused(env_settings: Path, monkeypatch):
+    monkeypatch.setenv("NEWSBOT_TELEGRAM_TOKEN", TOKEN)
+    monkeypatch.setenv("NEWSBOT_WEBHOOK_URL", "https://bot.example.org/hook")
+
+    result = CliRunner().invoke(app, ["run"])
+
+    assert result.exit_code == 1 and "NEWSBOT_WEBHOOK_SECRET" in result.output
+
+
+async def test_newsbot_run_answers_in_english_and_hindi(env_settings: Path, api: FakeBotAPI):
+    assert CliRunner().invoke(app, ["index", str(SEEDS)]).exit_code == 0
+    env = {**os.environ, "NEWSBOT_TELEGRAM_TOKEN": TOKEN, "NEWSBOT_TELEGRAM_API_URL": api.base_url}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=REPO, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        english, hindi = user(50, "en"), user(51, "hi")
+        question = "Why was the Budapest summit dropped?"
+        await api.inject({"message": message(private_chat(english), english, question)})
+        await api.inject(
+            {"message": message(private_chat(hindi), hindi, "बुडापेस्ट शिखर सम्मेलन क्यों रद्द हुआ?")}
+        )
+
+        answer = await api.next_call("sendMessage", chat_id=50, timeout=120)
+        reply = await api.next_call("sendMessage", chat_id=51, timeout=30)
+    finally:
+        await api.end_polls()
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+
+    assert "VTC News" in answer.text and "2025-10-22" in answer.text
+    assert check_text(reply.params) is None
+    assert any("\u0900" <= ch <= "\u097f" for ch in reply.text)  # a Hindi answer or Hindi words
+    assert process.returncode == 0
+    assert b"newsbot is up as @newsbot_test_bot" in stderr
+    assert TOKEN.encode() not in stderr and TOKEN.split(":")[1].encode() not in stderr
