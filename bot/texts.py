@@ -6,6 +6,8 @@ Telegram HTML: placeholders are filled with values that the caller has already e
 
 from typing import Final
 
+from bot import texts_answers, texts_sources, texts_subscriptions
+
 DEFAULT_LANG: Final = "en"
 
 LANGUAGE_NAMES: Final[dict[str, str]] = {
@@ -15,7 +17,7 @@ LANGUAGE_NAMES: Final[dict[str, str]] = {
     "ru": "Русский",
 }
 
-_TEXTS: Final[dict[str, dict[str, str]]] = {
+_CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
     "en": {
         "cmd_help": "what I know and how to ask",
         "cmd_ask": "ask a question about the news",
@@ -140,6 +142,24 @@ _TEXTS: Final[dict[str, dict[str, str]]] = {
         "no_languages": "языков пока нет",
     },
 }
+
+
+def _merged(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """One table per language from the core texts and each feature's own module."""
+    merged: dict[str, dict[str, str]] = {lang: {} for lang in tables[0]}
+    for table in tables:
+        for lang, entries in table.items():
+            clashes = merged[lang].keys() & entries.keys()
+            if clashes:
+                raise ValueError(f"text keys defined twice: {sorted(clashes)}")
+            merged[lang].update(entries)
+    return merged
+
+
+# Each feature keeps its words in its own module (bot/texts_*.py), in the same four languages.
+_TEXTS: Final = _merged(
+    _CORE_TEXTS, texts_sources.TEXTS, texts_subscriptions.TEXTS, texts_answers.TEXTS
+)
 
 
 def supported(lang: str | None) -> str | None:
