@@ -4,7 +4,7 @@ Heavy things (the model, the Chroma client) are built here, once, at start-up.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,14 +13,13 @@ from index.embedding import Embedder, load_embedder
 from index.errors import ModelMismatchError
 from index.indexer import Indexer, IndexReport, ProgressCallback
 from index.local_files import read_local_files
-from index.models import Answer
+from index.models import Answer, DocumentFailure, SourceDocument
 from index.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
 from index.store import VectorStore, open_client
 from index.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
-
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,21 @@ class NewsIndex:
     def index_paths(
         self, paths: Sequence[Path], progress: ProgressCallback | None = None
     ) -> IndexReport:
-        return self._writer().index(read_local_files(paths, self.settings.max_file_bytes), progress)
+        return self.index_documents(read_local_files(paths, self.settings.max_file_bytes), progress)
+
+    def index_documents(
+        self,
+        documents: Iterable[SourceDocument | DocumentFailure],
+        progress: ProgressCallback | None = None,
+    ) -> IndexReport:
+        """Every way articles come in (files, feeds, pages) goes through here, so whatever must
+        follow new articles (alerts) happens once, in one place."""
+        report = self._writer().index(documents, progress)
+        self._after_new_articles(report)
+        return report
+
+    def _after_new_articles(self, report: IndexReport) -> None:
+        """Hook for what follows genuinely new articles; re-embedding never comes here."""
 
     def embed_missing(self, progress: ProgressCallback | None = None) -> IndexReport:
         return self._writer().embed_missing(progress)
