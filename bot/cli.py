@@ -76,17 +76,6 @@ def index(
 
 
 @app.command()
-def reindex(
-    full: Annotated[bool, typer.Option("--full", help="re-embed every article")] = False,
-) -> None:
-    """Embed stored articles the current model's index lacks (after a crash or a model change)."""
-    with reporting_errors(), NewsIndex.open(settings(), writer=True) as news:
-        with progress_bar(news.db.count()) as advance:
-            report = news.embed_missing(advance) if not full else news.reembed_all(advance)
-        print_report(report)
-
-
-@app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="in any language")],
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
@@ -128,7 +117,7 @@ def _counts(counts: dict[str, int]) -> str:
 
 
 @contextmanager
-def progress_bar(total: int) -> Iterator[ProgressCallback]:
+def progress_bar(total: int | None, description: str = "indexing") -> Iterator[ProgressCallback]:
     """A rich progress bar on stderr: documents done, passages embedded, ETA."""
     columns = (
         TextColumn("[progress.description]{task.description}"),
@@ -138,10 +127,15 @@ def progress_bar(total: int) -> Iterator[ProgressCallback]:
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task("indexing", total=total, passages=0)
+        task = bar.add_task(description, total=total, passages=0)
 
         def advance(event: IndexProgress) -> None:
-            bar.update(task, completed=event.documents, passages=event.passages)
+            bar.update(
+                task,
+                completed=event.documents,
+                passages=event.passages,
+                total=event.total if event.total is not None else total,
+            )
 
         yield advance
 
@@ -167,8 +161,12 @@ def main() -> None:
 
 def _register_commands() -> None:
     from bot.cli_eval import eval_command
+    from bot.cli_sources import check_command, reindex_command, sources_app
 
     app.command("eval")(eval_command)
+    app.command("reindex")(reindex_command)
+    app.command("check")(check_command)
+    app.add_typer(sources_app, name="sources")
 
 
 _register_commands()

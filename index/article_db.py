@@ -42,6 +42,22 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (collection, article_id)
     );
     """,
+    # 2: sources that newsbot follows (feeds, pages, local paths) and how their last fetch went.
+    """
+    CREATE TABLE IF NOT EXISTS sources (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('feed', 'page', 'path')),
+        location TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_fetch_at TEXT,
+        last_ok_at TEXT,
+        last_error TEXT
+    );
+    CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
+    """,
 ]
 
 _COLUMNS = "id, source, url, title, published, lang, content_hash, text, outlet, source_id"
@@ -90,6 +106,11 @@ class ArticleDB:
         with self.connect() as conn:
             rows = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", ids)
             return {row["id"]: _article(row) for row in rows}
+
+    def has(self, article_id: str) -> bool:
+        with self.connect() as conn:
+            row = conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row is not None
 
     def find_by_hash(self, content_hash: str) -> Article | None:
         with self.connect() as conn:
@@ -176,6 +197,30 @@ class ArticleDB:
                 (collection, article.id, article.content_hash),
             ).fetchone()
         return row is not None
+
+    def move_space(self, source: str, target: str) -> None:
+        """After a rebuild: the staging collection's bookkeeping becomes the live one's."""
+        with self.connect() as conn:
+            conn.execute("DELETE FROM embedded WHERE collection = ?", (target,))
+            conn.execute(
+                "UPDATE embedded SET collection = ? WHERE collection = ?", (target, source)
+            )
+            conn.execute("DELETE FROM vector_spaces WHERE collection = ?", (source,))
+
+    def embedded_passages(self, collection: str) -> dict[str, int]:
+        """Article id -> passage count, for every article marked embedded in `collection`."""
+        with self.connect() as conn:
+            rows = conn.execute(
+                "SELECT article_id, passages FROM embedded WHERE collection = ?", (collection,)
+            )
+            return {row[0]: int(row[1]) for row in rows}
+
+    def unmark_embedded(self, collection: str, article_id: str) -> None:
+        with self.connect() as conn:
+            conn.execute(
+                "DELETE FROM embedded WHERE collection = ? AND article_id = ?",
+                (collection, article_id),
+            )
 
     def embedded_counts(self, collection: str) -> tuple[int, int]:
         """(articles, passages) fully embedded in `collection`."""

@@ -53,6 +53,7 @@ class Progress:
     documents: int
     passages: int
     current: str
+    total: int | None = None  # documents expected, when known
 
 
 ProgressCallback = Callable[[Progress], None]

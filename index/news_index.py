@@ -4,18 +4,23 @@ Heavy things (the model, the Chroma client) are built here, once, at start-up.
 """
 
 import logging
+import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.article_db import ArticleDB
+from index.consistency import ConsistencyReport, check_store
 from index.embedding import Embedder, load_embedder
 from index.errors import ModelMismatchError
-from index.indexer import Indexer, IndexReport, ProgressCallback
+from index.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
 from index.local_files import read_local_files
 from index.models import Answer, DocumentFailure, SourceDocument
+from index.safe_fetch import SafeFetcher
 from index.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
+from index.source_reading import SourceReader, identify_source
+from index.source_registry import Source, SourceRegistry
 from index.store import VectorStore, open_client
 from index.writer_lock import WriterLock
 
@@ -58,7 +63,10 @@ class NewsIndex:
         self.searcher = Searcher(
             db, store, embedder, settings.min_score, mode, settings.transliterate
         )
+        self.sources = SourceRegistry(db)
         self._lock = lock
+        # One write at a time inside this process: a poll waits for a reindex, and vice versa.
+        self.write_lock = threading.RLock()
 
     @classmethod
     def open(
@@ -110,18 +118,77 @@ class NewsIndex:
     ) -> IndexReport:
         """Every way articles come in (files, feeds, pages) goes through here, so whatever must
         follow new articles (alerts) happens once, in one place."""
-        report = self._writer().index(documents, progress)
-        self._after_new_articles(report)
+        with self.write_lock:
+            report = self._writer().index(documents, progress)
+            self._after_new_articles(report)
         return report
 
     def _after_new_articles(self, report: IndexReport) -> None:
         """Hook for what follows genuinely new articles; re-embedding never comes here."""
 
     def embed_missing(self, progress: ProgressCallback | None = None) -> IndexReport:
-        return self._writer().embed_missing(progress)
+        with self.write_lock:
+            return self._writer().embed_missing(progress)
 
     def reembed_all(self, progress: ProgressCallback | None = None) -> IndexReport:
-        return self._writer().reembed_all(progress)
+        with self.write_lock:
+            return self._writer().reembed_all(progress)
+
+    # --- sources --------------------------------------------------------------------------
+
+    def add_source(self, location: str, name: str | None = None) -> Source:
+        """Register a feed, page or local path after checking that it can be read."""
+        self._writer()
+        with SafeFetcher(self.settings) as fetcher:
+            kind, where, suggested = identify_source(location, fetcher, self.settings)
+        return self.sources.add(kind, where, (name or suggested or where).strip()[:200])
+
+    def remove_source(self, source_id: int, purge: bool = False) -> tuple[Source, int]:
+        """Forget a source; with `purge` also delete its articles. Returns (source, deleted)."""
+        with self.write_lock:
+            source, article_ids = self.sources.remove(source_id, purge)
+            for article_id in article_ids:
+                self.store.delete_article(article_id)
+                self.db.delete(article_id)
+        return source, len(article_ids)
+
+    def refresh(
+        self, source_id: int | None = None, progress: ProgressCallback | None = None
+    ) -> IndexReport:
+        """Fetch one source or all of them and index what is new or changed."""
+        self._writer()
+        chosen = [self.sources.get(source_id)] if source_id is not None else self.sources.all()
+        with SafeFetcher(self.settings) as fetcher:
+            reader = SourceReader(self.settings, self.sources, fetcher, self._is_known)
+
+            def counted(event: Progress) -> None:
+                if progress:
+                    progress(replace(event, total=max(reader.expected, event.documents)))
+
+            return self.index_documents(reader.documents(chosen), counted)
+
+    def rebuild(self, progress: ProgressCallback | None = None) -> IndexReport:
+        """Embed every article into a new collection beside the live one, then switch.
+
+        Searches use the old collection until the new one is complete. Interrupted, the next
+        run resumes the staging collection where it stopped.
+        """
+        indexer = self._writer()
+        with self.write_lock:
+            staging = self.store.staging()
+            report = Indexer(self.db, staging, self.embedder, self.settings).embed_missing(progress)
+            self.store.replace_with(staging)
+            self.db.move_space(staging.name, self.store.name)
+            indexer.embed_missing()  # anything that reached the old one meanwhile
+        return report
+
+    def check(self, repair: bool = True) -> ConsistencyReport:
+        """Compare SQLite and the vector store; repair drift when writable and asked to."""
+        with self.write_lock:
+            return check_store(self.db, self.store, self.indexer if repair else None)
+
+    def _is_known(self, key: str) -> bool:
+        return self.db.has(article_id_for(key))
 
     def _writer(self) -> Indexer:
         if self.indexer is None:

@@ -1,10 +1,10 @@
 """Settings of the core, read once from the environment (prefix NEWSBOT_) and `.env`."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
 
@@ -41,6 +41,25 @@ class IndexSettings(BaseSettings):
     chroma_database: str = Field(
         "default_database", description="database on the Chroma server (one per deployment)"
     )
+
+    # Fetching feeds and pages from the web: every limit applies to every request.
+    fetch_timeout_seconds: float = Field(20.0, gt=0, description="whole request, drip included")
+    max_fetch_bytes: int = Field(10_000_000, ge=1024, description="after decompression")
+    feed_max_items: int = Field(50, ge=1, description="newest items taken from a feed per fetch")
+    allow_private_urls: bool = Field(
+        False, description="allow loopback, private and link-local addresses (tests, intranets)"
+    )
+    private_url_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="host or host:port allowed even when private"
+    )
+    user_agent: str = Field("newsbot/0.1 (+https://github.com/newsbot)")
+
+    @field_validator("private_url_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip().lower() for part in value.split(",") if part.strip()]
+        return value
 
     @property
     def db_path(self) -> Path:

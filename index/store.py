@@ -48,18 +48,32 @@ def open_client(settings: IndexSettings) -> Any:
 class VectorStore:
     """One collection of passages for one model."""
 
-    def __init__(self, client: Any, model_identity: str) -> None:
-        self.name = collection_name(model_identity)
+    def __init__(self, client: Any, model_identity: str, name: str | None = None) -> None:
+        self.name = name or collection_name(model_identity)
         self.model_identity = model_identity
-        self._client = client
-        self._collection = client.get_or_create_collection(
+        self.client = client
+        self._collection = self._open()
+        self._batch = max(1, int(client.get_max_batch_size()))
+        self.writes = 0  # bumped on every change, so derived indexes know to rebuild
+
+    def _open(self) -> Any:
+        return self.client.get_or_create_collection(
             self.name,
-            metadata={"model": model_identity[:500]},
+            metadata={"model": self.model_identity[:500]},
             configuration={"hnsw": {"space": "cosine"}},
             embedding_function=None,
         )
-        self._batch = max(1, int(client.get_max_batch_size()))
-        self.writes = 0  # bumped on every change, so derived indexes know to rebuild
+
+    def staging(self) -> "VectorStore":
+        """A collection beside this one, for a full rebuild that must not disturb searches."""
+        return VectorStore(self.client, self.model_identity, name=f"{self.name}-next")
+
+    def replace_with(self, staging: "VectorStore") -> None:
+        """Make the complete `staging` collection this one: drop the old, rename the new."""
+        self.client.delete_collection(self.name)
+        staging._collection.modify(name=self.name)
+        self._collection = self._open()
+        self.writes += 1
 
     def upsert(self, passages: Sequence[Passage], embeddings: np.ndarray, lang: str) -> None:
         """Write passages with stable ids, in batches the server accepts."""
@@ -71,6 +85,11 @@ class VectorStore:
                 documents=[p.text for p in chunk],
                 metadatas=[{"article_id": p.article_id, "seq": p.seq, "lang": lang} for p in chunk],
             )
+        self.writes += 1
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        for start in range(0, len(ids), self._batch):
+            self._collection.delete(ids=list(ids[start : start + self._batch]))
         self.writes += 1
 
     def delete_article(self, article_id: str) -> None:

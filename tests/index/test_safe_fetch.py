@@ -1,0 +1,136 @@
+"""Fetching other people's URLs: every hostile answer is refused with a clear reason."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.settings import Settings
+from index.feeds import FeedError, parse_feed
+from index.safe_fetch import FEED_TYPES, PAGE_TYPES, FetchError, SafeFetcher
+from index.url_policy import UrlPolicy, UrlRefusedError, is_public
+from tests.news_server import BILLION_LAUGHS, NewsSite, Route, gzip_bomb, running_news_site
+
+
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    with running_news_site() as running:
+        yield running
+
+
+@pytest.fixture
+def fetch_settings(settings: Settings) -> Settings:
+    return settings.model_copy(
+        update={
+            "allow_private_urls": True,
+            "max_fetch_bytes": 1_000_000,
+            "fetch_timeout_seconds": 2,
+        }
+    )
+
+
+def test_a_page_is_fetched_within_limits(site: NewsSite, fetch_settings: Settings):
+    site.routes["/a"] = Route(b"<html><body><p>Hello</p></body></html>")
+    with SafeFetcher(fetch_settings) as fetcher:
+        got = fetcher.get(site.url("/a"), PAGE_TYPES)
+    assert got.status == 200 and b"Hello" in got.body and got.content_type == "text/html"
+
+
+def test_a_50_mb_body_is_refused_by_its_declared_length(site: NewsSite, fetch_settings: Settings):
+    site.routes["/big"] = Route(b"x" * 100, headers={"Content-Length": str(50_000_000)})
+    with SafeFetcher(fetch_settings) as fetcher, pytest.raises(FetchError, match="over the"):
+        fetcher.get(site.url("/big"), PAGE_TYPES)
+
+
+def test_a_50_mb_body_without_a_length_is_cut_off(site: NewsSite, fetch_settings: Settings):
+    site.routes["/big"] = Route(b"x" * 50_000_000, declare_length=False)
+    with SafeFetcher(fetch_settings) as fetcher, pytest.raises(FetchError, match="over the"):
+        fetcher.get(site.url("/big"), PAGE_TYPES)
+
+
+def test_a_gzip_bomb_is_refused_after_decompression(site: NewsSite, fetch_settings: Settings):
+    bomb = gzip_bomb(50_000_000)
+    assert len(bomb) < 100_000
+    site.routes["/bomb"] = Route(bomb, headers={"Content-Encoding": "gzip"})
+    with SafeFetcher(fetch_settings) as fetcher, pytest.raises(FetchError, match="over the"):
+        fetcher.get(site.url("/bomb"), PAGE_TYPES)
+
+
+def test_a_slow_drip_is_cut_off_by_the_deadline(site: NewsSite, fetch_settings: Settings):
+    site.routes["/drip"] = Route(drip=True)
+    quick = fetch_settings.model_copy(update={"fetch_timeout_seconds": 0.5})
+    with SafeFetcher(quick) as fetcher, pytest.raises(FetchError, match="within 0.5 s"):
+        fetcher.get(site.url("/drip"), PAGE_TYPES)
+
+
+def test_a_redirect_to_a_private_address_is_refused(site: NewsSite, settings: Settings):
+    """The first host is allowed by name; the hop to another local address is not."""
+    port = site.base.rsplit(":", 1)[1]
+    site.routes["/go"] = Route(status=302, headers={"Location": f"http://localhost:{port}/a"})
+    site.routes["/a"] = Route(b"<html><body><p>secret</p></body></html>")
+    allowed = settings.model_copy(update={"private_url_hosts": [f"127.0.0.1:{port}"]})
+    with SafeFetcher(allowed) as fetcher:
+        with pytest.raises(UrlRefusedError, match="localhost is a private, loopback"):
+            fetcher.get(site.url("/go"), PAGE_TYPES)
+        assert b"secret" in fetcher.get(site.url("/a"), PAGE_TYPES).body
+    assert [r.path for r in site.requests] == ["/go", "/a"]
+
+
+def test_private_addresses_are_refused_by_default(site: NewsSite, settings: Settings):
+    with SafeFetcher(settings) as fetcher, pytest.raises(UrlRefusedError, match="127.0.0.1"):
+        fetcher.get(site.url("/a"))
+    assert site.requests == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "ftp://example.org/feed", "http://user:pw@example.org/", "http:///x"],
+)
+def test_only_plain_http_urls_are_fetched(url: str):
+    with pytest.raises(UrlRefusedError):
+        UrlPolicy().check(url)
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("8.8.8.8", True),
+        ("127.0.0.1", False),
+        ("10.1.2.3", False),
+        ("169.254.169.254", False),
+        ("::1", False),
+        ("fe80::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("2606:4700::1111", True),
+    ],
+)
+def test_which_addresses_are_public(address: str, public: bool):
+    assert is_public(address) is public
+
+
+def test_wrong_content_types_are_refused(site: NewsSite, fetch_settings: Settings):
+    site.routes["/img"] = Route(b"\x89PNG", content_type="image/png")
+    with SafeFetcher(fetch_settings) as fetcher, pytest.raises(FetchError, match="image/png"):
+        fetcher.get(site.url("/img"), FEED_TYPES)
+
+
+def test_conditional_get_sends_the_validators(site: NewsSite, fetch_settings: Settings):
+    site.routes["/feed"] = Route(b"<rss/>", content_type="application/rss+xml", etag='"v1"')
+    with SafeFetcher(fetch_settings) as fetcher:
+        first = fetcher.get(site.url("/feed"), FEED_TYPES)
+        second = fetcher.get(site.url("/feed"), FEED_TYPES, etag=first.etag)
+    assert first.etag == '"v1"' and not first.not_modified
+    assert second.not_modified and second.body == b""
+    assert site.hits("/feed")[1].headers["if-none-match"] == '"v1"'
+
+
+def test_billion_laughs_is_refused_before_parsing():
+    with pytest.raises(FeedError, match="entities"):
+        parse_feed(BILLION_LAUGHS, "http://example.org/feed", 10)
+
+
+@pytest.mark.parametrize(
+    "body", [b"<rss><channel><item><title>broken", b"not xml at all", b"", b"<html><p>hi</p>"]
+)
+def test_malformed_feeds_are_a_clear_error(body: bytes):
+    with pytest.raises(FeedError, match="not a valid RSS or Atom feed"):
+        parse_feed(body, "http://example.org/feed", 10)
