@@ -4,21 +4,13 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.answer_text import answer_json, answer_markup
-from bot.settings import Settings, SettingsError
-from index.errors import NewsbotError
-from index.indexer import IndexReport, ProgressCallback
-from index.indexer import Progress as IndexProgress
+from bot.cli_common import out, print_report, progress_bar, reporting_errors, settings
 from index.local_files import expand_paths
 from index.news_index import NewsIndex
 
@@ -29,8 +21,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Answer questions about the news in any language, from the articles you index.",
 )
-out = Console()
-err = Console(stderr=True)
 
 
 @app.callback()
@@ -41,24 +31,6 @@ def _configure() -> None:
     logging.basicConfig(
         level=logging.WARNING, format="newsbot: %(levelname)s %(message)s", stream=sys.stderr
     )
-
-
-@contextmanager
-def reporting_errors() -> Iterator[None]:
-    """Turn a NewsbotError into one clear line on stderr and exit status 1."""
-    try:
-        yield
-    except NewsbotError as exc:
-        err.print(f"[red]newsbot: error:[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
-
-
-def settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-        raise SettingsError(f"bad settings: {problems}") from None
 
 
 @app.command()
@@ -114,36 +86,6 @@ def stats(
 
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{name} {n}" for name, n in counts.items()) or "none"
-
-
-@contextmanager
-def progress_bar(total: int | None, description: str = "indexing") -> Iterator[ProgressCallback]:
-    """A rich progress bar on stderr: documents done, passages embedded, ETA."""
-    columns = (
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[passages]} passages"),
-        TimeRemainingColumn(),
-    )
-    with Progress(*columns, console=err, transient=True) as bar:
-        task = bar.add_task(description, total=total, passages=0)
-
-        def advance(event: IndexProgress) -> None:
-            bar.update(
-                task,
-                completed=event.documents,
-                passages=event.passages,
-                total=event.total if event.total is not None else total,
-            )
-
-        yield advance
-
-
-def print_report(report: IndexReport) -> None:
-    for failure in report.failures:
-        err.print(f"[red]failed:[/red] {failure.reason}", highlight=False)
-    out.print(report.summary())
 
 
 @app.command()

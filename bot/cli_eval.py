@@ -23,7 +23,7 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Score the index on a question set: hit@1, hit@k, MRR@10, honest refusals; per language."""
-    from bot.cli import reporting_errors
+    from bot.cli_common import reporting_errors
 
     with reporting_errors():
         questions = load_questions(questions_file)

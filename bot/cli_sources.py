@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli import err, out, print_report, progress_bar, reporting_errors, settings
+from bot.cli_common import err, out, print_report, progress_bar, reporting_errors, settings
 from index.news_index import NewsIndex
 from index.source_registry import Source
 

@@ -49,7 +49,9 @@ def parse_feed(body: bytes, url: str, max_items: int) -> Feed:
     """The newest `max_items` entries that have a link; FeedError when there is no feed."""
     if _ENTITY_DECLARATION.search(body):
         raise FeedError(f"{url}: the feed declares XML entities; refused (billion-laughs guard)")
-    parsed = feedparser.parse(body, response_headers={"content-location": url})
+    parsed = feedparser.parse(
+        body, response_headers={"content-location": url, "content-type": "application/xml"}
+    )
     entries = [e for e in parsed.entries if e.get("link")]
     if not entries and (parsed.bozo or not parsed.feed):
         reason = getattr(parsed, "bozo_exception", None) or "no RSS or Atom elements"
@@ -94,4 +96,5 @@ def html_to_text(html: str) -> str:
 
 
 def _first_line(reason: object) -> str:
-    return str(reason).strip().split("\n", 1)[0][:200]
+    line = str(reason).strip().split("\n", 1)[0][:200]
+    return re.sub(r"^<unknown>:(\d+):(\d+):\s*", r"line \1, column \2: ", line)
