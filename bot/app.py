@@ -7,7 +7,7 @@
 import asyncio
 import logging
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers, texts
+from bot import admin_handlers, handlers, texts
 from bot.context import BotContext, BotData
 from bot.logs import configure_logging, quiet_http_logs
 from bot.services import Services, ServicesFactory
@@ -41,6 +41,10 @@ _NEW = filters.UpdateType.MESSAGE  # new messages only: edits are not questions
 _TEXT = _NEW & filters.TEXT & ~filters.COMMAND
 
 
+POLL_JOB = "poll-sources"
+ADMIN_COMMANDS = ("addsource", "sources", "removesource", "reindex")
+
+
 class MissingTokenError(NewsbotError):
     """`newsbot run` without a bot token."""
 
@@ -51,6 +55,10 @@ def handler_list() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler(["start", "help"], handlers.help_command, filters=_NEW),
         CommandHandler("ask", handlers.ask_command, filters=_NEW),
         CommandHandler("lang", handlers.lang_command, filters=_NEW),
+        CommandHandler("addsource", admin_handlers.addsource_command, filters=_NEW),
+        CommandHandler("sources", admin_handlers.sources_command, filters=_NEW),
+        CommandHandler("removesource", admin_handlers.removesource_command, filters=_NEW),
+        CommandHandler("reindex", admin_handlers.reindex_command, filters=_NEW),
         CallbackQueryHandler(handlers.more_callback, pattern=r"^more:[0-9a-f]{1,16}:\d{1,2}$"),
         CallbackQueryHandler(handlers.lang_callback, pattern=r"^lang:[a-z]{2}$"),
         MessageHandler(filters.ChatType.PRIVATE & _TEXT, handlers.private_question),
@@ -107,19 +115,34 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
     )
     app.add_handlers(handler_list())
     app.add_error_handler(handlers.on_error)  # type: ignore[arg-type]
+    if settings.poll_minutes > 0 and app.job_queue is not None:
+        interval = settings.poll_minutes * 60
+        app.job_queue.run_repeating(
+            admin_handlers.poll_sources,  # type: ignore[arg-type]
+            interval=interval,
+            first=min(interval, 30.0),
+            name=POLL_JOB,
+        )
     return app
+
+
+def commands_for(lang: str, admin: bool = False) -> list[BotCommand]:
+    names = ("ask", "help", "lang") + (ADMIN_COMMANDS if admin else ())
+    return [BotCommand(name, texts.text(lang, f"cmd_{name}")) for name in names]
 
 
 async def _set_commands(app: BotApplication) -> None:
     """The command menu, in each language the bot speaks; a failure here is not fatal."""
     try:
         for lang in texts.languages():
-            commands = [
-                BotCommand(name, texts.text(lang, f"cmd_{name}"))
-                for name in ("ask", "help", "lang")
-            ]
             code = None if lang == texts.DEFAULT_LANG else lang
-            await app.bot.set_my_commands(commands, language_code=code)
+            await app.bot.set_my_commands(commands_for(lang), language_code=code)
+        services = app.bot_data.services
+        for admin_id in services.settings.admin_ids if services else []:
+            # Admins see their commands in their private chat with the bot.
+            await app.bot.set_my_commands(
+                commands_for(texts.DEFAULT_LANG, admin=True), scope=BotCommandScopeChat(admin_id)
+            )
     except TelegramError as exc:
         log.warning("could not set the command menu: %s", exc)
 

@@ -3,8 +3,9 @@
 Handlers reach them typed, as `context.services`, never through `bot_data["..."]` casts.
 """
 
+import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.answer_cache import AnswerCache
 from bot.chat_prefs import ChatPrefs
@@ -21,6 +22,7 @@ class Services:
     news: NewsIndex
     prefs: ChatPrefs
     answers: AnswerCache
+    jobs: asyncio.Lock = field(default_factory=asyncio.Lock)  # one reindex or poll at a time
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Services":

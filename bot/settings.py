@@ -1,13 +1,19 @@
 """All settings of a running newsbot: the core's plus the Telegram front's."""
 
+from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode
 
 from index.errors import NewsbotError
 from index.settings import IndexSettings
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
+
+# Ids Telegram uses for messages that are not from a person: the anonymous group admin bot
+# and Telegram's own service account. Anyone can appear as them, so they are never admins.
+UNTRUSTED_IDS = frozenset({1087968824, 777000})
 
 
 class SettingsError(NewsbotError):
@@ -26,6 +32,12 @@ class Settings(IndexSettings):
     webhook_secret: SecretStr | None = Field(None, description="X-Telegram-Bot-Api-Secret-Token")
     webhook_listen: str = Field("127.0.0.1", description="address the webhook server binds")
     webhook_port: int = Field(8443, ge=1, le=65535)
+
+    # Admins and sources.
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="Telegram user ids allowed to manage sources"
+    )
+    poll_minutes: float = Field(15.0, ge=0, description="fetch sources this often; 0: never")
 
     # Answers in chats.
     bot_page_hits: int = Field(3, ge=1, le=10, description="passages per message page")
@@ -46,6 +58,23 @@ class Settings(IndexSettings):
     def webhook_path(self) -> str:
         """The path the webhook server answers on: the path of the public URL."""
         return urlsplit(self.webhook_url or "").path.strip("/")
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(" ", ",").split(",") if p.strip()]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError(
+                    "NEWSBOT_ADMIN_IDS must be numeric Telegram user ids, comma-separated"
+                )
+            value = [int(p) for p in parts]
+        if isinstance(value, list) and UNTRUSTED_IDS & set(value):
+            raise ValueError(
+                "NEWSBOT_ADMIN_IDS must not contain 1087968824 (anonymous group admins) or "
+                "777000 (Telegram service messages): anyone can post as them"
+            )
+        return value
 
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> "Settings":

@@ -176,6 +176,11 @@ def text(lang: str, key: str, **values: object) -> str:
     return table.get(key, _TEXTS[DEFAULT_LANG][key]).format(**values)
 
 
+def template(lang: str, key: str) -> str:
+    """The unfilled text, placeholders and all (for checks that every language has them)."""
+    return _TEXTS[lang][key]
+
+
 def keys(lang: str) -> set[str]:
     return set(_TEXTS[lang])
 

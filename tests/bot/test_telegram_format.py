@@ -1,5 +1,7 @@
 """Telegram HTML: escaped outside strings, bold best sentence, never over 4096, tags balanced."""
 
+import string
+
 import pytest
 
 from bot import texts
@@ -93,8 +95,10 @@ def test_nothing_found_is_said_in_the_users_language():
 def test_every_language_has_every_text(lang: str):
     assert texts.keys(lang) == texts.keys("en")
     for key in texts.keys(lang):
-        filled = texts.text(lang, key, articles=1, sources="s", languages="l", question="q",
-                            length=2, limit=1, page=1, pages=2, choices="c")  # fmt: skip
+        english = {f for _, f, _, _ in string.Formatter().parse(texts.template("en", key)) if f}
+        here = {f for _, f, _, _ in string.Formatter().parse(texts.template(lang, key)) if f}
+        assert here == english, f"{lang}/{key} has other placeholders than English"
+        filled = texts.text(lang, key, **{name: "1" for name in english})
         assert check_text({"text": filled, "parse_mode": "HTML"}) is None
 
 
