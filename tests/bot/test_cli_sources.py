@@ -124,3 +124,11 @@ def test_a_reindex_killed_half_way_then_rerun_counts_exactly(
         assert (facts.articles, facts.embedded_articles) == (3, 3)
         assert news.store.count() == facts.passages
         assert news.check(repair=False).consistent
+
+
+def test_a_cli_reindex_while_the_bot_writes_is_refused_clearly(site: NewsSite):
+    with NewsIndex.open(Settings(), writer=True):  # what `newsbot run` holds while it is up
+        result = newsbot("reindex")
+    assert result.exit_code == 1
+    assert "another newsbot process is writing" in flat(result.output)
+    assert "admin commands" in flat(result.output)
