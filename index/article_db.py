@@ -136,7 +136,7 @@ class ArticleDB:
                     article.text,
                     article.outlet,
                     article.source_id,
-                    _now(),
+                    utc_now(),
                 ),
             )
 
@@ -173,7 +173,8 @@ class ArticleDB:
     def register_space(self, collection: str, model: str) -> None:
         with self.connect() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO vector_spaces VALUES (?, ?, ?)", (collection, model, _now())
+                "INSERT OR IGNORE INTO vector_spaces VALUES (?, ?, ?)",
+                (collection, model, utc_now()),
             )
 
     def spaces(self) -> dict[str, str]:
@@ -247,5 +248,5 @@ def _article(row: sqlite3.Row) -> Article:
     )
 
 
-def _now() -> str:
+def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")

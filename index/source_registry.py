@@ -5,10 +5,9 @@ error, so `newsbot sources list` and the bot's /sources can tell an admin what i
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Literal
 
-from index.article_db import ArticleDB
+from index.article_db import ArticleDB, utc_now
 from index.errors import InputError
 
 SourceKind = Literal["feed", "page", "path"]
@@ -54,7 +53,7 @@ class SourceRegistry:
         with self.db.connect() as conn:
             cursor = conn.execute(
                 "INSERT INTO sources (kind, location, name, added_at) VALUES (?, ?, ?, ?)",
-                (kind, location, name, _now()),
+                (kind, location, name, utc_now()),
             )
             new_id = int(cursor.lastrowid or 0)
         return self.get(new_id)
@@ -96,7 +95,7 @@ class SourceRegistry:
     def record_success(
         self, source_id: int, etag: str | None = None, last_modified: str | None = None
     ) -> None:
-        now = _now()
+        now = utc_now()
         with self.db.connect() as conn:
             conn.execute(
                 "UPDATE sources SET etag = ?, last_modified = ?, last_fetch_at = ?,"
@@ -108,9 +107,6 @@ class SourceRegistry:
         with self.db.connect() as conn:
             conn.execute(
                 "UPDATE sources SET last_fetch_at = ?, last_error = ? WHERE id = ?",
-                (_now(), error[:500], source_id),
+                (utc_now(), error[:500], source_id),
             )
 
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -12,6 +12,7 @@ from index.embedding import SentenceTransformerEmbedder, fallback_model_path, lo
 from index.news_index import NewsIndex
 from tests.chroma_server import running_chroma_server
 from tests.fakes import HashingEmbedder
+from tests.news_server import STORIES, NewsSite, Route, article_page, running_news_site
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -24,8 +25,13 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test may reach a model hub; env from the developer's shell must not leak in."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TOKENIZERS_PARALLELISM", "false")
-    for name in ("NEWSBOT_MIN_SCORE", "NEWSBOT_CHROMA_URL", "NEWSBOT_RETRIEVAL",
-                 "NEWSBOT_CHUNK_TOKENS", "NEWSBOT_TELEGRAM_TOKEN"):
+    for name in (
+        "NEWSBOT_MIN_SCORE",
+        "NEWSBOT_CHROMA_URL",
+        "NEWSBOT_RETRIEVAL",
+        "NEWSBOT_CHUNK_TOKENS",
+        "NEWSBOT_TELEGRAM_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -91,3 +97,12 @@ def store_settings(request: pytest.FixtureRequest, data_dir: Path) -> Settings:
     return Settings(
         _env_file=None, data_dir=data_dir, embedding_model=str(fallback_model_path()), **extra
     )
+
+
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    """A local news site (127.0.0.1) serving the article pages of STORIES."""
+    with running_news_site() as running:
+        for path, (title, paragraphs) in STORIES.items():
+            running.routes[path] = Route(article_page(title, paragraphs))
+        yield running

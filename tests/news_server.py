@@ -6,7 +6,7 @@ A real HTTP server on 127.0.0.1 in a thread; tests change `routes` while it runs
 
 import gzip
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -163,4 +163,39 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>&lol4;</title>
 <item><title>&lol4;</title><link>http://example.org/a</link></item></channel></rss>"""
 
-Builder = Callable[[NewsSite], None]
+
+# --- the stories every sources test uses --------------------------------------------------------
+
+STORIES = {
+    "/news/summit": (
+        "Budapest summit dropped",
+        [
+            "The planned summit in Budapest between the two presidents was dropped on Tuesday.",
+            "Officials said the foreign ministers could not agree on an agenda for the meeting.",
+            "Hungary had offered to host the talks and said it remained ready to do so later.",
+        ],
+    ),
+    "/news/gold": (
+        "Gold price climbs",
+        [
+            "The price of gold rose for a third day as investors looked for safety.",
+            "Dealers in Hanoi reported long queues outside jewellery shops on Wednesday.",
+            "Analysts expect the central bank to keep interest rates unchanged this month.",
+        ],
+    ),
+    "/news/rain": (
+        "Monsoon rains flood the coast",
+        [
+            "Heavy monsoon rains flooded villages along the southern coast overnight.",
+            "Rescue teams moved thousands of people to schools on higher ground.",
+            "The weather service warned that more rain would fall until the weekend.",
+        ],
+    ),
+}
+
+
+def publish(site: NewsSite, *paths: str, etag: str | None = None, path: str = "/feed.xml") -> None:
+    items = [(STORIES[p][0], site.url(p), "Short summary.") for p in paths]
+    site.routes[path] = Route(
+        rss("World Desk", items), content_type="application/rss+xml", etag=etag
+    )

@@ -1,7 +1,7 @@
 """Admin commands in Telegram, through the fake Bot API: sources, reindex, refusals, polling."""
 
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -17,19 +17,10 @@ from tests.bot.fake_bot_api import (
     user,
     visible_text,
 )
-from tests.index.test_sources import STORIES, publish
-from tests.news_server import NewsSite, Route, article_page, running_news_site
+from tests.news_server import NewsSite, Route, publish
 
 ADMIN = user(7001, name="Admin")
 STRANGER = user(7002, name="Stranger")
-
-
-@pytest.fixture
-def site() -> Iterator[NewsSite]:
-    with running_news_site() as running_site:
-        for path, (title, paragraphs) in STORIES.items():
-            running_site.routes[path] = Route(article_page(title, paragraphs))
-        yield running_site
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,19 +15,14 @@ from bot.cli import app
 from bot.settings import Settings
 from index.news_index import NewsIndex
 from tests.conftest import REPO
-from tests.index.test_sources import STORIES, publish
-from tests.news_server import NewsSite, Route, article_page, running_news_site
+from tests.news_server import NewsSite, Route, publish
 
 runner = CliRunner()
 
 
-@pytest.fixture
-def site(env_settings: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[NewsSite]:
+@pytest.fixture(autouse=True)
+def _local_web(env_settings: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "true")
-    with running_news_site() as running:
-        for path, (title, paragraphs) in STORIES.items():
-            running.routes[path] = Route(article_page(title, paragraphs))
-        yield running
 
 
 def newsbot(*args: str):

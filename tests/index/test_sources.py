@@ -8,49 +8,7 @@ from bot.settings import Settings
 from index.news_index import NewsIndex
 from tests.fakes import HashingEmbedder
 from tests.index.test_indexing import ExplodingEmbedder
-from tests.news_server import NewsSite, Route, article_page, rss, running_news_site
-
-STORIES = {
-    "/news/summit": (
-        "Budapest summit dropped",
-        [
-            "The planned summit in Budapest between the two presidents was dropped on Tuesday.",
-            "Officials said the foreign ministers could not agree on an agenda for the meeting.",
-            "Hungary had offered to host the talks and said it remained ready to do so later.",
-        ],
-    ),
-    "/news/gold": (
-        "Gold price climbs",
-        [
-            "The price of gold rose for a third day as investors looked for safety.",
-            "Dealers in Hanoi reported long queues outside jewellery shops on Wednesday.",
-            "Analysts expect the central bank to keep interest rates unchanged this month.",
-        ],
-    ),
-    "/news/rain": (
-        "Monsoon rains flood the coast",
-        [
-            "Heavy monsoon rains flooded villages along the southern coast overnight.",
-            "Rescue teams moved thousands of people to schools on higher ground.",
-            "The weather service warned that more rain would fall until the weekend.",
-        ],
-    ),
-}
-
-
-@pytest.fixture
-def site() -> Iterator[NewsSite]:
-    with running_news_site() as running:
-        for path, (title, paragraphs) in STORIES.items():
-            running.routes[path] = Route(article_page(title, paragraphs))
-        yield running
-
-
-def publish(site: NewsSite, *paths: str, etag: str | None = None, path: str = "/feed.xml") -> None:
-    items = [(STORIES[p][0], site.url(p), "Short summary.") for p in paths]
-    site.routes[path] = Route(
-        rss("World Desk", items), content_type="application/rss+xml", etag=etag
-    )
+from tests.news_server import STORIES, NewsSite, Route, article_page, publish, rss
 
 
 @pytest.fixture
