@@ -72,6 +72,9 @@ def handler_list() -> list[BaseHandler]:  # type: ignore[type-arg]
             filters.ChatType.PRIVATE & _NEW & ~filters.TEXT & ~filters.StatusUpdate.ALL,
             handlers.text_only,
         ),
+        # Keep last: a command no handler above took. Private chats only: in a group it may
+        # well be another bot's command.
+        MessageHandler(_NEW & filters.COMMAND & filters.ChatType.PRIVATE, handlers.unknown_command),
     ]
 
 

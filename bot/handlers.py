@@ -62,6 +62,15 @@ async def text_only(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(texts.text(lang, "text_only"))  # type: ignore[union-attr]
 
 
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command the bot does not have: say so, rather than stay silent."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    command = message.text.split(maxsplit=1)[0].split("@", 1)[0]
+    lang = await user_lang(update, context.services)
+    await message.reply_text(texts.text(lang, "unknown_command", command=escape(command[:64])))
+
+
 async def more_callback(update: Update, context: BotContext) -> None:
     """The "More" button: edit the answer to show its next page."""
     query = update.callback_query

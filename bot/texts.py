@@ -48,6 +48,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
         "date_unknown": "date unknown",
         "no_sources": "no sources yet",
         "no_languages": "no languages yet",
+        "unknown_command": "I do not know {command}. /help lists what I can do.",
     },
     "hi": {
         "cmd_help": "मैं क्या जानता हूँ और कैसे पूछें",
@@ -78,6 +79,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
         "date_unknown": "तारीख़ अज्ञात",
         "no_sources": "अभी कोई स्रोत नहीं",
         "no_languages": "अभी कोई भाषा नहीं",
+        "unknown_command": "मैं {command} नहीं जानता। /help बताता है कि मैं क्या कर सकता हूँ।",
     },
     "vi": {
         "cmd_help": "tôi biết gì và cách hỏi",
@@ -109,6 +111,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
         "date_unknown": "không rõ ngày",
         "no_sources": "chưa có nguồn nào",
         "no_languages": "chưa có ngôn ngữ nào",
+        "unknown_command": "Tôi không biết lệnh {command}. /help liệt kê những gì tôi làm được.",
     },
     "ru": {
         "cmd_help": "что я знаю и как спрашивать",
@@ -140,6 +143,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
         "date_unknown": "дата неизвестна",
         "no_sources": "источников пока нет",
         "no_languages": "языков пока нет",
+        "unknown_command": "Я не знаю команды {command}. /help покажет, что я умею.",
     },
 }
 

@@ -265,3 +265,14 @@ async def test_a_failure_is_told_to_the_user_without_internals_or_token(
     assert "Xin lỗi" in told.text and "secret" not in told.text
     assert "secret" in caplog.text  # the log has the details...
     assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text  # ...never the token
+
+
+async def test_an_unknown_command_is_named_in_private_and_ignored_in_groups(
+    api: FakeBotAPI, bot: Path
+):
+    group, person = group_chat(), user()
+    await api.inject({"message": message(group, person, "/frobnicate now")})
+    await ask_privately(api, "/frobnicate <b>")
+    reply = await api.next_call("sendMessage", chat_id=person["id"])
+    assert visible_text(reply.text) == "I do not know /frobnicate. /help lists what I can do."
+    assert api.calls_of("sendMessage", group["id"]) == []
