@@ -201,6 +201,8 @@ async def poll_sources(context: BotContext) -> None:
     async with services.jobs:
         try:
             report = await asyncio.to_thread(services.news.refresh)
+            # An article saved but not embedded when a poll died is finished here.
+            await asyncio.to_thread(services.news.embed_missing)
         except Exception:
             log.exception("polling sources failed; the next poll retries")
             return

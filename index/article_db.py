@@ -152,6 +152,18 @@ class ArticleDB:
         for row in rows:
             yield _article(row)
 
+    def unembedded(self, collection: str) -> list[Article]:
+        """Articles that `collection` lacks, or holds for an older text: one query, not N."""
+        with self.connect() as conn:
+            rows = conn.execute(
+                f"SELECT {', '.join('a.' + c for c in _COLUMNS.split(', '))} FROM articles a"
+                " LEFT JOIN embedded e ON e.article_id = a.id AND e.collection = ?"
+                "  AND e.content_hash = a.content_hash"
+                " WHERE e.article_id IS NULL ORDER BY a.indexed_at, a.id",
+                (collection,),
+            ).fetchall()
+        return [_article(row) for row in rows]
+
     def count(self) -> int:
         with self.connect() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])

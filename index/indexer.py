@@ -146,15 +146,13 @@ class Indexer:
 
     def embed_missing(self, progress: ProgressCallback | None = None) -> IndexReport:
         """Embed every stored article this vector space lacks (after a crash or a new model)."""
-        report = IndexReport()
-        for done, article in enumerate(self.db.all_articles(), start=1):
-            if self.db.is_embedded(self.store.name, article):
-                report.unchanged += 1
-            else:
-                report.passages += self.embed(article)
-                report.changed += 1
+        missing = self.db.unembedded(self.store.name)
+        report = IndexReport(unchanged=self.db.count() - len(missing))
+        for done, article in enumerate(missing, start=1):
+            report.passages += self.embed(article)
+            report.changed += 1
             if progress:
-                progress(Progress(done, report.passages, article.source))
+                progress(Progress(done, report.passages, article.source, total=len(missing)))
         return report
 
     def reembed_all(self, progress: ProgressCallback | None = None) -> IndexReport:
