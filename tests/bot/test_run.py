@@ -3,9 +3,11 @@
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
+import httpx
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -56,3 +58,58 @@ async def test_newsbot_run_answers_in_english_and_hindi(env_settings: Path, api:
     assert process.returncode == 0
     assert b"newsbot is up as @newsbot_test_bot" in stderr
     assert TOKEN.encode() not in stderr and TOKEN.split(":")[1].encode() not in stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _post_when_listening(url: str, update: dict, secret: str) -> httpx.Response:
+    """POST as Telegram would, once the webhook server listens (readiness, with a deadline)."""
+    deadline = asyncio.get_running_loop().time() + 120
+    async with httpx.AsyncClient() as client:
+        while True:
+            try:
+                return await client.post(
+                    url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": secret}
+                )
+            except httpx.ConnectError:
+                if asyncio.get_running_loop().time() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
+
+
+async def test_newsbot_run_in_webhook_mode_checks_the_secret(env_settings: Path, api: FakeBotAPI):
+    assert CliRunner().invoke(app, ["index", str(SEEDS)]).exit_code == 0
+    port = _free_port()
+    hook = f"http://127.0.0.1:{port}/newsbot-hook"
+    env = {
+        **os.environ,
+        "NEWSBOT_TELEGRAM_TOKEN": TOKEN,
+        "NEWSBOT_TELEGRAM_API_URL": api.base_url,
+        "NEWSBOT_WEBHOOK_URL": hook,
+        "NEWSBOT_WEBHOOK_SECRET": "s3cret-token",
+        "NEWSBOT_WEBHOOK_PORT": str(port),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=REPO, env=env, stderr=asyncio.subprocess.PIPE
+    )
+    try:
+        registered = await api.next_call("setWebhook", timeout=120)
+        person = user(60, "en")
+        update = {"update_id": 1, "message": message(private_chat(person), person, "Budapest?")}
+        forged = await _post_when_listening(hook, update, "wrong-secret")
+        genuine = await _post_when_listening(hook, {**update, "update_id": 2}, "s3cret-token")
+        answer = await api.next_call("sendMessage", chat_id=60, timeout=60)
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = await asyncio.wait_for(process.communicate(), 60)
+
+    assert registered.params["url"] == hook
+    assert registered.params["secret_token"] == "s3cret-token"
+    assert forged.status_code == 403 and genuine.status_code == 200
+    assert len(api.calls_of("sendMessage", 60)) == 1  # only the genuine update was answered
+    assert "VTC News" in answer.text
+    assert TOKEN.encode() not in stderr and b"s3cret-token" not in stderr
