@@ -58,6 +58,37 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX IF NOT EXISTS articles_source ON articles(source_id);
     """,
+    # 3: subscriptions to topics, and the alert outbox: one row per (subscription, article),
+    # ever, so an alert is sent at most once whatever restarts and reindexes happen.
+    """
+    CREATE TABLE IF NOT EXISTS subscriptions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        chat_id INTEGER NOT NULL,
+        topic TEXT,
+        lang TEXT NOT NULL,
+        created_by INTEGER,
+        created_at TEXT NOT NULL,
+        paused_reason TEXT
+    );
+    CREATE INDEX IF NOT EXISTS subscriptions_chat ON subscriptions(chat_id);
+    CREATE TABLE IF NOT EXISTS alerts (
+        subscription_id INTEGER NOT NULL,
+        article_id TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('queued', 'sending', 'sent', 'failed', 'merged')),
+        score REAL NOT NULL,
+        passage TEXT NOT NULL,
+        best_sentence TEXT NOT NULL,
+        siblings TEXT NOT NULL DEFAULT '[]',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at REAL NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_error TEXT,
+        PRIMARY KEY (subscription_id, article_id)
+    );
+    CREATE INDEX IF NOT EXISTS alerts_due ON alerts(status, next_attempt_at);
+    """,
 ]
 
 _COLUMNS = "id, source, url, title, published, lang, content_hash, text, outlet, source_id"

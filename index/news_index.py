@@ -9,6 +9,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from index.alert_matching import (
+    AlertMatcher,
+    default_alert_min_score,
+    default_story_min_similarity,
+)
 from index.article_db import ArticleDB
 from index.consistency import ConsistencyReport, check_store
 from index.embedding import Embedder, load_embedder
@@ -22,6 +27,7 @@ from index.settings import IndexSettings
 from index.source_reading import SourceReader, identify_source
 from index.source_registry import Source, SourceRegistry
 from index.store import VectorStore, open_client
+from index.subscriptions import Subscriptions
 from index.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
@@ -64,6 +70,18 @@ class NewsIndex:
             db, store, embedder, settings.min_score, mode, settings.transliterate
         )
         self.sources = SourceRegistry(db)
+        self.subscriptions = Subscriptions(
+            db, settings.max_subscriptions_per_chat, settings.max_topic_chars
+        )
+        alert_min, story_min = settings.alert_min_score, settings.story_min_similarity
+        self.alerts = AlertMatcher(
+            self.subscriptions,
+            store,
+            embedder,
+            self.searcher.queries,
+            default_alert_min_score(embedder.identity) if alert_min is None else alert_min,
+            default_story_min_similarity(embedder.identity) if story_min is None else story_min,
+        )
         self._lock = lock
         # One write at a time inside this process: a poll waits for a reindex, and vice versa.
         self.write_lock = threading.RLock()
@@ -124,7 +142,15 @@ class NewsIndex:
         return report
 
     def _after_new_articles(self, report: IndexReport) -> None:
-        """Hook for what follows genuinely new articles; re-embedding never comes here."""
+        """Queue alerts for genuinely new articles; re-embedding never comes here."""
+        if not report.new_articles:
+            return
+        try:
+            self.alerts.match(report.new_articles)
+        except Exception:  # the articles are indexed; only their alerts are lost
+            log.exception(
+                "matching %d new articles to subscriptions failed", len(report.new_articles)
+            )
 
     def embed_missing(self, progress: ProgressCallback | None = None) -> IndexReport:
         with self.write_lock:

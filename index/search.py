@@ -10,13 +10,13 @@ from typing import Literal
 import numpy as np
 
 from index.article_db import ArticleDB
+from index.best_sentence import best_sentences
 from index.embedding import Embedder
 from index.errors import QuestionError
 from index.fusion import cascade, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
 from index.models import Answer, Hit
 from index.query_encoder import QueryEncoder
-from index.sentences import split_sentences
 from index.store import StoredPassage, VectorStore
 
 Mode = Literal["dense", "lexical", "hybrid"]
@@ -143,18 +143,8 @@ class Searcher:
             return self._lexical[1]
 
     def _best_sentences(self, query: np.ndarray, candidates: list[StoredPassage]) -> list[str]:
-        """The sentence of each passage closest to the question, embedded in one batch."""
-        split = [split_sentences(c.passage.text, c.lang) or [c.passage.text] for c in candidates]
-        flat = [s for sentences in split for s in sentences]
-        if not flat:
-            return []
-        scores = self.embedder.embed_passages(flat) @ query
-        best, start = [], 0
-        for sentences in split:
-            window = scores[start : start + len(sentences)]
-            best.append(sentences[int(np.argmax(window))])
-            start += len(sentences)
-        return best
+        passages = [(c.passage.text, c.lang) for c in candidates]
+        return best_sentences(self.embedder, query, passages)
 
 
 def _distinct(candidates: list[StoredPassage]) -> list[StoredPassage]:

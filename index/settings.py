@@ -42,6 +42,16 @@ class IndexSettings(BaseSettings):
         "default_database", description="database on the Chroma server (one per deployment)"
     )
 
+    # Subscriptions and alerts.
+    alert_min_score: float | None = Field(
+        None, ge=-1, le=1, description="topic match threshold; empty: the measured default"
+    )
+    story_min_similarity: float | None = Field(
+        None, ge=-1, le=1, description="articles this alike are one story; empty: measured"
+    )
+    max_subscriptions_per_chat: int = Field(20, ge=1)
+    max_topic_chars: int = Field(200, ge=10)
+
     # Fetching feeds and pages from the web: every limit applies to every request.
     fetch_timeout_seconds: float = Field(20.0, gt=0, description="whole request, drip included")
     max_fetch_bytes: int = Field(10_000_000, ge=1024, description="after decompression")

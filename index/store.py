@@ -150,6 +150,31 @@ class VectorStore:
             )
         return hits
 
+    def passages_of(
+        self, article_ids: Sequence[str]
+    ) -> dict[str, list[tuple[StoredPassage, np.ndarray]]]:
+        """Every stored passage of these articles with its vector, in passage order."""
+        if not article_ids:
+            return {}
+        got = self._collection.get(
+            where={"article_id": {"$in": list(article_ids)}},
+            include=["documents", "metadatas", "embeddings"],
+        )
+        found: dict[str, list[tuple[StoredPassage, np.ndarray]]] = {}
+        for pid, doc, meta, vector in zip(
+            got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+        ):
+            passage = Passage(
+                id=pid, article_id=str(meta["article_id"]), seq=int(meta["seq"]), text=doc
+            )
+            stored = StoredPassage(passage, str(meta.get("lang", "und")), 0.0)
+            found.setdefault(passage.article_id, []).append(
+                (stored, np.asarray(vector, dtype=np.float32))
+            )
+        for passages in found.values():
+            passages.sort(key=lambda pair: pair[0].passage.seq)
+        return found
+
     def count(self) -> int:
         return int(self._collection.count())
 

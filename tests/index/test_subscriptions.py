@@ -1,0 +1,133 @@
+"""Subscriptions and the alert outbox: limits, matching, one alert per story, exactly once."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.settings import Settings
+from index.models import ExtractedDocument, SourceDocument
+from index.news_index import NewsIndex
+from index.subscriptions import SubscriptionError
+from tests.fakes import HashingEmbedder
+
+SUMMIT_EN = (
+    "https://en.example.org/summit",
+    "Budapest summit between Trump and Putin dropped",
+    "The Budapest summit between Trump and Putin was dropped. Rubio and Lavrov could not agree "
+    "on the agenda for the Budapest summit.",
+)
+SUMMIT_VI = (
+    "https://vi.example.org/hoi-nghi",
+    "Hội nghị Budapest bị hủy",
+    "Hội nghị thượng đỉnh Budapest giữa Trump và Putin bị hủy. Rubio và Lavrov không thống nhất "
+    "được chương trình hội nghị Budapest.",
+)
+GOLD = (
+    "https://en.example.org/gold",
+    "Gold price climbs",
+    "Gold prices climbed again; jewellers reported queues, bullion dealers reported demand.",
+)
+
+
+def doc(item: tuple[str, str, str]) -> SourceDocument:
+    url, title, text = item
+    return SourceDocument(url, "Wire", ExtractedDocument(text=text, title=title, url=url))
+
+
+@pytest.fixture
+def alert_settings(settings: Settings) -> Settings:
+    # Thresholds for the fake embedder (shared words), not a real model's.
+    return settings.model_copy(update={"alert_min_score": 0.3, "story_min_similarity": 0.35})
+
+
+@pytest.fixture
+def news(alert_settings: Settings) -> Iterator[NewsIndex]:
+    with NewsIndex.open(alert_settings, writer=True, embedder=HashingEmbedder(budget=60)) as opened:
+        yield opened
+
+
+def test_limits_are_clear_errors(news: NewsIndex):
+    subs = news.subscriptions
+    subs.max_per_chat = 2
+    subs.add(1, "Budapest summit", "en")
+    with pytest.raises(SubscriptionError, match="already subscribed"):
+        subs.add(1, "  Budapest   summit ", "en")
+    subs.add(1, None, "en")
+    with pytest.raises(SubscriptionError, match="the most allowed"):
+        subs.add(1, "gold", "en")
+    with pytest.raises(SubscriptionError, match="limit is 200"):
+        subs.add(2, "x" * 201, "en")
+    with pytest.raises(SubscriptionError, match="no subscription #1 in this chat"):
+        subs.remove(1, chat_id=2)
+    assert [s.topic for s in subs.for_chat(1)] == ["Budapest summit", None]
+
+
+def test_a_matching_article_alerts_and_an_unrelated_one_does_not(news: NewsIndex):
+    topic = news.subscriptions.add(10, "Budapest summit Trump Putin", "en")
+    everything = news.subscriptions.add(20, None, "hi")
+    news.index_documents([doc(SUMMIT_EN), doc(GOLD)])
+    due = news.subscriptions.claim_due()
+    by_chat = {(a.subscription.chat_id, a.article_id) for a in due}
+    articles = {a.title: a.id for a in news.db.all_articles()}
+    assert by_chat == {
+        (10, articles[SUMMIT_EN[1]]),
+        (20, articles[SUMMIT_EN[1]]),
+        (20, articles[GOLD[1]]),
+    }
+    alert = next(a for a in due if a.subscription.id == topic.id)
+    assert "Budapest summit" in alert.best_sentence and alert.score >= 0.3
+    assert everything.lang == "hi"
+
+
+def test_exactly_once_across_restarts_reindexes_and_refetches(alert_settings: Settings):
+    embedder = HashingEmbedder(budget=60)
+    with NewsIndex.open(alert_settings, writer=True, embedder=embedder) as news:
+        news.subscriptions.add(10, "Budapest summit", "en")
+        news.index_documents([doc(SUMMIT_EN)])
+        (alert,) = news.subscriptions.claim_due()
+        news.subscriptions.mark_sent(alert)
+    with NewsIndex.open(alert_settings, writer=True, embedder=embedder) as news:  # a restart
+        news.index_documents([doc(SUMMIT_EN)])  # fetched again: unchanged
+        news.reembed_all()
+        news.embed_missing()
+        news.rebuild()  # a --full reindex
+        article = next(news.db.all_articles())  # purged (as `sources remove --purge` does) ...
+        news.store.delete_article(article.id)
+        news.db.delete(article.id)
+        news.index_documents([doc(SUMMIT_EN)])  # the same URL comes back as "new"
+        assert news.subscriptions.claim_due() == []
+        assert news.subscriptions.counts() == {"sent": 1}
+
+
+def test_the_same_story_in_two_languages_is_one_alert_listing_the_other(news: NewsIndex):
+    news.subscriptions.add(10, "Budapest summit Trump Putin", "en")
+    news.index_documents([doc(SUMMIT_EN), doc(SUMMIT_VI), doc(GOLD)])
+    (alert,) = news.subscriptions.claim_due()
+    ids = {a.title: a.id for a in news.db.all_articles()}
+    assert alert.article_id == ids[SUMMIT_EN[1]]
+    assert alert.siblings == (ids[SUMMIT_VI[1]],)
+    assert news.subscriptions.counts() == {"sending": 1, "merged": 1}
+
+
+def test_paused_chats_get_nothing_and_migrated_chats_keep_their_subscriptions(news: NewsIndex):
+    subs = news.subscriptions
+    subs.add(10, None, "en")
+    subs.add(-200, None, "en")
+    assert subs.pause_chat(10, "blocked the bot") == 1
+    subs.migrate_chat(-200, -100200)
+    news.index_documents([doc(GOLD)])
+    (alert,) = subs.claim_due()
+    assert alert.subscription.chat_id == -100200
+    subs.resume_chat(10)  # what arrived while paused is not queued: it would be stale
+    news.index_documents([doc(SUMMIT_EN)])
+    assert sorted(a.subscription.chat_id for a in subs.claim_due()) == [-100200, 10]
+
+
+def test_rescheduled_alerts_wait_for_their_time(news: NewsIndex):
+    news.subscriptions.add(10, None, "en")
+    news.index_documents([doc(GOLD)])
+    (alert,) = news.subscriptions.claim_due(now=1000.0)
+    news.subscriptions.reschedule(alert, at=1030.0, error="429")
+    assert news.subscriptions.claim_due(now=1029.0) == []
+    (again,) = news.subscriptions.claim_due(now=1030.0)
+    assert again.attempts == 2
