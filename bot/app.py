@@ -7,7 +7,7 @@
 import asyncio
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin_handlers, handlers, texts
+from bot import admin_handlers, handlers, subscription_handlers, texts
 from bot.context import BotContext, BotData
 from bot.logs import configure_logging, quiet_http_logs
 from bot.services import Services, ServicesFactory
@@ -42,6 +42,7 @@ _TEXT = _NEW & filters.TEXT & ~filters.COMMAND
 
 
 POLL_JOB = "poll-sources"
+ALERT_JOB = "deliver-alerts"
 ADMIN_COMMANDS = ("addsource", "sources", "removesource", "reindex")
 
 
@@ -59,6 +60,12 @@ def handler_list() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("sources", admin_handlers.sources_command, filters=_NEW),
         CommandHandler("removesource", admin_handlers.removesource_command, filters=_NEW),
         CommandHandler("reindex", admin_handlers.reindex_command, filters=_NEW),
+        CommandHandler("subscribe", subscription_handlers.subscribe_command, filters=_NEW),
+        CommandHandler(
+            "subscriptions", subscription_handlers.subscriptions_command, filters=_NEW
+        ),
+        CommandHandler("unsubscribe", subscription_handlers.unsubscribe_command, filters=_NEW),
+        MessageHandler(filters.StatusUpdate.MIGRATE, subscription_handlers.migrated),
         CallbackQueryHandler(handlers.more_callback, pattern=r"^more:[0-9a-f]{1,16}:\d{1,2}$"),
         CallbackQueryHandler(handlers.lang_callback, pattern=r"^lang:[a-z]{2}$"),
         MessageHandler(filters.ChatType.PRIVATE & _TEXT, handlers.private_question),
@@ -86,13 +93,21 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
             'see README "The Telegram bot")'
         )
     quiet_http_logs()
+    alert_bot = Bot(
+        settings.telegram_token.get_secret_value(),
+        base_url=settings.telegram_api_url,
+        base_file_url=settings.telegram_file_url,
+    )
 
     async def post_init(app: BotApplication) -> None:
         app.bot_data.services = await asyncio.to_thread(open_services)
+        app.bot_data.alert_bot = alert_bot
+        await alert_bot.initialize()
         await _set_commands(app)
         log.info("newsbot is up as @%s", app.bot.username)
 
     async def post_shutdown(app: BotApplication) -> None:
+        await alert_bot.shutdown()
         if app.bot_data.services is not None:
             app.bot_data.services.close()
             app.bot_data.services = None
@@ -102,7 +117,12 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=settings.bot_max_retries))
+        .rate_limiter(
+            AIORateLimiter(
+                max_retries=settings.bot_max_retries,
+                group_max_rate=settings.bot_group_messages_per_minute,
+            )
+        )
         .concurrent_updates(settings.bot_concurrent_updates)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(
@@ -126,11 +146,19 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
             first=min(interval, 30.0),
             name=POLL_JOB,
         )
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(
+            subscription_handlers.deliver_alerts,  # type: ignore[arg-type]
+            interval=settings.alert_interval_seconds,
+            first=settings.alert_interval_seconds,
+            name=ALERT_JOB,
+        )
     return app
 
 
 def commands_for(lang: str, admin: bool = False) -> list[BotCommand]:
-    names = ("ask", "help", "lang") + (ADMIN_COMMANDS if admin else ())
+    names: tuple[str, ...] = ("ask", "subscribe", "subscriptions", "unsubscribe", "help", "lang")
+    names += ADMIN_COMMANDS if admin else ()
     return [BotCommand(name, texts.text(lang, f"cmd_{name}")) for name in names]
 
 

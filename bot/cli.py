@@ -104,11 +104,13 @@ def main() -> None:
 def _register_commands() -> None:
     from bot.cli_eval import eval_command
     from bot.cli_sources import check_command, reindex_command, sources_app
+    from bot.cli_subscriptions import subscriptions_app
 
     app.command("eval")(eval_command)
     app.command("reindex")(reindex_command)
     app.command("check")(check_command)
     app.add_typer(sources_app, name="sources")
+    app.add_typer(subscriptions_app, name="subscriptions")
 
 
 _register_commands()

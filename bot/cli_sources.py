@@ -25,7 +25,7 @@ def add_command(
     """Follow a source; its kind (feed, page, path) is found by reading it once."""
     with reporting_errors(), NewsIndex.open(settings(), writer=True) as news:
         source = news.add_source(location, name)
-        out.print(f"added source #{source.id}: {source.kind} {source.name}", highlight=False)
+        out.print(f"added source #{source.id}: {source.kind} {source.name}", highlight=False, markup=False)
         if fetch:
             with progress_bar(None, "fetching") as advance:
                 report = news.refresh(source.id, advance)
@@ -45,7 +45,7 @@ def list_command(
     if not sources:
         out.print("no sources yet: `newsbot sources add URL_OR_PATH`")
     for source in sources:
-        out.print(describe(source), highlight=False)
+        out.print(describe(source), highlight=False, markup=False)
 
 
 def describe(source: Source) -> str:
@@ -68,7 +68,7 @@ def remove_command(
     with reporting_errors(), NewsIndex.open(settings(), writer=True) as news:
         source, deleted = news.remove_source(source_id, purge)
     kept = f"{deleted} articles deleted" if purge else "its articles stay searchable"
-    out.print(f"removed source #{source.id} {source.name}; {kept}", highlight=False)
+    out.print(f"removed source #{source.id} {source.name}; {kept}", highlight=False, markup=False)
 
 
 def reindex_command(

@@ -1,5 +1,6 @@
 """Typed per-application state for handlers: `context.services` instead of dict lookups."""
 
+from telegram import Bot
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.services import Services
@@ -10,6 +11,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.alert_bot: Bot | None = None  # unthrottled by PTB: alerts are paced by the queue
 
 
 class BotContext(

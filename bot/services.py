@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.alert_delivery import AlertDelivery
 from bot.answer_cache import AnswerCache
 from bot.chat_prefs import ChatPrefs
 from bot.settings import Settings
@@ -22,6 +23,7 @@ class Services:
     news: NewsIndex
     prefs: ChatPrefs
     answers: AnswerCache
+    delivery: AlertDelivery
     jobs: asyncio.Lock = field(default_factory=asyncio.Lock)  # one reindex or poll at a time
 
     @classmethod
@@ -33,6 +35,7 @@ class Services:
             news=news,
             prefs=ChatPrefs.in_data_dir(settings.data_dir),
             answers=AnswerCache(settings.bot_answer_cache),
+            delivery=AlertDelivery(news.subscriptions, news.db),
         )
 
     def close(self) -> None:

@@ -39,12 +39,17 @@ class Settings(IndexSettings):
     )
     poll_minutes: float = Field(15.0, ge=0, description="fetch sources this often; 0: never")
 
+    alert_interval_seconds: float = Field(5.0, gt=0, description="how often alerts are sent")
+
     # Answers in chats.
     bot_page_hits: int = Field(3, ge=1, le=10, description="passages per message page")
     bot_max_pages: int = Field(5, ge=1, le=10, description="pages the More button walks")
     bot_answer_cache: int = Field(1000, ge=10, description="answers kept for More buttons")
     bot_concurrent_updates: int = Field(32, ge=1, le=512, description="chats served at once")
     bot_max_retries: int = Field(3, ge=0, le=10, description="retries after a 429 from Telegram")
+    bot_group_messages_per_minute: int = Field(
+        20, ge=1, description="PTB's rate limiter: messages per group per minute"
+    )
 
     @property
     def telegram_file_url(self) -> str:

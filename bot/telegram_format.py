@@ -65,7 +65,7 @@ def render_page(answer: Answer, number: int, per_page: int, lang: str) -> Page:
     return Page("\n\n".join(blocks) + footer, number, pages)
 
 
-def render_hit(hit: Hit, number: int, lang: str, budget: int = MAX_MESSAGE) -> str:
+def render_hit(hit: Hit, number: int | None, lang: str, budget: int = MAX_MESSAGE) -> str:
     """Citation then passage; the passage is cut around its best sentence to fit `budget`."""
     head = citation_html(hit, number, lang) + "\n"
     room = budget - utf16_len(head)
@@ -77,7 +77,7 @@ def render_hit(hit: Hit, number: int, lang: str, budget: int = MAX_MESSAGE) -> s
         limit -= max(1, utf16_len(body) - room)
 
 
-def citation_html(hit: Hit, number: int, lang: str) -> str:
+def citation_html(hit: Hit, number: int | None, lang: str) -> str:
     """`[1] Title` (a link when there is one), then outlet or feed, date and the site."""
     article = hit.article
     title = escape(article.title or article.source)
@@ -89,7 +89,8 @@ def citation_html(hit: Hit, number: int, lang: str) -> str:
     details.append(article.published or texts.text(lang, "date_unknown"))
     if url:
         details.append(urlsplit(url).hostname or url)
-    return f"<b>[{number}] {linked}</b>\n<i>{escape(' · '.join(details))}</i>"
+    marker = f"[{number}] " if number is not None else ""
+    return f"<b>{marker}{linked}</b>\n<i>{escape(' · '.join(details))}</i>"
 
 
 def passage_html(hit: Hit, limit: int) -> str:

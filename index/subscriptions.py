@@ -14,7 +14,15 @@ from index.errors import InputError
 
 
 class SubscriptionError(InputError):
-    """A subscription that cannot be made: too many, topic too long, unknown id."""
+    """A subscription that cannot be made: too many, topic too long, unknown id.
+
+    `code` and `values` let a front say it in the user's language.
+    """
+
+    def __init__(self, message: str, code: str, **values: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,10 @@ class Subscriptions:
         topic = " ".join((topic or "").split()) or None
         if topic and len(topic) > self.max_topic_chars:
             raise SubscriptionError(
-                f"the topic is {len(topic)} characters; the limit is {self.max_topic_chars}"
+                f"the topic is {len(topic)} characters; the limit is {self.max_topic_chars}",
+                "topic_too_long",
+                length=len(topic),
+                limit=self.max_topic_chars,
             )
         with self.db.connect() as conn:
             count = conn.execute(
@@ -82,13 +93,17 @@ class Subscriptions:
             if count >= self.max_per_chat:
                 raise SubscriptionError(
                     f"this chat has {count} subscriptions, the most allowed; "
-                    "remove one with /unsubscribe first"
+                    "remove one with /unsubscribe first",
+                    "too_many",
+                    limit=self.max_per_chat,
                 )
             duplicate = conn.execute(
                 "SELECT id FROM subscriptions WHERE chat_id = ? AND topic IS ?", (chat_id, topic)
             ).fetchone()
             if duplicate:
-                raise SubscriptionError(f"already subscribed to that (#{duplicate[0]})")
+                raise SubscriptionError(
+                    f"already subscribed to that (#{duplicate[0]})", "duplicate", id=duplicate[0]
+                )
             cursor = conn.execute(
                 "INSERT INTO subscriptions (chat_id, topic, lang, created_by, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
@@ -103,7 +118,9 @@ class Subscriptions:
                 f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)
             ).fetchone()
         if row is None:
-            raise SubscriptionError(f"there is no subscription #{subscription_id}")
+            raise SubscriptionError(
+                f"there is no subscription #{subscription_id}", "missing", id=subscription_id
+            )
         return Subscription(**dict(row))
 
     def for_chat(self, chat_id: int) -> list[Subscription]:
@@ -119,7 +136,11 @@ class Subscriptions:
         """Delete one; with `chat_id`, only if it belongs to that chat (users' own)."""
         subscription = self.get(subscription_id)
         if chat_id is not None and subscription.chat_id != chat_id:
-            raise SubscriptionError(f"there is no subscription #{subscription_id} in this chat")
+            raise SubscriptionError(
+                f"there is no subscription #{subscription_id} in this chat",
+                "missing",
+                id=subscription_id,
+            )
         with self.db.connect() as conn:
             conn.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
         return subscription

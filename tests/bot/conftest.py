@@ -127,3 +127,12 @@ async def bot(bot_settings: Settings, services: Services, api: FakeBotAPI) -> As
     async with running(build_application(bot_settings, lambda: services)):
         yield bot_settings.data_dir
         await api.end_polls()
+
+
+@pytest.fixture
+async def app(
+    bot_settings: Settings, services: Services, api: FakeBotAPI
+) -> AsyncIterator[BotApplication]:
+    async with running(build_application(bot_settings, lambda: services)) as started:
+        yield started
+        await api.end_polls()

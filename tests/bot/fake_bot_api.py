@@ -72,6 +72,8 @@ class Failure:
     status: int
     description: str
     retry_after: int | None = None
+    migrate_to_chat_id: int | None = None
+    chat_id: int | None = None  # only calls to this chat fail (None: any call)
 
 
 @dataclass
@@ -82,6 +84,8 @@ class FakeBotAPI:
     calls: list[Call] = field(default_factory=list)
     sent: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    chat_admins: set[tuple[int, int]] = field(default_factory=set)  # (chat id, user id)
+    _always: dict[str, dict[int, Failure]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -129,9 +133,24 @@ class FakeBotAPI:
             self._changed.notify_all()
         return update
 
-    def fail_next(self, method: str, status: int, description: str, retry_after: int | None = None):
-        """Answer the next call of `method` with an error instead of doing it."""
-        self._failures.setdefault(method, []).append(Failure(status, description, retry_after))
+    def fail_next(
+        self,
+        method: str,
+        status: int,
+        description: str,
+        retry_after: int | None = None,
+        *,
+        migrate_to_chat_id: int | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
+    ):
+        """Answer the next call(s) of `method` (to `chat_id`) with an error instead."""
+        failure = Failure(status, description, retry_after, migrate_to_chat_id, chat_id)
+        self._failures.setdefault(method, []).extend([failure] * times)
+
+    def fail_always(self, method: str, chat_id: int, status: int, description: str) -> None:
+        """Every call of `method` to `chat_id` fails (a user who blocked the bot)."""
+        self._always.setdefault(method, {})[chat_id] = Failure(status, description)
 
     async def next_call(
         self,
@@ -172,20 +191,43 @@ class FakeBotAPI:
         method = request.match_info["method"]
         params = _params(await request.post() if request.can_read_body else {})
         call = Call(method, params)
-        failure = self._pop_failure(method)
+        failure = self._pop_failure(method, params)
         if failure is None:
             response = await getattr(self, f"_{method}", self._default)(params)
         else:
-            response = _error(failure.status, failure.description, failure.retry_after)
+            response = _error(
+                failure.status,
+                failure.description,
+                failure.retry_after,
+                failure.migrate_to_chat_id,
+            )
         if method != "getUpdates" or response.status != 200 or json.loads(response.text)["result"]:
             async with self._changed:
                 self.calls.append(call)
                 self._changed.notify_all()
         return response
 
-    def _pop_failure(self, method: str) -> Failure | None:
-        pending = self._failures.get(method)
-        return pending.pop(0) if pending else None
+    def _pop_failure(self, method: str, params: dict[str, Any]) -> Failure | None:
+        raw = str(params.get("chat_id", ""))
+        chat_id = int(raw) if raw.lstrip("-").isdigit() else None
+        if chat_id is not None and chat_id in self._always.get(method, {}):
+            return self._always[method][chat_id]
+        pending = self._failures.get(method, [])
+        for i, failure in enumerate(pending):
+            if failure.chat_id is None or failure.chat_id == chat_id:
+                return pending.pop(i)
+        return None
+
+    async def _getChatMember(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        chat_id, user_id = int(params["chat_id"]), int(params["user_id"])
+        status = "administrator" if (chat_id, user_id) in self.chat_admins else "member"
+        person = {"id": user_id, "is_bot": False, "first_name": "Someone"}
+        extra = {"can_be_edited": False, "can_manage_chat": True, "can_delete_messages": True,
+                 "can_manage_video_chats": True, "can_restrict_members": True,
+                 "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+                 "is_anonymous": False, "can_post_stories": False, "can_edit_stories": False,
+                 "can_delete_stories": False} if status == "administrator" else {}  # fmt: skip
+        return _ok({"status": status, "user": person, **extra})
 
     async def _default(self, params: dict[str, Any]) -> web.Response:
         return _ok(True)
@@ -309,10 +351,17 @@ def _ok(result: Any) -> web.Response:
     return web.json_response({"ok": True, "result": result})
 
 
-def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
+def _error(
+    status: int,
+    description: str,
+    retry_after: int | None = None,
+    migrate_to_chat_id: int | None = None,
+) -> web.Response:
     body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
+    if migrate_to_chat_id is not None:
+        body["parameters"] = {"migrate_to_chat_id": migrate_to_chat_id}
     return web.json_response(body, status=status)
 
 

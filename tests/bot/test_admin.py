@@ -1,14 +1,12 @@
 """Admin commands in Telegram, through the fake Bot API: sources, reindex, refusals, polling."""
 
 import threading
-from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.app import POLL_JOB, BotApplication, build_application
+from bot.app import POLL_JOB, BotApplication
 from bot.services import Services
 from bot.settings import Settings
-from tests.bot.conftest import running
 from tests.bot.fake_bot_api import (
     FakeBotAPI,
     group_chat,
@@ -28,15 +26,6 @@ def bot_settings(bot_settings: Settings) -> Settings:
     return bot_settings.model_copy(
         update={"admin_ids": [ADMIN["id"]], "allow_private_urls": True, "poll_minutes": 15}
     )
-
-
-@pytest.fixture
-async def app(
-    bot_settings: Settings, services: Services, api: FakeBotAPI
-) -> AsyncIterator[BotApplication]:
-    async with running(build_application(bot_settings, lambda: services)) as started:
-        yield started
-        await api.end_polls()
 
 
 async def send(api: FakeBotAPI, person: dict, text: str, chat: dict | None = None, **extra) -> None:

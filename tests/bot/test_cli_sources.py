@@ -126,3 +126,16 @@ def test_a_cli_reindex_while_the_bot_writes_is_refused_clearly(site: NewsSite):
     assert result.exit_code == 1
     assert "another newsbot process is writing" in flat(result.output)
     assert "admin commands" in flat(result.output)
+
+
+def test_subscriptions_from_the_command_line(env_settings: Path):
+    added = newsbot("subscriptions", "add", "42", "Budapest summit", "--lang", "hi")
+    assert added.exit_code == 0 and "subscription #1: chat 42 Budapest summit" in added.stdout
+    listed = json.loads(newsbot("subscriptions", "list", "--json").stdout)
+    assert [(s["id"], s["chat_id"], s["topic"], s["lang"]) for s in listed["subscriptions"]] == [
+        (1, 42, "Budapest summit", "hi")
+    ]
+    assert "#1 chat 42 [hi] Budapest summit" in newsbot("subscriptions", "list").stdout
+    assert newsbot("subscriptions", "add", "42", "x" * 300).exit_code == 1
+    assert "removed subscription #1" in newsbot("subscriptions", "remove", "1").stdout
+    assert newsbot("subscriptions", "remove", "1").exit_code == 1

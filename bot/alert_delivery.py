@@ -1,0 +1,116 @@
+"""Send queued alerts: paced, RetryAfter honoured, blocked chats paused, migrations followed.
+
+A repeating job calls `deliver` every few seconds. Each alert is claimed (marked "sending")
+before it goes out, so none is ever sent twice; one that must wait goes back to the queue
+with its time, so none is dropped.
+
+Alerts go through a plain `telegram.Bot`, not the Application's rate-limited one: PTB's
+limiter would sleep through a RetryAfter inside the delivery loop (it cannot be told not to
+retry), while here the wait belongs to the queue and the pacer keeps Telegram's limits.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+
+from bot.alert_format import render_alert
+from bot.alert_pacing import Pacer
+from index.article_db import ArticleDB
+from index.subscriptions import PendingAlert, Subscriptions
+
+log = logging.getLogger(__name__)
+
+_MAX_ATTEMPTS = 5
+_BACKOFF_SECONDS = 30.0
+
+
+class AlertDelivery:
+    """One per bot: the outbox, the pacer and the clock they share."""
+
+    def __init__(
+        self,
+        subscriptions: Subscriptions,
+        db: ArticleDB,
+        clock: Callable[[], float] = time.time,
+        pacer: Pacer | None = None,
+    ) -> None:
+        self.subscriptions = subscriptions
+        self.db = db
+        self.clock = clock
+        self.pacer = pacer or Pacer(clock)
+
+    async def deliver(self, bot: Bot, limit: int = 100) -> int:
+        """Send what is due and may go now; returns how many were sent."""
+        due = await asyncio.to_thread(self.subscriptions.claim_due, self.clock(), limit)
+        sent = 0
+        for alert in due:
+            sent += await self._one(bot, alert)
+        return sent
+
+    async def _one(self, bot: Bot, alert: PendingAlert) -> int:
+        chat_id = alert.subscription.chat_id
+        wait = self.pacer.reserve(chat_id)
+        if wait > 0:
+            await self._later(alert, wait, None)
+            return 0
+        try:
+            html = await asyncio.to_thread(self._render, alert)
+            if html is None:
+                await asyncio.to_thread(self.subscriptions.mark_failed, alert, "article gone")
+                return 0
+            await bot.send_message(
+                chat_id,
+                html,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except RetryAfter as exc:
+            seconds = _seconds(exc.retry_after)
+            self.pacer.block(None, seconds)
+            await self._later(alert, seconds, f"Telegram asked to wait {seconds:g} s")
+            return 0
+        except Forbidden as exc:
+            log.info("chat %s refused alerts (%s): its subscriptions are paused", chat_id, exc)
+            await asyncio.to_thread(self.subscriptions.pause_chat, chat_id, str(exc)[:200])
+            await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+            return 0
+        except ChatMigrated as exc:
+            log.info("chat %s is now %s: subscriptions follow it", chat_id, exc.new_chat_id)
+            await asyncio.to_thread(self.subscriptions.migrate_chat, chat_id, exc.new_chat_id)
+            await self._later(alert, 0.0, "chat migrated")
+            return 0
+        except BadRequest as exc:
+            log.warning("alert to chat %s refused: %s", chat_id, exc)
+            await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+            return 0
+        except TelegramError as exc:  # network trouble: try again later, a few times
+            if alert.attempts >= _MAX_ATTEMPTS:
+                await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+            else:
+                await self._later(alert, _BACKOFF_SECONDS * alert.attempts, str(exc)[:200])
+            return 0
+        await asyncio.to_thread(self.subscriptions.mark_sent, alert)
+        return 1
+
+    def _render(self, alert: PendingAlert) -> str | None:
+        articles = self.db.get_many([alert.article_id, *alert.siblings])
+        article = articles.get(alert.article_id)
+        if article is None:
+            return None
+        siblings = [articles[s] for s in alert.siblings if s in articles]
+        return render_alert(alert, article, siblings)
+
+    async def _later(self, alert: PendingAlert, seconds: float, error: str | None) -> None:
+        await asyncio.to_thread(
+            self.subscriptions.reschedule, alert, self.clock() + seconds, error
+        )
+
+
+def _seconds(retry_after: object) -> float:
+    total = getattr(retry_after, "total_seconds", None)
+    return float(total()) if callable(total) else float(retry_after)  # type: ignore[arg-type]

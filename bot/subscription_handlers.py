@@ -1,0 +1,136 @@
+"""/subscribe, /subscriptions, /unsubscribe, the alert delivery job and group migrations.
+
+In a group only its admins change subscriptions (Telegram says who they are); a message
+sent "as the group" can only come from an admin, so it counts as one here.
+"""
+
+import asyncio
+import logging
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+
+from bot import texts
+from bot.context import BotContext
+from bot.handlers import user_lang
+from bot.telegram_format import escape, split_html
+from index.subscriptions import SubscriptionError
+
+log = logging.getLogger(__name__)
+
+_ERROR_TEXTS = {
+    "topic_too_long": "subscribe_too_long",
+    "too_many": "subscribe_too_many",
+    "duplicate": "subscribe_duplicate",
+    "missing": "unsubscribe_missing",
+}
+_ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+async def subscribe_command(update: Update, context: BotContext) -> None:
+    """/subscribe [topic]: alerts for new articles on the topic (or all of them)."""
+    subscriptions = context.services.news.subscriptions
+    lang = await user_lang(update, context.services)
+    if not await may_manage(update, context):
+        await _reply(update, texts.text(lang, "subscribe_admins_only"))
+        return
+    chat, user = update.effective_chat, update.effective_user
+    assert chat is not None
+    topic = " ".join(context.args or []) or None
+    try:
+        await asyncio.to_thread(subscriptions.resume_chat, chat.id)  # they are back
+        made = await asyncio.to_thread(
+            subscriptions.add, chat.id, topic, lang, user.id if user else None
+        )
+    except SubscriptionError as exc:
+        await _reply(update, texts.text(lang, _ERROR_TEXTS[exc.code], **exc.values))
+        return
+    if made.topic:
+        await _reply(update, texts.text(lang, "subscribed", id=made.id, topic=escape(made.topic)))
+    else:
+        await _reply(update, texts.text(lang, "subscribed_all", id=made.id))
+
+
+async def subscriptions_command(update: Update, context: BotContext) -> None:
+    """/subscriptions: this chat's subscriptions with their ids."""
+    lang = await user_lang(update, context.services)
+    chat = update.effective_chat
+    assert chat is not None
+    found = await asyncio.to_thread(context.services.news.subscriptions.for_chat, chat.id)
+    if not found:
+        await _reply(update, texts.text(lang, "subscriptions_none"))
+        return
+    lines = [texts.text(lang, "subscriptions_title")]
+    for sub in found:
+        topic = escape(sub.topic) if sub.topic else texts.text(lang, "subscription_everything")
+        line = texts.text(lang, "subscription_line", id=sub.id, topic=topic)
+        if sub.paused_reason:
+            line += f" <i>({texts.text(lang, 'subscription_paused')})</i>"
+        lines.append(line)
+    for chunk in split_html("\n".join(lines)):
+        await _reply(update, chunk)
+
+
+async def unsubscribe_command(update: Update, context: BotContext) -> None:
+    """/unsubscribe <id> | all."""
+    subscriptions = context.services.news.subscriptions
+    lang = await user_lang(update, context.services)
+    if not await may_manage(update, context):
+        await _reply(update, texts.text(lang, "subscribe_admins_only"))
+        return
+    chat = update.effective_chat
+    assert chat is not None
+    argument = (context.args or [""])[0].lstrip("#").lower()
+    if argument == "all":
+        count = await asyncio.to_thread(subscriptions.remove_all, chat.id)
+        await _reply(update, texts.text(lang, "unsubscribed_all", count=count))
+        return
+    if not argument.isdigit():
+        await _reply(update, texts.text(lang, "unsubscribe_usage"))
+        return
+    try:
+        await asyncio.to_thread(subscriptions.remove, int(argument), chat.id)
+    except SubscriptionError as exc:
+        await _reply(update, texts.text(lang, _ERROR_TEXTS[exc.code], **exc.values))
+        return
+    await _reply(update, texts.text(lang, "unsubscribed", id=int(argument)))
+
+
+async def migrated(update: Update, context: BotContext) -> None:
+    """A group became a supergroup: its subscriptions move to the new chat id."""
+    message = update.effective_message
+    if message is not None and message.migrate_to_chat_id:
+        await asyncio.to_thread(
+            context.services.news.subscriptions.migrate_chat,
+            message.chat.id,
+            message.migrate_to_chat_id,
+        )
+
+
+async def deliver_alerts(context: BotContext) -> None:
+    """The repeating job: send the alerts that are due."""
+    bot = context.bot_data.alert_bot
+    if bot is None:
+        return
+    try:
+        await context.services.delivery.deliver(bot)
+    except Exception:
+        log.exception("alert delivery failed; the next run retries")
+
+
+async def may_manage(update: Update, context: BotContext) -> bool:
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id  # an anonymous admin of this group
+    if user is None:
+        return False
+    member = await context.bot.get_chat_member(chat.id, user.id)
+    return member.status in _ADMINS
+
+
+async def _reply(update: Update, html: str) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(html)
