@@ -25,7 +25,9 @@ def add_command(
     """Follow a source; its kind (feed, page, path) is found by reading it once."""
     with reporting_errors(), NewsIndex.open(settings(), writer=True) as news:
         source = news.add_source(location, name)
-        out.print(f"added source #{source.id}: {source.kind} {source.name}", highlight=False, markup=False)
+        out.print(
+            f"added source #{source.id}: {source.kind} {source.name}", highlight=False, markup=False
+        )
         if fetch:
             with progress_bar(None, "fetching") as advance:
                 report = news.refresh(source.id, advance)
