@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from index.answer_writer import AnswerWriter, WrittenAnswer
 from index.article_db import ArticleDB
 from index.consistency import ConsistencyReport, check_store
 from index.embedding import Embedder, load_embedder
@@ -64,6 +65,7 @@ class NewsIndex:
             db, store, embedder, settings.min_score, mode, settings.transliterate
         )
         self.sources = SourceRegistry(db)
+        self.writer = AnswerWriter.from_settings(settings)  # None: passages only
         self._lock = lock
         # One write at a time inside this process: a poll waits for a reindex, and vice versa.
         self.write_lock = threading.RLock()
@@ -94,6 +96,8 @@ class NewsIndex:
         return cls(settings, embedder, db, store, writable=writer, lock=lock)
 
     def close(self) -> None:
+        if self.writer:
+            self.writer.close()
         if self._lock:
             self._lock.release()
             self._lock = None
@@ -201,6 +205,11 @@ class NewsIndex:
         text = clean_question(question, self.settings.max_question_chars)
         self._check_model()
         return self.searcher.search(text, k or self.settings.top_k)
+
+    def write_answer(self, answer: Answer) -> WrittenAnswer | None:
+        """A short answer in the question's language citing `answer.hits` as [1], [2]...;
+        None when written answers are off or the writer failed (the passages stand alone)."""
+        return self.writer.write(answer) if self.writer else None
 
     def stats(self) -> IndexStats:
         embedded, passages = self.db.embedded_counts(self.store.name)
