@@ -83,7 +83,7 @@ def written_html(written: WrittenAnswer, lang: str, budget: int = MAX_WRITTEN) -
         body = escape(_clip(written.text, 0, limit))
         if utf16_len(body) <= room or limit <= 0:
             return head + body
-        limit -= max(1, utf16_len(body) - room)
+        limit = max(0, min(limit - 1, limit * room // utf16_len(body)))
 
 
 def render_hit(hit: Hit, number: int, lang: str, budget: int = MAX_MESSAGE) -> str:
@@ -95,7 +95,7 @@ def render_hit(hit: Hit, number: int, lang: str, budget: int = MAX_MESSAGE) -> s
         body = passage_html(hit, limit)
         if utf16_len(body) <= room or limit <= 0:
             return head + body
-        limit -= max(1, utf16_len(body) - room)
+        limit = max(0, limit - max(1, utf16_len(body) - room))
 
 
 def citation_html(hit: Hit, number: int, lang: str) -> str:

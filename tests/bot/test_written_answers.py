@@ -72,3 +72,27 @@ async def test_endpoint_down_leaves_the_passages(api: FakeBotAPI, bot: Path):
 
     assert "[1] " in first.text and "Short answer" not in first.text
     assert api.calls_of("editMessageText") == []
+
+
+@pytest.mark.parametrize("lang", ["en", "hi", "vi", "ru"])
+def test_long_written_answer_is_cut_and_the_page_fits(lang: str):
+    from bot.telegram_format import MAX_MESSAGE, render_page, utf16_len
+    from index.answer_writer import WrittenAnswer
+    from tests.index.test_answer_writer import HITS, answer
+
+    long_hits = tuple(
+        h.__class__(
+            passage=h.passage.__class__(**{**h.passage.__dict__, "text": "x < y & z. " * 900}),
+            article=h.article,
+            score=h.score,
+            best_sentence="x < y & z.",
+        )
+        for h in HITS
+    )
+    written = WrittenAnswer("Ответ <i>&</i> 🙂 [1]. " * 400, (1,))
+
+    page = render_page(answer(hits=long_hits), 0, 3, lang, written)
+
+    assert utf16_len(page.html) <= MAX_MESSAGE
+    assert "&lt;i&gt;&amp;&lt;/i&gt;" in page.html and "<i>&" not in page.html
+    assert page.html.count("<b>[") == 3  # every passage of the page is still there
