@@ -168,4 +168,3 @@ class AnswerWriter:
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
-

@@ -27,9 +27,7 @@ def indexed(env_settings: Path) -> Path:
     return env_settings
 
 
-def test_ask_prints_the_written_answer_then_numbered_passages(
-    indexed: Path, endpoint: FakeOpenAI
-):
+def test_ask_prints_the_written_answer_then_numbered_passages(indexed: Path, endpoint: FakeOpenAI):
     endpoint.script(text("The summit was dropped [1], an invented [7]."))
 
     result = newsbot("ask", "--k", "3", QUESTION)

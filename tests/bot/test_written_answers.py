@@ -2,13 +2,17 @@
 
 import socket
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot.settings import Settings
+from bot.telegram_format import MAX_MESSAGE, render_page, utf16_len
+from index.answer_writer import WrittenAnswer
 from tests.bot.fake_bot_api import FakeBotAPI, message, private_chat, user
 from tests.index.fake_openai_server import FakeOpenAI, running_fake_openai, text
+from tests.index.test_answer_writer import HITS, answer
 
 QUESTION = "Why was the Budapest summit dropped?"
 
@@ -76,17 +80,9 @@ async def test_endpoint_down_leaves_the_passages(api: FakeBotAPI, bot: Path):
 
 @pytest.mark.parametrize("lang", ["en", "hi", "vi", "ru"])
 def test_long_written_answer_is_cut_and_the_page_fits(lang: str):
-    from bot.telegram_format import MAX_MESSAGE, render_page, utf16_len
-    from index.answer_writer import WrittenAnswer
-    from tests.index.test_answer_writer import HITS, answer
-
+    long_text = "x < y & z. " * 900
     long_hits = tuple(
-        h.__class__(
-            passage=h.passage.__class__(**{**h.passage.__dict__, "text": "x < y & z. " * 900}),
-            article=h.article,
-            score=h.score,
-            best_sentence="x < y & z.",
-        )
+        replace(h, passage=replace(h.passage, text=long_text), best_sentence="x < y & z.")
         for h in HITS
     )
     written = WrittenAnswer("Ответ <i>&</i> 🙂 [1]. " * 400, (1,))
