@@ -3,6 +3,8 @@ every way the endpoint can fail (the passages then stand alone)."""
 
 import logging
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +15,7 @@ from index.answer_prompt import neutralise
 from index.answer_writer import AnswerWriter, WrittenAnswer
 from index.citations import clean_citations
 from index.models import Answer, Article, Hit, Passage
+from tests.conftest import REPO
 from tests.index.fake_openai_server import FakeOpenAI, Reply, running_fake_openai, text
 
 API_KEY = "sk-test-secret-key-never-logged"
@@ -268,6 +271,15 @@ def test_alert_summary_failure_and_injection(writer: AnswerWriter, endpoint: Fak
     assert INJECTION not in endpoint.message("system")
 
 
-def test_off_by_default_and_openai_not_loaded(fake_index):
+def test_off_by_default(fake_index):
     assert fake_index.writer is None
     assert fake_index.write_answer(answer()) is None
+
+
+def test_openai_is_not_imported_when_off():
+    code = (
+        "import sys, bot.app, bot.cli, index.news_index\n"
+        "assert 'openai' not in sys.modules, 'openai imported at start-up'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
