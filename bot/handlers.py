@@ -174,7 +174,7 @@ async def add_written_answer(
     page = render_page(found, 0, services.settings.bot_page_hits, lang, written)
     try:
         await sent.edit_text(page.html, reply_markup=markup)
-    except TelegramError as exc:  # deleted meanwhile, or the reader already pressed More
+    except TelegramError as exc:  # e.g. the message was deleted meanwhile
         log.info("could not add the written answer to message %s: %s", sent.message_id, exc)
 
 
