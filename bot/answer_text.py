@@ -4,6 +4,7 @@ from typing import Any
 
 from rich.markup import escape
 
+from index.answer_writer import WrittenAnswer
 from index.models import Answer, Hit
 
 
@@ -29,6 +30,22 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     }
 
 
+def written_json(answer: Answer, written: WrittenAnswer | None) -> dict[str, Any]:
+    """The keys `--json` adds when written answers are on: `answer` is null when the writer
+    failed, and each citation names the hit it points at (`n` is 1-based, as in the text)."""
+    citations = [
+        {
+            "n": n,
+            "article_id": answer.hits[n - 1].article.id,
+            "title": answer.hits[n - 1].article.title,
+            "source": answer.hits[n - 1].article.outlet or answer.hits[n - 1].article.source,
+            "url": answer.hits[n - 1].article.url,
+        }
+        for n in (written.citations if written else ())
+    ]
+    return {"answer": written.text if written else None, "citations": citations}
+
+
 def group_by_article(hits: tuple[Hit, ...]) -> list[list[Hit]]:
     """Hits of the same article together, articles in order of their best hit."""
     groups: dict[str, list[Hit]] = {}
@@ -37,8 +54,11 @@ def group_by_article(hits: tuple[Hit, ...]) -> list[list[Hit]]:
     return list(groups.values())
 
 
-def answer_markup(answer: Answer) -> str:
-    """Rich markup: per article a citation line, then its passages, best sentence in bold."""
+def answer_markup(answer: Answer, written: WrittenAnswer | None = None) -> str:
+    """Rich markup: per article a citation line, then its passages, best sentence in bold.
+
+    With a written answer, the answer comes first and every passage gets its own number, the
+    one the writer cited it by (the order of the prompt)."""
     if not answer.answered:
         best = max((h.score for h in answer.candidates), default=None)
         detail = (
@@ -47,12 +67,24 @@ def answer_markup(answer: Answer) -> str:
             else ""
         )
         return f"[yellow]Nothing relevant found[/yellow] for: {escape(answer.question)}{detail}"
+    if written is not None:
+        return written_markup(answer, written)
     lines = []
     for number, hits in enumerate(group_by_article(answer.hits), start=1):
         lines.append(f"[bold cyan][{number}] {escape(hits[0].article.title)}[/bold cyan]")
         lines.append(f"    [dim]{escape(citation(hits[0]))}[/dim]")
         for hit in hits:
             lines.append(f"    [green]score {hit.score:.2f}[/green]  {highlight(hit)}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+
+
+def written_markup(answer: Answer, written: WrittenAnswer) -> str:
+    lines = ["[bold]Answer[/bold]", escape(written.text), ""]
+    for number, hit in enumerate(answer.hits, start=1):
+        lines.append(f"[bold cyan][{number}] {escape(hit.article.title)}[/bold cyan]")
+        lines.append(f"    [dim]{escape(citation(hit))}[/dim]")
+        lines.append(f"    [green]score {hit.score:.2f}[/green]  {highlight(hit)}")
         lines.append("")
     return "\n".join(lines).rstrip()
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from bot.answer_text import answer_json, answer_markup
+from bot.answer_text import answer_json, answer_markup, written_json
 from bot.cli_common import out, print_report, progress_bar, reporting_errors, settings
 from index.local_files import expand_paths
 from index.news_index import NewsIndex
@@ -53,13 +53,18 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="how many passages")] = None,
 ) -> None:
-    """Print the passages that best answer QUESTION, with their sources."""
+    """Print the passages that best answer QUESTION, with their sources.
+
+    With NEWSBOT_LLM_URL set, a short written answer citing them comes first."""
     with reporting_errors(), NewsIndex.open(settings()) as news:
         answer = news.ask(question, k)
+        written = news.write_answer(answer)
+        writing = news.writer is not None
     if as_json:
-        sys.stdout.write(json.dumps(answer_json(answer), ensure_ascii=False) + "\n")
+        shape = answer_json(answer) | (written_json(answer, written) if writing else {})
+        sys.stdout.write(json.dumps(shape, ensure_ascii=False) + "\n")
     else:
-        out.print(answer_markup(answer), highlight=False)
+        out.print(answer_markup(answer, written), highlight=False)
 
 
 @app.command()

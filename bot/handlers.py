@@ -16,6 +16,7 @@ from bot import texts
 from bot.context import BotContext
 from bot.services import Services
 from bot.telegram_format import Page, escape, render_page, split_html
+from index.models import Answer
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,29 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     found = await asyncio.to_thread(services.news.ask, question, k)
     page = render_page(found, 0, services.settings.bot_page_hits, lang)
     answer_id = services.answers.put(found) if page.has_more else ""
-    await message.reply_text(page.html, reply_markup=more_markup(page, answer_id, lang))
+    markup = more_markup(page, answer_id, lang)
+    sent = await message.reply_text(page.html, reply_markup=markup)
+    if services.news.writer is not None and found.answered:
+        await add_written_answer(sent, services, found, lang, markup)
+
+
+async def add_written_answer(
+    sent: Message, services: Services, found: Answer, lang: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    """Edit the passages-only reply to put the written answer on top, once it is ready.
+
+    The passages go out at once: a local model can take many seconds, and a writer that fails
+    (down, slow, garbage) must cost the reader nothing. One edit, not a stream: Telegram
+    limits edits, and a 2-5 sentence answer gains little from appearing word by word.
+    """
+    written = await asyncio.to_thread(services.news.write_answer, found)
+    if written is None:
+        return
+    page = render_page(found, 0, services.settings.bot_page_hits, lang, written)
+    try:
+        await sent.edit_text(page.html, reply_markup=markup)
+    except TelegramError as exc:  # e.g. the message was deleted meanwhile
+        log.info("could not add the written answer to message %s: %s", sent.message_id, exc)
 
 
 async def user_lang(update: Update, services: Services) -> str:

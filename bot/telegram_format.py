@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot import texts
+from index.answer_writer import WrittenAnswer
 from index.models import Answer, Hit
 
 MAX_MESSAGE = 4096
+MAX_WRITTEN = 1600  # UTF-16 units of the written answer's block: the passages need the rest
 _ELLIPSIS = "…"
 _TAG = re.compile(r"(<[^>]*>)")
 _ATOM = re.compile(r"&[#\w]+;|\S+\s*|\s+")
@@ -50,19 +52,38 @@ def page_count(answer: Answer, per_page: int) -> int:
     return max(1, -(-len(answer.hits) // per_page))
 
 
-def render_page(answer: Answer, number: int, per_page: int, lang: str) -> Page:
-    """Page `number` of an answer, within one message: long passages are shortened to fit."""
+def render_page(
+    answer: Answer, number: int, per_page: int, lang: str, written: WrittenAnswer | None = None
+) -> Page:
+    """Page `number` of an answer, within one message: long passages are shortened to fit.
+
+    A written answer goes on top of the first page; its [n] are the numbers of the passages
+    below (and on later pages), which is the order the writer saw them in."""
     pages = page_count(answer, per_page)
     if not answer.answered:
         return Page(texts.text(lang, "nothing_found", question=escape(answer.question)), 0, 1)
     number = min(max(number, 0), pages - 1)
     start = number * per_page
     hits = answer.hits[start : start + per_page]
+    header = written_html(written, lang) + "\n\n" if written and number == 0 else ""
     footer = f"\n\n<i>{texts.text(lang, 'page', page=number + 1, pages=pages)}</i>"
     footer = footer if pages > 1 else ""
-    budget = (MAX_MESSAGE - utf16_len(footer) - 2 * (len(hits) - 1)) // len(hits)
+    room = MAX_MESSAGE - utf16_len(header) - utf16_len(footer) - 2 * (len(hits) - 1)
+    budget = room // len(hits)
     blocks = [render_hit(hit, start + i + 1, lang, budget) for i, hit in enumerate(hits)]
-    return Page("\n\n".join(blocks) + footer, number, pages)
+    return Page(header + "\n\n".join(blocks) + footer, number, pages)
+
+
+def written_html(written: WrittenAnswer, lang: str, budget: int = MAX_WRITTEN) -> str:
+    """The written answer, escaped and cut to `budget`, under a line saying who wrote it."""
+    head = f"<i>{texts.text(lang, 'written_answer')}</i>\n"
+    room = budget - utf16_len(head)
+    limit = len(written.text)
+    while True:
+        body = escape(_clip(written.text, 0, limit))
+        if utf16_len(body) <= room or limit <= 0:
+            return head + body
+        limit = max(0, min(limit - 1, limit * room // utf16_len(body)))
 
 
 def render_hit(hit: Hit, number: int | None, lang: str, budget: int = MAX_MESSAGE) -> str:
@@ -74,7 +95,7 @@ def render_hit(hit: Hit, number: int | None, lang: str, budget: int = MAX_MESSAG
         body = passage_html(hit, limit)
         if utf16_len(body) <= room or limit <= 0:
             return head + body
-        limit -= max(1, utf16_len(body) - room)
+        limit = max(0, limit - max(1, utf16_len(body) - room))
 
 
 def citation_html(hit: Hit, number: int | None, lang: str) -> str:

@@ -14,6 +14,7 @@ from index.alert_matching import (
     default_alert_min_score,
     default_story_min_similarity,
 )
+from index.answer_writer import AnswerWriter, WrittenAnswer
 from index.article_db import ArticleDB
 from index.consistency import ConsistencyReport, check_store
 from index.embedding import Embedder, load_embedder
@@ -82,6 +83,7 @@ class NewsIndex:
             default_alert_min_score(embedder.identity) if alert_min is None else alert_min,
             default_story_min_similarity(embedder.identity) if story_min is None else story_min,
         )
+        self.writer = AnswerWriter.from_settings(settings)  # None: passages only
         self._lock = lock
         # One write at a time inside this process: a poll waits for a reindex, and vice versa.
         self.write_lock = threading.RLock()
@@ -112,6 +114,8 @@ class NewsIndex:
         return cls(settings, embedder, db, store, writable=writer, lock=lock)
 
     def close(self) -> None:
+        if self.writer:
+            self.writer.close()
         if self._lock:
             self._lock.release()
             self._lock = None
@@ -227,6 +231,11 @@ class NewsIndex:
         text = clean_question(question, self.settings.max_question_chars)
         self._check_model()
         return self.searcher.search(text, k or self.settings.top_k)
+
+    def write_answer(self, answer: Answer) -> WrittenAnswer | None:
+        """A short answer in the question's language citing `answer.hits` as [1], [2]...;
+        None when written answers are off or the writer failed (the passages stand alone)."""
+        return self.writer.write(answer) if self.writer else None
 
     def stats(self) -> IndexStats:
         embedded, passages = self.db.embedded_counts(self.store.name)

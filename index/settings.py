@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
@@ -63,6 +63,14 @@ class IndexSettings(BaseSettings):
         default_factory=list, description="host or host:port allowed even when private"
     )
     user_agent: str = Field("newsbot/0.1 (+https://github.com/newsbot)")
+
+    # Written answers (optional): an OpenAI-compatible chat endpoint; unset, passages only.
+    llm_url: str | None = Field(None, description="e.g. http://localhost:11434/v1; unset: off")
+    llm_model: str = Field("qwen2.5:7b", description="model name the endpoint knows")
+    llm_api_key: SecretStr = Field(SecretStr("none"), description="local servers ignore it")
+    llm_timeout_seconds: float = Field(20.0, gt=0, description="whole call; then passages only")
+    llm_max_tokens: int = Field(400, ge=32, le=4000, description="length cap of one answer")
+    llm_passages: int = Field(5, ge=1, le=20, description="best passages the writer may cite")
 
     @field_validator("private_url_hosts", mode="before")
     @classmethod

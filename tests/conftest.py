@@ -31,6 +31,9 @@ def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
         "NEWSBOT_RETRIEVAL",
         "NEWSBOT_CHUNK_TOKENS",
         "NEWSBOT_TELEGRAM_TOKEN",
+        "NEWSBOT_LLM_URL",
+        "NEWSBOT_LLM_MODEL",
+        "NEWSBOT_LLM_API_KEY",
     ):
         monkeypatch.delenv(name, raising=False)
 
