@@ -20,6 +20,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from bot.alert_format import render_alert
 from bot.alert_pacing import Pacer
+from index.answer_writer import AnswerWriter
 from index.article_db import ArticleDB
 from index.subscriptions import PendingAlert, Subscriptions
 
@@ -38,9 +39,11 @@ class AlertDelivery:
         db: ArticleDB,
         clock: Callable[[], float] = time.time,
         pacer: Pacer | None = None,
+        writer: AnswerWriter | None = None,
     ) -> None:
         self.subscriptions = subscriptions
         self.db = db
+        self.writer = writer  # written answers on: a summary line in the subscriber's language
         self.clock = clock
         self.pacer = pacer or Pacer(clock)
 
@@ -103,7 +106,12 @@ class AlertDelivery:
         if article is None:
             return None
         siblings = [articles[s] for s in alert.siblings if s in articles]
-        return render_alert(alert, article, siblings)
+        summary = None
+        if self.writer is not None:  # any failure is None: the alert goes without it
+            summary = self.writer.summarize_for_alert(
+                article, alert.passage, alert.subscription.lang
+            )
+        return render_alert(alert, article, siblings, summary)
 
     async def _later(self, alert: PendingAlert, seconds: float, error: str | None) -> None:
         await asyncio.to_thread(

@@ -11,7 +11,9 @@ from index.subscriptions import PendingAlert
 _MAX_SIBLINGS = 5
 
 
-def render_alert(alert: PendingAlert, article: Article, siblings: list[Article]) -> str:
+def render_alert(
+    alert: PendingAlert, article: Article, siblings: list[Article], summary: str | None = None
+) -> str:
     lang = alert.subscription.lang
     topic = alert.subscription.topic
     head = (
@@ -19,6 +21,8 @@ def render_alert(alert: PendingAlert, article: Article, siblings: list[Article])
         if topic
         else texts.text(lang, "alert_everything")
     )
+    if summary:
+        head += f"\n<i>{escape(summary[:500])}</i>"
     also = ""
     if siblings:
         listed = ", ".join(_source(sibling) for sibling in siblings[:_MAX_SIBLINGS])

@@ -35,7 +35,7 @@ class Services:
             news=news,
             prefs=ChatPrefs.in_data_dir(settings.data_dir),
             answers=AnswerCache(settings.bot_answer_cache),
-            delivery=AlertDelivery(news.subscriptions, news.db),
+            delivery=AlertDelivery(news.subscriptions, news.db, writer=news.writer),
         )
 
     def close(self) -> None:

@@ -29,6 +29,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
             "I know <b>{articles}</b> articles from {sources}, in {languages}.\n\n"
             "In a private chat just write your question. In a group use "
             "<code>/ask your question</code>, mention me, or reply to one of my messages.\n"
+            "<code>/subscribe topic</code> alerts you when a new article about it arrives.\n"
             "/lang chooses the language I speak."
         ),
         "ask_usage": "Usage: <code>/ask your question</code>, e.g. "
@@ -61,6 +62,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
             "मेरे पास {sources} से <b>{articles}</b> लेख हैं, इन भाषाओं में: {languages}।\n\n"
             "निजी चैट में बस अपना सवाल लिखिए। समूह में <code>/ask आपका सवाल</code> लिखिए, "
             "मुझे मेंशन कीजिए, या मेरे किसी संदेश का जवाब दीजिए।\n"
+            "<code>/subscribe विषय</code> — उस विषय पर नया लेख आने पर सूचना।\n"
             "/lang से मेरी भाषा चुनिए।"
         ),
         "ask_usage": "उपयोग: <code>/ask आपका सवाल</code>, जैसे "
@@ -92,6 +94,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
             "Tôi biết <b>{articles}</b> bài báo từ {sources}, bằng {languages}.\n\n"
             "Trong trò chuyện riêng, chỉ cần viết câu hỏi. Trong nhóm, dùng "
             "<code>/ask câu hỏi</code>, nhắc đến tôi, hoặc trả lời một tin nhắn của tôi.\n"
+            "<code>/subscribe chủ đề</code> để được báo khi có bài mới về chủ đề đó.\n"
             "/lang để chọn ngôn ngữ của tôi."
         ),
         "ask_usage": "Cách dùng: <code>/ask câu hỏi của bạn</code>, ví dụ "
@@ -124,6 +127,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
             "Я знаю <b>{articles}</b> статей из источников: {sources}; языки: {languages}.\n\n"
             "В личном чате просто напишите вопрос. В группе используйте "
             "<code>/ask ваш вопрос</code>, упомяните меня или ответьте на моё сообщение.\n"
+            "<code>/subscribe тема</code> — оповещение о новой статье на эту тему.\n"
             "/lang выбирает язык, на котором я говорю."
         ),
         "ask_usage": "Использование: <code>/ask ваш вопрос</code>, например "

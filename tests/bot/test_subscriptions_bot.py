@@ -246,3 +246,27 @@ async def test_in_groups_only_admins_subscribe(
     assert "Subscribed (#2)" in reply
     assert "केवल उसके एडमिन" in await say(api, HINDI, "/unsubscribe all", chat=group)
     assert len(services.news.subscriptions.for_chat(group["id"])) == 2
+
+
+async def test_with_written_answers_an_alert_carries_a_summary_in_the_subscribers_language(
+    api: FakeBotAPI, app: BotApplication, alert_bot: Bot, services: Services, clock
+):
+    from index.answer_writer import AnswerWriter
+    from tests.index.fake_openai_server import running_fake_openai, text
+
+    await say(api, HINDI, "/subscribe")
+    services.news.index_documents([doc(GOLD)])
+    with running_fake_openai() as endpoint:
+        endpoint.script(text("सोने के दाम <फिर> बढ़े।"))
+        settings = services.settings.model_copy(
+            update={"llm_url": endpoint.base_url, "llm_model": "test-model"}
+        )
+        writer = AnswerWriter.from_settings(settings)
+        delivery = AlertDelivery(
+            services.news.subscriptions, services.news.db, clock, writer=writer
+        )
+        assert await delivery.deliver(alert_bot) == 1
+        prompt = " ".join(m["content"] for m in endpoint.last["messages"])
+    alert = api.calls_of("sendMessage", HINDI["id"])[-1]
+    assert "<i>सोने के दाम &lt;फिर&gt; बढ़े।</i>" in alert.text  # escaped, under the heading
+    assert "Hindi" in prompt and "Gold prices climbed again" in prompt
