@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 import httpx
 import numpy as np
 
+from index.onnx_backend import OnnxRunner, onnx_runner
 from index.settings import IndexSettings
 
 if TYPE_CHECKING:  # the import is heavy; it happens when a model is loaded
@@ -81,8 +82,12 @@ class SentenceTransformerEmbedder:
         passage_prompt: str,
         max_tokens: int,
         notice: ModelNotice | None = None,
+        runner: "OnnxRunner | None" = None,
+        backend: str = "torch",
     ) -> None:
         self._model = model
+        self._runner = runner
+        self.backend = backend
         self.name = name
         self.query_prompt = query_prompt
         self.passage_prompt = passage_prompt
@@ -91,7 +96,10 @@ class SentenceTransformerEmbedder:
 
     @property
     def identity(self) -> str:
-        return f"{self.name}|{self.passage_prompt}|{_dimension(self._model)}"
+        # fp32 ONNX gives torch's vectors (cosine 1.0, tested), so it shares torch's space;
+        # int8 vectors differ a little, so they get a collection of their own.
+        suffix = "|int8" if self.backend == "onnx-int8" else ""
+        return f"{self.name}|{self.passage_prompt}|{_dimension(self._model)}{suffix}"
 
     @property
     def passage_token_budget(self) -> int:
@@ -110,6 +118,8 @@ class SentenceTransformerEmbedder:
         return self._encode([self.query_prompt + t for t in texts])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
+        if self._runner is not None:
+            return self._runner.encode(texts)
         vectors = self._model.encode(
             texts,
             batch_size=32,
@@ -135,12 +145,20 @@ def load_embedder(settings: IndexSettings) -> SentenceTransformerEmbedder:
         settings.query_prompt,
         settings.passage_prompt,
         settings.chunk_tokens,
+        settings.embedding_backend,
+        settings.data_dir / "onnx",
     )
 
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(
-    name: str, device: str, query_prompt: str | None, passage_prompt: str | None, chunk_tokens: int
+    name: str,
+    device: str,
+    query_prompt: str | None,
+    passage_prompt: str | None,
+    chunk_tokens: int,
+    backend: str = "torch",
+    onnx_cache: Path | None = None,
 ) -> SentenceTransformerEmbedder:
     notice = None
     try:
@@ -152,6 +170,13 @@ def _load_cached(
         model = _load_model(str(fallback_model_path()), device)
         used = FALLBACK_MODEL_NAME
     default_query, default_passage = _default_prompts(used, model)
+    runner = None
+    if backend != "torch" and onnx_cache is not None:
+        try:
+            runner = onnx_runner(model, used, onnx_cache, quantized=backend == "onnx-int8")
+        except Exception as exc:  # a model the exporter cannot handle still works in torch
+            log.warning("the %s backend failed (%s); using torch", backend, _short(exc))
+            backend = "torch"
     return SentenceTransformerEmbedder(
         model,
         name=used,
@@ -159,6 +184,8 @@ def _load_cached(
         passage_prompt=default_passage if passage_prompt is None else passage_prompt,
         max_tokens=chunk_tokens,
         notice=notice,
+        runner=runner,
+        backend=backend if runner is not None else "torch",
     )
 
 

@@ -19,6 +19,9 @@ class IndexSettings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="SQLite database and Chroma files")
     embedding_model: str = Field(DEFAULT_MODEL, description="hub id or local path")
     embedding_device: str = Field("cpu", description="torch device for the model")
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch", description="onnx-int8: ~1.8x faster on CPU, vectors within 0.02 cosine"
+    )
     query_prompt: str | None = Field(None, description="override the model's query prompt")
     passage_prompt: str | None = Field(None, description="override the passage prompt")
     chunk_tokens: int = Field(160, ge=16, description="target passage length in tokens")
