@@ -43,7 +43,9 @@ def top5(model: SentenceTransformerEmbedder) -> list[set[int]]:
 def test_onnx_gives_torchs_vectors_and_shares_its_index(shared_settings: Settings):
     torch_model, onnx_model = embedder(shared_settings, "torch"), embedder(shared_settings, "onnx")
     assert onnx_model.backend == "onnx"
-    cosines = np.sum(torch_model.embed_passages(SENTENCES) * onnx_model.embed_passages(SENTENCES), 1)
+    cosines = np.sum(
+        torch_model.embed_passages(SENTENCES) * onnx_model.embed_passages(SENTENCES), 1
+    )
     assert cosines.min() > 0.999
     assert onnx_model.identity == torch_model.identity
 
