@@ -71,6 +71,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--mode", default="auto", choices=["auto", "dense", "lexical", "hybrid"])
+    parser.add_argument("--base-articles", type=int, default=100, help="real NTREX articles")
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -82,7 +83,9 @@ def main() -> None:
         write_ntrex_articles(Path(tmp) / "in")
         settings = IndexSettings(data_dir=Path(tmp) / "data", retrieval=args.mode)
         with NewsIndex.open(settings, writer=True) as news:
-            news.index_paths([Path(tmp) / "in"])
+            files = sorted((Path(tmp) / "in").glob("*.txt"))
+            rng.shuffle(files)  # languages mixed
+            news.index_paths(files[: args.base_articles])
             base = news.store.count()
             print(
                 f"query latency · model {news.stats().model} · cpus {os.cpu_count()} · "

@@ -97,17 +97,21 @@ class Searcher:
         candidates = _distinct(self._candidates(question, query, k * _CANDIDATE_FACTOR))
         articles = self.db.get_many(sorted({c.passage.article_id for c in candidates}))
         candidates = [c for c in candidates if c.passage.article_id in articles]
-        best = self._best_sentences(query, candidates)
+        shown = [c for c in candidates if c.score >= self.min_score][:k]
+        # Sentences are embedded for the passages shown only: for every candidate this was
+        # most of a query's time (hundreds of sentences).
+        shown_ids = [c.passage.id for c in shown]
+        best = dict(zip(shown_ids, self._best_sentences(query, shown), strict=True))
         hits = tuple(
             Hit(
                 passage=c.passage,
                 article=articles[c.passage.article_id],
                 score=c.score,
-                best_sentence=s,
+                best_sentence=best.get(c.passage.id, ""),
             )
-            for c, s in zip(candidates, best, strict=True)
+            for c in candidates
         )
-        relevant = tuple(h for h in hits if h.score >= self.min_score)[:k]
+        relevant = tuple(h for h in hits if h.passage.id in best)
         return Answer(
             question=question,
             hits=relevant,
