@@ -1,14 +1,10 @@
-"""An alert as one Telegram message: what matched, the article's citation, the passage with
-its best sentence in bold, and the other sources of the same story."""
-
-from urllib.parse import urlsplit
+"""An alert as one Telegram message: what matched, the article's citation (with the other
+sources of the same story), and the passage with its best sentence in bold."""
 
 from bot import texts
 from bot.telegram_format import MAX_MESSAGE, escape, render_hit, utf16_len
 from index.models import Article, Hit, Passage
 from index.subscriptions import PendingAlert
-
-_MAX_SIBLINGS = 5
 
 
 def render_alert(
@@ -23,24 +19,12 @@ def render_alert(
     )
     if summary:
         head += f"\n<i>{escape(summary[:500])}</i>"
-    also = ""
-    if siblings:
-        listed = ", ".join(_source(sibling) for sibling in siblings[:_MAX_SIBLINGS])
-        also = f"\n\n{texts.text(lang, 'alert_also')} {listed}"
     hit = Hit(
         passage=Passage(id=f"{article.id}:alert", article_id=article.id, seq=0, text=alert.passage),
         article=article,
         score=alert.score,
         best_sentence=alert.best_sentence,
+        siblings=tuple(siblings),
     )
-    budget = MAX_MESSAGE - utf16_len(head) - utf16_len(also) - 2
-    return f"{head}\n\n{render_hit(hit, None, lang, budget)}{also}"
-
-
-def _source(article: Article) -> str:
-    name = escape(article.outlet or article.source)
-    label = f"{name} ({escape(article.lang)})"
-    url = article.url
-    if url and urlsplit(url).scheme in ("http", "https"):
-        return f'<a href="{escape(url)}">{label}</a>'
-    return label
+    budget = MAX_MESSAGE - utf16_len(head) - 2
+    return f"{head}\n\n{render_hit(hit, None, lang, budget)}"

@@ -5,7 +5,7 @@ from typing import Any
 from rich.markup import escape
 
 from index.answer_writer import WrittenAnswer
-from index.models import Answer, Hit
+from index.models import Answer, Article, Hit
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
@@ -24,9 +24,22 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "score": round(h.score, 4),
                 "text": h.passage.text,
                 "best_sentence": h.best_sentence,
+                "siblings": [sibling_json(s) for s in h.siblings],
             }
             for h in answer.hits
         ],
+    }
+
+
+def sibling_json(article: Article) -> dict[str, Any]:
+    """Another article of the same story, folded into a hit (`siblings` of `--json`)."""
+    return {
+        "article_id": article.id,
+        "title": article.title,
+        "source": article.outlet or article.source,
+        "url": article.url,
+        "published": article.published,
+        "lang": article.lang,
     }
 
 
@@ -73,6 +86,7 @@ def answer_markup(answer: Answer, written: WrittenAnswer | None = None) -> str:
     for number, hits in enumerate(group_by_article(answer.hits), start=1):
         lines.append(f"[bold cyan][{number}] {escape(hits[0].article.title)}[/bold cyan]")
         lines.append(f"    [dim]{escape(citation(hits[0]))}[/dim]")
+        lines.extend(also_in(hits[0]))
         for hit in hits:
             lines.append(f"    [green]score {hit.score:.2f}[/green]  {highlight(hit)}")
         lines.append("")
@@ -84,9 +98,20 @@ def written_markup(answer: Answer, written: WrittenAnswer) -> str:
     for number, hit in enumerate(answer.hits, start=1):
         lines.append(f"[bold cyan][{number}] {escape(hit.article.title)}[/bold cyan]")
         lines.append(f"    [dim]{escape(citation(hit))}[/dim]")
+        lines.extend(also_in(hit))
         lines.append(f"    [green]score {hit.score:.2f}[/green]  {highlight(hit)}")
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def also_in(hit: Hit) -> list[str]:
+    """The line naming the other sources of the same story, if any."""
+    if not hit.siblings:
+        return []
+    named = ", ".join(
+        f"{s.outlet or s.source} ({s.lang}{', ' + s.url if s.url else ''})" for s in hit.siblings
+    )
+    return [f"    [dim]also in: {escape(named)}[/dim]"]
 
 
 def citation(hit: Hit) -> str:

@@ -14,9 +14,10 @@ from urllib.parse import urlsplit
 
 from bot import texts
 from index.answer_writer import WrittenAnswer
-from index.models import Answer, Hit
+from index.models import Answer, Article, Hit
 
 MAX_MESSAGE = 4096
+MAX_SIBLINGS = 5  # sibling sources named under a citation; the rest are counted
 MAX_WRITTEN = 1600  # UTF-16 units of the written answer's block: the passages need the rest
 _ELLIPSIS = "…"
 _TAG = re.compile(r"(<[^>]*>)")
@@ -111,7 +112,22 @@ def citation_html(hit: Hit, number: int | None, lang: str) -> str:
     if url:
         details.append(urlsplit(url).hostname or url)
     marker = f"[{number}] " if number is not None else ""
-    return f"<b>{marker}{linked}</b>\n<i>{escape(' · '.join(details))}</i>"
+    lines = f"<b>{marker}{linked}</b>\n<i>{escape(' · '.join(details))}</i>"
+    if hit.siblings:
+        listed = ", ".join(source_link(s) for s in hit.siblings[:MAX_SIBLINGS])
+        more = len(hit.siblings) - MAX_SIBLINGS
+        listed += f" +{more}" if more > 0 else ""
+        lines += f"\n<i>{texts.text(lang, 'also_in')} {listed}</i>"
+    return lines
+
+
+def source_link(article: Article) -> str:
+    """`Outlet (lang)`, linked to the article when it has a web address."""
+    label = f"{escape(article.outlet or article.source)} ({escape(article.lang)})"
+    url = article.url
+    if url and urlsplit(url).scheme in ("http", "https"):
+        return f'<a href="{escape(url)}">{label}</a>'
+    return label
 
 
 def passage_html(hit: Hit, limit: int) -> str:

@@ -37,6 +37,7 @@ class Hit:
     article: Article
     score: float
     best_sentence: str
+    siblings: tuple[Article, ...] = ()  # other articles telling the same story, folded in
 
 
 @dataclass(frozen=True)

@@ -67,21 +67,28 @@ class NewsIndex:
         self.store = store
         self.indexer = Indexer(db, store, embedder, settings) if writable else None
         mode = resolve_mode(settings.retrieval, getattr(embedder, "notice", None) is not None)
+        alert_min, story_min = settings.alert_min_score, settings.story_min_similarity
+        story_min = default_story_min_similarity(embedder.identity) if story_min is None else story_min
         self.searcher = Searcher(
-            db, store, embedder, settings.min_score, mode, settings.transliterate
+            db,
+            store,
+            embedder,
+            settings.min_score,
+            mode,
+            settings.transliterate,
+            story_min_similarity=story_min if settings.fold_stories else None,
         )
         self.sources = SourceRegistry(db)
         self.subscriptions = Subscriptions(
             db, settings.max_subscriptions_per_chat, settings.max_topic_chars
         )
-        alert_min, story_min = settings.alert_min_score, settings.story_min_similarity
         self.alerts = AlertMatcher(
             self.subscriptions,
             store,
             embedder,
             self.searcher.queries,
             default_alert_min_score(embedder.identity) if alert_min is None else alert_min,
-            default_story_min_similarity(embedder.identity) if story_min is None else story_min,
+            story_min,
         )
         self.writer = AnswerWriter.from_settings(settings)  # None: passages only
         self._lock = lock

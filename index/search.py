@@ -5,6 +5,7 @@ the honest answer is "nothing relevant found" rather than the least bad noise.
 """
 
 import threading
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -18,6 +19,8 @@ from index.lexical import LexicalIndex
 from index.models import Answer, Hit
 from index.query_encoder import QueryEncoder
 from index.store import StoredPassage, VectorStore
+from index.story_folding import fold_stories
+from index.story_groups import article_vector
 
 Mode = Literal["dense", "lexical", "hybrid"]
 
@@ -81,6 +84,7 @@ class Searcher:
         min_score: float | None = None,
         mode: Mode = "hybrid",
         transliterate: bool = True,
+        story_min_similarity: float | None = None,
     ) -> None:
         self.db = db
         self.store = store
@@ -88,16 +92,26 @@ class Searcher:
         self.min_score = default_min_score(embedder.identity) if min_score is None else min_score
         self.mode = mode
         self.transliterate = transliterate
+        self.story_min_similarity = story_min_similarity  # None: every article on its own
         self.queries = QueryEncoder(embedder)
         self._lexical: tuple[tuple[int, int], LexicalIndex] | None = None
         self._lexical_lock = threading.Lock()
+        self._article_vectors: tuple[tuple[int, int], dict[str, np.ndarray]] = ((-1, -1), {})
 
     def search(self, question: str, k: int) -> Answer:
         query = self.queries.encode(question)
         candidates = _distinct(self._candidates(question, query, k * _CANDIDATE_FACTOR))
         articles = self.db.get_many(sorted({c.passage.article_id for c in candidates}))
         candidates = [c for c in candidates if c.passage.article_id in articles]
-        shown = [c for c in candidates if c.score >= self.min_score][:k]
+        relevant_candidates = [c for c in candidates if c.score >= self.min_score]
+        siblings: dict[str, list[str]] = {}
+        if self.story_min_similarity is not None:
+            folded = fold_stories(
+                relevant_candidates, self._vectors_of_articles, self.story_min_similarity
+            )
+            relevant_candidates, siblings = folded.candidates, folded.siblings
+            articles.update(self.db.get_many(sorted({a for s in siblings.values() for a in s})))
+        shown = relevant_candidates[:k]
         # Sentences are embedded for the passages shown only: for every candidate this was
         # most of a query's time (hundreds of sentences).
         shown_ids = [c.passage.id for c in shown]
@@ -108,6 +122,9 @@ class Searcher:
                 article=articles[c.passage.article_id],
                 score=c.score,
                 best_sentence=best.get(c.passage.id, ""),
+                siblings=tuple(
+                    articles[a] for a in siblings.get(c.passage.article_id, ()) if a in articles
+                ),
             )
             for c in candidates
         )
@@ -145,6 +162,19 @@ class Searcher:
                 ids, texts = self.store.all_texts()
                 self._lexical = (stamp, LexicalIndex(ids, texts, self.transliterate))
             return self._lexical[1]
+
+    def _vectors_of_articles(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Each article's mean passage vector, kept until the store changes."""
+        stamp = (self.store.count(), self.store.writes)
+        cached_stamp, cache = self._article_vectors
+        if cached_stamp != stamp:
+            cache = {}
+            self._article_vectors = (stamp, cache)
+        missing = [a for a in article_ids if a not in cache]
+        for article_id, passages in self.store.passages_of(missing).items():
+            if passages:
+                cache[article_id] = article_vector([vector for _, vector in passages])
+        return {a: cache[a] for a in article_ids if a in cache}
 
     def _best_sentences(self, query: np.ndarray, candidates: list[StoredPassage]) -> list[str]:
         passages = [(c.passage.text, c.lang) for c in candidates]

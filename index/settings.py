@@ -52,6 +52,9 @@ class IndexSettings(BaseSettings):
     story_min_similarity: float | None = Field(
         None, ge=-1, le=1, description="articles this alike are one story; empty: measured"
     )
+    fold_stories: bool = Field(
+        True, description="answers show one story once, other outlets named as its siblings"
+    )
     max_subscriptions_per_chat: int = Field(20, ge=1)
     max_topic_chars: int = Field(200, ge=10)
 

@@ -118,3 +118,22 @@ def test_the_token_is_redacted_from_log_lines():
 
     assert RedactToken(token).filter(record)
     assert token not in record.getMessage() and "<token>" in record.getMessage()
+
+
+def test_a_folded_story_names_its_sibling_sources_linked_and_escaped():
+    siblings = tuple(
+        Article(
+            id=f"s{i}", source=f"Feed <{i}>", url=f"https://news{i}.example/a?x=1&y=2",
+            title="T", published=None, lang="vi", content_hash="h", text="t", outlet=None,
+        )  # fmt: skip
+        for i in range(7)
+    )
+    folded = hit(1, "One sentence. Two.", "Two.")
+    folded = Hit(folded.passage, folded.article, folded.score, folded.best_sentence, siblings)
+    page = render_page(answer(folded), 0, 5, "en")
+
+    assert check_text({"text": page.html, "parse_mode": "HTML"}) is None
+    shown = visible_text(page.html)
+    assert "Also in: Feed <0> (vi), Feed <1> (vi)" in shown
+    assert "Feed <4> (vi) +2" in shown and "Feed <5>" not in shown
+    assert '<a href="https://news0.example/a?x=1&amp;y=2">' in page.html
