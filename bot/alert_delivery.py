@@ -114,9 +114,7 @@ class AlertDelivery:
         return render_alert(alert, article, siblings, summary)
 
     async def _later(self, alert: PendingAlert, seconds: float, error: str | None) -> None:
-        await asyncio.to_thread(
-            self.subscriptions.reschedule, alert, self.clock() + seconds, error
-        )
+        await asyncio.to_thread(self.subscriptions.reschedule, alert, self.clock() + seconds, error)
 
 
 def _seconds(retry_after: object) -> float:

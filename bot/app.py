@@ -61,9 +61,7 @@ def handler_list() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("removesource", admin_handlers.removesource_command, filters=_NEW),
         CommandHandler("reindex", admin_handlers.reindex_command, filters=_NEW),
         CommandHandler("subscribe", subscription_handlers.subscribe_command, filters=_NEW),
-        CommandHandler(
-            "subscriptions", subscription_handlers.subscriptions_command, filters=_NEW
-        ),
+        CommandHandler("subscriptions", subscription_handlers.subscriptions_command, filters=_NEW),
         CommandHandler("unsubscribe", subscription_handlers.unsubscribe_command, filters=_NEW),
         MessageHandler(filters.StatusUpdate.MIGRATE, subscription_handlers.migrated),
         CallbackQueryHandler(handlers.more_callback, pattern=r"^more:[0-9a-f]{1,16}:\d{1,2}$"),

@@ -21,8 +21,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "source_purged": "Removed source #{id} <b>{name}</b> and its {count} articles.",
         "source_missing": "There is no source #{id}; /sources lists them.",
         "reindex_started": "Reindexing…",
-        "reindex_progress": "Reindexing: {done} of {total} articles, {passages} passages "
-        "embedded…",
+        "reindex_progress": "Reindexing: {done} of {total} articles, {passages} passages embedded…",
         "rebuild_progress": "Rebuilding the whole index: {done} of {total} articles…",
         "reindex_done": "Reindex finished: {new} new, {changed} changed, {unchanged} "
         "unchanged, {failed} failed; {passages} passages embedded.",
@@ -116,8 +115,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "source_purged": "Источник #{id} <b>{name}</b> удалён вместе со статьями ({count}).",
         "source_missing": "Источника #{id} нет; список — в /sources.",
         "reindex_started": "Переиндексация…",
-        "reindex_progress": "Переиндексация: {done} из {total} статей, фрагментов: "
-        "{passages}…",
+        "reindex_progress": "Переиндексация: {done} из {total} статей, фрагментов: {passages}…",
         "rebuild_progress": "Пересборка всего индекса: {done} из {total} статей…",
         "reindex_done": "Переиндексация завершена: новых {new}, изменённых {changed}, "
         "без изменений {unchanged}, ошибок {failed}; фрагментов: {passages}.",

@@ -68,7 +68,8 @@ class NewsIndex:
         self.indexer = Indexer(db, store, embedder, settings) if writable else None
         mode = resolve_mode(settings.retrieval, getattr(embedder, "notice", None) is not None)
         alert_min, story_min = settings.alert_min_score, settings.story_min_similarity
-        story_min = default_story_min_similarity(embedder.identity) if story_min is None else story_min
+        if story_min is None:
+            story_min = default_story_min_similarity(embedder.identity)
         self.searcher = Searcher(
             db,
             store,

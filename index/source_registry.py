@@ -109,4 +109,3 @@ class SourceRegistry:
                 "UPDATE sources SET last_fetch_at = ?, last_error = ? WHERE id = ?",
                 (utc_now(), error[:500], source_id),
             )
-

@@ -26,9 +26,18 @@ def running_chroma_server(path: Path) -> Iterator[str]:
     port = _free_port()
     log = (path / "server.log").open("wb")
     process = subprocess.Popen(
-        [str(chroma), "run", "--path", str(path / "db"),
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(chroma),
+            "run",
+            "--path",
+            str(path / "db"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

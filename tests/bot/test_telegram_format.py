@@ -123,8 +123,15 @@ def test_the_token_is_redacted_from_log_lines():
 def test_a_folded_story_names_its_sibling_sources_linked_and_escaped():
     siblings = tuple(
         Article(
-            id=f"s{i}", source=f"Feed <{i}>", url=f"https://news{i}.example/a?x=1&y=2",
-            title="T", published=None, lang="vi", content_hash="h", text="t", outlet=None,
+            id=f"s{i}",
+            source=f"Feed <{i}>",
+            url=f"https://news{i}.example/a?x=1&y=2",
+            title="T",
+            published=None,
+            lang="vi",
+            content_hash="h",
+            text="t",
+            outlet=None,
         )  # fmt: skip
         for i in range(7)
     )

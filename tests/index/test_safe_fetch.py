@@ -1,6 +1,5 @@
 """Fetching other people's URLs: every hostile answer is refused with a clear reason."""
 
-
 import pytest
 
 from bot.settings import Settings

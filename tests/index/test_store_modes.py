@@ -46,7 +46,9 @@ def test_persists_across_reopen(store_settings: Settings):
 
 def test_server_mode_lets_two_writers_work_at_once(chroma_server_url: str, tmp_path: Path):
     settings = Settings(
-        _env_file=None, data_dir=tmp_path / "data", chroma_url=chroma_server_url,
+        _env_file=None,
+        data_dir=tmp_path / "data",
+        chroma_url=chroma_server_url,
         chroma_database="two-writers",
     )
     folders = []
