@@ -98,7 +98,8 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
     )
 
     async def post_init(app: BotApplication) -> None:
-        app.bot_data.services = await asyncio.to_thread(open_services)
+        app.bot_data.services = services = await asyncio.to_thread(open_services)
+        app.bot_data.warm_up = asyncio.create_task(_warm_up(services))
         app.bot_data.alert_bot = alert_bot
         await alert_bot.initialize()
         await _set_commands(app)
@@ -106,6 +107,8 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
 
     async def post_shutdown(app: BotApplication) -> None:
         await alert_bot.shutdown()
+        if app.bot_data.warm_up is not None:
+            await app.bot_data.warm_up  # a thread cannot be cancelled: let it finish
         if app.bot_data.services is not None:
             app.bot_data.services.close()
             app.bot_data.services = None
@@ -144,7 +147,7 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
             first=min(interval, 30.0),
             name=POLL_JOB,
         )
-    if app.job_queue is not None:
+    if settings.alert_interval_seconds > 0 and app.job_queue is not None:
         app.job_queue.run_repeating(
             subscription_handlers.deliver_alerts,  # type: ignore[arg-type]
             interval=settings.alert_interval_seconds,
@@ -152,6 +155,14 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
             name=ALERT_JOB,
         )
     return app
+
+
+async def _warm_up(services: Services) -> None:
+    """The first question's one-off costs, paid in the background at start-up."""
+    try:
+        await asyncio.to_thread(services.news.warm_up)
+    except Exception:  # a failed warm-up only means a slower first answer
+        log.exception("warming up the index failed; the first question will be slower")
 
 
 def commands_for(lang: str, admin: bool = False) -> list[BotCommand]:

@@ -1,5 +1,7 @@
 """Typed per-application state for handlers: `context.services` instead of dict lookups."""
 
+import asyncio
+
 from telegram import Bot
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -12,6 +14,7 @@ class BotData:
     def __init__(self) -> None:
         self.services: Services | None = None
         self.alert_bot: Bot | None = None  # unthrottled by PTB: alerts are paced by the queue
+        self.warm_up: asyncio.Task[None] | None = None  # awaited before the services close
 
 
 class BotContext(

@@ -39,7 +39,9 @@ class Settings(IndexSettings):
     )
     poll_minutes: float = Field(15.0, ge=0, description="fetch sources this often; 0: never")
 
-    alert_interval_seconds: float = Field(5.0, gt=0, description="how often alerts are sent")
+    alert_interval_seconds: float = Field(
+        5.0, ge=0, description="how often alerts are sent; 0: not by this process"
+    )
 
     # Answers in chats.
     bot_page_hits: int = Field(3, ge=1, le=10, description="passages per message page")

@@ -10,10 +10,10 @@ to an English question.
 import functools
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import httpx
 import numpy as np
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the import is heavy; it happens when a model is loaded
     from sentence_transformers import SentenceTransformer
 
 log = logging.getLogger(__name__)
+ModelT = TypeVar("ModelT")
 
 FALLBACK_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 _HUB_PROBE_SECONDS = 3.0
@@ -198,18 +199,21 @@ def _is_fallback_path(name: str) -> bool:
 def _load_model(name: str, device: str) -> "SentenceTransformer":
     from sentence_transformers import SentenceTransformer
 
+    return load_hub_model(SentenceTransformer, name, device)
+
+
+def load_hub_model(model_class: Callable[..., ModelT], name: str, device: str) -> ModelT:
+    """A local path, else the local Hugging Face cache, else the hub (probed first)."""
     if Path(name).expanduser().exists():
-        return SentenceTransformer(
-            str(Path(name).expanduser()), device=device, local_files_only=True
-        )
+        return model_class(str(Path(name).expanduser()), device=device, local_files_only=True)
     try:  # the local Hugging Face cache first: instant, works offline
-        return SentenceTransformer(name, device=device, local_files_only=True)
+        return model_class(name, device=device, local_files_only=True)
     except (OSError, ValueError):  # not cached, or not even a valid hub id
         pass
     if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
         raise OSError("not in the local cache and HF_HUB_OFFLINE is set")
     _probe_hub()
-    return SentenceTransformer(name, device=device)
+    return model_class(name, device=device)
 
 
 def _probe_hub() -> None:

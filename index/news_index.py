@@ -22,6 +22,7 @@ from index.errors import ModelMismatchError
 from index.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
 from index.local_files import read_local_files
 from index.models import Answer, DocumentFailure, SourceDocument
+from index.reranker import load_reranker
 from index.safe_fetch import SafeFetcher
 from index.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
@@ -78,6 +79,7 @@ class NewsIndex:
             mode,
             settings.transliterate,
             story_min_similarity=story_min if settings.fold_stories else None,
+            reranker=load_reranker(settings),
         )
         self.sources = SourceRegistry(db)
         self.subscriptions = Subscriptions(
@@ -234,6 +236,13 @@ class NewsIndex:
         return self.indexer
 
     # --- read -----------------------------------------------------------------------------
+
+    def warm_up(self) -> None:
+        """Pay the first question's costs now: the BM25 index over every passage (seconds at
+        100k passages) and the model's first forward pass, so the first user does not."""
+        if self.searcher.mode != "dense" and self.store.count():
+            self.searcher.lexical_index()
+        self.searcher.queries.encode("warm-up")
 
     def ask(self, question: str, k: int | None = None) -> Answer:
         text = clean_question(question, self.settings.max_question_chars)

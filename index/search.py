@@ -18,6 +18,7 @@ from index.fusion import cascade, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
 from index.models import Answer, Hit
 from index.query_encoder import QueryEncoder
+from index.reranker import Reranker
 from index.store import StoredPassage, VectorStore
 from index.story_folding import fold_stories
 from index.story_groups import article_vector
@@ -85,6 +86,7 @@ class Searcher:
         mode: Mode = "hybrid",
         transliterate: bool = True,
         story_min_similarity: float | None = None,
+        reranker: Reranker | None = None,
     ) -> None:
         self.db = db
         self.store = store
@@ -93,6 +95,7 @@ class Searcher:
         self.mode = mode
         self.transliterate = transliterate
         self.story_min_similarity = story_min_similarity  # None: every article on its own
+        self.reranker = reranker  # None: the retrieval order stands
         self.queries = QueryEncoder(embedder)
         self._lexical: tuple[tuple[int, int], LexicalIndex] | None = None
         self._lexical_lock = threading.Lock()
@@ -103,32 +106,33 @@ class Searcher:
         candidates = _distinct(self._candidates(question, query, k * _CANDIDATE_FACTOR))
         articles = self.db.get_many(sorted({c.passage.article_id for c in candidates}))
         candidates = [c for c in candidates if c.passage.article_id in articles]
-        relevant_candidates = [c for c in candidates if c.score >= self.min_score]
+        ranked = [c for c in candidates if c.score >= self.min_score]
         siblings: dict[str, list[str]] = {}
         if self.story_min_similarity is not None:
-            folded = fold_stories(
-                relevant_candidates, self._vectors_of_articles, self.story_min_similarity
-            )
-            relevant_candidates, siblings = folded.candidates, folded.siblings
+            folded = fold_stories(ranked, self._vectors_of_articles, self.story_min_similarity)
+            ranked, siblings = folded.candidates, folded.siblings
             articles.update(self.db.get_many(sorted({a for s in siblings.values() for a in s})))
-        shown = relevant_candidates[:k]
+        if self.reranker is not None:
+            ranked = self._reranked(question, ranked)
+        shown = ranked[:k]
         # Sentences are embedded for the passages shown only: for every candidate this was
         # most of a query's time (hundreds of sentences).
-        shown_ids = [c.passage.id for c in shown]
-        best = dict(zip(shown_ids, self._best_sentences(query, shown), strict=True))
+        sentences = self._best_sentences(query, shown)
+        best = dict(zip([c.passage.id for c in shown], sentences, strict=True))
+        # The final order: what is shown, then the rest as retrieved (evaluation reads it).
+        placed = {c.passage.id for c in ranked}
+        ordered = ranked + [c for c in candidates if c.passage.id not in placed]
         hits = tuple(
             Hit(
                 passage=c.passage,
                 article=articles[c.passage.article_id],
                 score=c.score,
                 best_sentence=best.get(c.passage.id, ""),
-                siblings=tuple(
-                    articles[a] for a in siblings.get(c.passage.article_id, ()) if a in articles
-                ),
+                siblings=tuple(articles[a] for a in siblings.get(c.passage.article_id, ())),
             )
-            for c in candidates
+            for c in ordered
         )
-        relevant = tuple(h for h in hits if h.passage.id in best)
+        relevant = hits[: len(shown)]
         return Answer(
             question=question,
             hits=relevant,
@@ -162,6 +166,13 @@ class Searcher:
                 ids, texts = self.store.all_texts()
                 self._lexical = (stamp, LexicalIndex(ids, texts, self.transliterate))
             return self._lexical[1]
+
+    def _reranked(self, question: str, candidates: list[StoredPassage]) -> list[StoredPassage]:
+        """The best relevant candidates in the cross-encoder's order, the rest after them."""
+        assert self.reranker is not None
+        head, tail = candidates[: self.reranker.candidates], candidates[self.reranker.candidates :]
+        order = self.reranker.order(question, [c.passage.text for c in head])
+        return [head[i] for i in order] + tail
 
     def _vectors_of_articles(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Each article's mean passage vector, kept until the store changes."""

@@ -22,6 +22,10 @@ class IndexSettings(BaseSettings):
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
         "torch", description="onnx-int8: ~1.8x faster on CPU, vectors within 0.02 cosine"
     )
+    reranker_model: str | None = Field(
+        None, description="a cross-encoder (hub id or path) that reorders the passages shown"
+    )
+    rerank_candidates: int = Field(20, ge=2, le=200, description="relevant passages reordered")
     query_prompt: str | None = Field(None, description="override the model's query prompt")
     passage_prompt: str | None = Field(None, description="override the passage prompt")
     chunk_tokens: int = Field(160, ge=16, description="target passage length in tokens")

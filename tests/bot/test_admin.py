@@ -159,3 +159,17 @@ async def test_sources_are_polled_on_a_schedule(
     await job.run(app)
     assert services.news.stats().articles == before + 2
     assert [r.path for r in site.requests].count("/news/rain") == 1
+
+
+def test_a_worker_can_leave_polling_and_alerts_to_another(bot_settings: Settings):
+    """Scaling out: every worker answers, one polls sources and sends alerts."""
+    from bot.app import ALERT_JOB, build_application
+
+    quiet = bot_settings.model_copy(update={"poll_minutes": 0, "alert_interval_seconds": 0})
+    busy = build_application(bot_settings, lambda: None)  # type: ignore[arg-type,return-value]
+    idle = build_application(quiet, lambda: None)  # type: ignore[arg-type,return-value]
+    assert busy.job_queue and idle.job_queue
+    assert len(busy.job_queue.get_jobs_by_name(POLL_JOB)) == 1
+    assert len(busy.job_queue.get_jobs_by_name(ALERT_JOB)) == 1
+    assert idle.job_queue.get_jobs_by_name(POLL_JOB) == ()
+    assert idle.job_queue.get_jobs_by_name(ALERT_JOB) == ()

@@ -126,3 +126,15 @@ def test_search_cites_the_article(fake_index: NewsIndex, seeds_copy: Path):
     assert "Donetsk" in top.passage.text
     assert "Donetsk" in top.best_sentence
     assert top.article.outlet == "VTC News" and top.article.published == "2025-10-22"
+
+
+def test_warm_up_builds_the_lexical_index_before_the_first_question(
+    fake_index: NewsIndex, seeds_copy: Path
+):
+    fake_index.index_paths([seeds_copy])
+    assert fake_index.searcher._lexical is None
+    fake_index.warm_up()
+    built = fake_index.searcher._lexical
+    assert built is not None
+    fake_index.ask("Donbas Luhansk Donetsk")
+    assert fake_index.searcher._lexical is built  # the question used it, nothing rebuilt
