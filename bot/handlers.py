@@ -78,11 +78,15 @@ async def more_callback(update: Update, context: BotContext) -> None:
     assert query is not None and query.data is not None
     _, answer_id, number = query.data.split(":")
     lang = await user_lang(update, context.services)
-    found = context.services.answers.get(answer_id)
-    if found is None:
+    entry = context.services.answers.get(answer_id)
+    if entry is None:
         await query.answer(texts.text(lang, "expired"), show_alert=True)
         return
-    page = render_page(found, int(number), context.services.settings.bot_page_hits, lang)
+    entry.page = int(number)
+    written = entry.written if entry.page == 0 else None
+    page = render_page(
+        entry.answer, entry.page, context.services.settings.bot_page_hits, lang, written
+    )
     await query.answer()
     await query.edit_message_text(page.html, reply_markup=more_markup(page, answer_id, lang))
 
@@ -156,24 +160,30 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     markup = more_markup(page, answer_id, lang)
     sent = await message.reply_text(page.html, reply_markup=markup)
     if services.news.writer is not None and found.answered:
-        await add_written_answer(sent, services, found, lang, markup)
+        await add_written_answer(sent, services, found, lang, answer_id)
 
 
 async def add_written_answer(
-    sent: Message, services: Services, found: Answer, lang: str, markup: InlineKeyboardMarkup | None
+    sent: Message, services: Services, found: Answer, lang: str, answer_id: str
 ) -> None:
     """Edit the passages-only reply to put the written answer on top, once it is ready.
 
     The passages go out at once: a local model can take many seconds, and a writer that fails
     (down, slow, garbage) must cost the reader nothing. One edit, not a stream: Telegram
-    limits edits, and a 2-5 sentence answer gains little from appearing word by word.
+    limits edits, and a 2-5 sentence answer gains little from appearing word by word. If the
+    reader has pressed "More" meanwhile, the answer goes on top of the page they are on.
     """
     written = await asyncio.to_thread(services.news.write_answer, found)
     if written is None:
         return
-    page = render_page(found, 0, services.settings.bot_page_hits, lang, written)
+    entry = services.answers.get(answer_id) if answer_id else None
+    number = 0
+    if entry is not None:
+        entry.written = written
+        number = entry.page
+    page = render_page(found, number, services.settings.bot_page_hits, lang, written)
     try:
-        await sent.edit_text(page.html, reply_markup=markup)
+        await sent.edit_text(page.html, reply_markup=more_markup(page, answer_id, lang))
     except TelegramError as exc:  # e.g. the message was deleted meanwhile
         log.info("could not add the written answer to message %s: %s", sent.message_id, exc)
 

@@ -58,15 +58,16 @@ def render_page(
 ) -> Page:
     """Page `number` of an answer, within one message: long passages are shortened to fit.
 
-    A written answer goes on top of the first page; its [n] are the numbers of the passages
-    below (and on later pages), which is the order the writer saw them in."""
+    A written answer, when given, goes on top (callers give it for the page the reader is on
+    when it arrives, then for the first page); its [n] are the passages' numbers across all
+    pages, which is the order the writer saw them in."""
     pages = page_count(answer, per_page)
     if not answer.answered:
         return Page(texts.text(lang, "nothing_found", question=escape(answer.question)), 0, 1)
     number = min(max(number, 0), pages - 1)
     start = number * per_page
     hits = answer.hits[start : start + per_page]
-    header = written_html(written, lang) + "\n\n" if written and number == 0 else ""
+    header = written_html(written, lang) + "\n\n" if written else ""
     footer = f"\n\n<i>{texts.text(lang, 'page', page=number + 1, pages=pages)}</i>"
     footer = footer if pages > 1 else ""
     room = MAX_MESSAGE - utf16_len(header) - utf16_len(footer) - 2 * (len(hits) - 1)

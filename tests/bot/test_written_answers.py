@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import build_application
+from bot.services import Services
 from bot.settings import Settings
 from bot.telegram_format import MAX_MESSAGE, render_page, utf16_len
 from index.answer_writer import WrittenAnswer
-from tests.bot.fake_bot_api import FakeBotAPI, message, private_chat, user
-from tests.index.fake_openai_server import FakeOpenAI, running_fake_openai, text
+from tests.bot.conftest import running
+from tests.bot.fake_bot_api import FakeBotAPI, callback_query, message, private_chat, user
+from tests.index.fake_openai_server import FakeOpenAI, Reply, running_fake_openai, text
 from tests.index.test_answer_writer import HITS, answer
 
 QUESTION = "Why was the Budapest summit dropped?"
@@ -92,3 +95,35 @@ def test_long_written_answer_is_cut_and_the_page_fits(lang: str):
     assert utf16_len(page.html) <= MAX_MESSAGE
     assert "&lt;i&gt;&amp;&lt;/i&gt;" in page.html and "<i>&" not in page.html
     assert page.html.count("<b>[") == 3  # every passage of the page is still there
+
+
+async def test_a_late_written_answer_goes_on_the_page_the_reader_moved_to(
+    api: FakeBotAPI, bot_settings: Settings, services: Services, endpoint: FakeOpenAI
+):
+    """The reader pressed "More" while the answer was being written: no jump back to page 1."""
+    endpoint.script(Reply(content="Held answer [1].", hold=True))
+    concurrent = bot_settings.model_copy(update={"bot_concurrent_updates": 4})
+    async with running(build_application(concurrent, lambda: services)):
+        await _more_while_writing(api, endpoint)
+        await api.end_polls()
+
+
+async def _more_while_writing(api: FakeBotAPI, endpoint: FakeOpenAI) -> None:
+    person = user()
+    await api.inject({"message": message(private_chat(person), person, QUESTION)})
+    first = await api.next_call("sendMessage", chat_id=42)
+    assert "Page 1 of" in first.text and "Held answer" not in first.text
+    [data] = first.button_data
+    bot_message = api.sent[(42, max(k[1] for k in api.sent))]
+    await api.inject({"callback_query": callback_query(person, bot_message, data)})
+    second = await api.next_call("editMessageText", chat_id=42)
+    assert "Page 2 of" in second.text
+
+    endpoint.release.set()
+    late = await api.next_call("editMessageText", chat_id=42)
+    assert "Held answer [1]" in late.text and "Page 2 of" in late.text
+    assert late.button_data == second.button_data  # "More" still leads to page 3
+    back_to_first = callback_query(person, bot_message, data.rsplit(":", 1)[0] + ":0")
+    await api.inject({"callback_query": back_to_first})
+    again = await api.next_call("editMessageText", chat_id=42)
+    assert "Held answer [1]" in again.text and "Page 1 of" in again.text
