@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 import httpx
 
 from index.errors import InputError
+from index.pinned_connect import pinned_transport
 from index.settings import IndexSettings
 from index.url_policy import UrlPolicy
 
@@ -60,6 +61,7 @@ class SafeFetcher:
         self.max_bytes = settings.max_fetch_bytes
         self.policy = policy or UrlPolicy(settings.allow_private_urls, settings.private_url_hosts)
         self._client = httpx.Client(
+            transport=pinned_transport(self.policy),
             follow_redirects=False,
             trust_env=False,
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},

@@ -59,15 +59,24 @@ class UrlPolicy:
         if parts.username or parts.password:
             raise UrlRefusedError(f"URLs with credentials are not fetched: {parts.hostname}")
         port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.addresses(host, port)
+
+    def addresses(self, host: str, port: int) -> list[str]:
+        """The addresses `host` may be reached at, resolved once: the connection is made to
+        exactly these (see index/pinned_connect.py), so a name that resolves to a public address
+        for the check and to a private one for the connection (DNS rebinding) gets nowhere."""
+        host = host.lower()
+        resolved = self._resolve(host, port)
         if (
             self.allow_private
             or host in self.private_hosts
             or f"{host}:{port}" in self.private_hosts
         ):
-            return
-        private = [a for a in self._resolve(host, port) if not is_public(a)]
+            return resolved
+        private = [a for a in resolved if not is_public(a)]
         if private:
             raise UrlRefusedError(
                 f"{host} is a private, loopback or link-local address ({', '.join(private)}); "
                 "set NEWSBOT_PRIVATE_URL_HOSTS or NEWSBOT_ALLOW_PRIVATE_URLS=true to allow it"
             )
+        return resolved

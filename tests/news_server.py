@@ -5,6 +5,7 @@ A real HTTP server on 127.0.0.1 in a thread; tests change `routes` while it runs
 """
 
 import gzip
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -103,11 +104,16 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def running_news_site() -> Iterator[NewsSite]:
+def running_news_site(tls: ssl.SSLContext | None = None) -> Iterator[NewsSite]:
+    """The site on 127.0.0.1; with `tls`, over HTTPS with that context's certificate."""
     site = NewsSite()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     server.daemon_threads = True
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    scheme = "http"
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+        scheme = "https"
+    site.base = f"{scheme}://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

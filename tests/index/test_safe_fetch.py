@@ -1,12 +1,16 @@
 """Fetching other people's URLs: every hostile answer is refused with a clear reason."""
 
+import ssl
+from pathlib import Path
+
 import pytest
+import trustme
 
 from bot.settings import Settings
 from index.feeds import FeedError, parse_feed
 from index.safe_fetch import FEED_TYPES, PAGE_TYPES, FetchError, SafeFetcher
 from index.url_policy import UrlPolicy, UrlRefusedError, is_public
-from tests.news_server import BILLION_LAUGHS, NewsSite, Route, gzip_bomb
+from tests.news_server import BILLION_LAUGHS, NewsSite, Route, gzip_bomb, running_news_site
 
 
 @pytest.fixture
@@ -129,3 +133,68 @@ def test_billion_laughs_is_refused_before_parsing():
 def test_malformed_feeds_are_a_clear_error(body: bytes):
     with pytest.raises(FeedError, match="not a valid RSS or Atom feed"):
         parse_feed(body, "http://example.org/feed", 10)
+
+
+class RebindingResolver:
+    """A hostile DNS: a public address for the first question, loopback ever after."""
+
+    def __init__(self) -> None:
+        self.questions = 0
+
+    def __call__(self, host: str, port: int) -> list[str]:
+        self.questions += 1
+        return ["93.184.216.34"] if self.questions == 1 else ["127.0.0.1"]
+
+
+def test_dns_rebinding_between_check_and_connect_reaches_nothing(
+    site: NewsSite, settings: Settings
+):
+    """The check sees a public address; the connection must not go to the loopback one."""
+    port = site.base.rsplit(":", 1)[1]
+    site.routes["/a"] = Route(b"<html><body><p>secret</p></body></html>")
+    policy = UrlPolicy(resolver=RebindingResolver())
+    with SafeFetcher(settings, policy) as fetcher, pytest.raises(UrlRefusedError, match="127"):
+        fetcher.get(f"http://localhost:{port}/a", PAGE_TYPES)
+    assert site.requests == []
+
+
+def test_connections_go_to_the_addresses_the_policy_resolved(site: NewsSite, settings: Settings):
+    """`news.invalid` resolves nowhere but in the policy: fetching it proves the pinning."""
+    port = site.base.rsplit(":", 1)[1]
+    site.routes["/a"] = Route(b"<html><body><p>pinned</p></body></html>")
+    policy = UrlPolicy(
+        private_hosts=[f"news.invalid:{port}"], resolver=lambda host, port: ["127.0.0.1"]
+    )
+    with SafeFetcher(settings, policy) as fetcher:
+        fetched = fetcher.get(f"http://news.invalid:{port}/a", PAGE_TYPES)
+    assert b"pinned" in fetched.body
+    assert site.requests[0].headers["host"] == f"news.invalid:{port}"
+
+
+@pytest.mark.parametrize(("certified", "works"), [("news.invalid", True), ("evil.invalid", False)])
+def test_https_through_a_pinned_address_still_verifies_the_host_name(
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    certified: str,
+    works: bool,
+):
+    """Connected to 127.0.0.1, the certificate is still checked against `news.invalid`."""
+    authority = trustme.CA()
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert(certified).configure_cert(server_tls)
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))  # trust the test's CA only
+    with running_news_site(server_tls) as site:
+        port = site.base.rsplit(":", 1)[1]
+        site.routes["/a"] = Route(b"<html><body><p>over tls</p></body></html>")
+        policy = UrlPolicy(
+            private_hosts=[f"news.invalid:{port}"], resolver=lambda host, port: ["127.0.0.1"]
+        )
+        with SafeFetcher(settings, policy) as fetcher:
+            if works:
+                assert b"over tls" in fetcher.get(f"https://news.invalid:{port}/a").body
+            else:
+                with pytest.raises(FetchError, match="cannot connect"):
+                    fetcher.get(f"https://news.invalid:{port}/a")
+                assert site.requests == []
