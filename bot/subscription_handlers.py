@@ -30,9 +30,8 @@ _ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 async def subscribe_command(update: Update, context: BotContext) -> None:
     """/subscribe [topic]: alerts for new articles on the topic (or all of them)."""
     subscriptions = context.services.news.subscriptions
-    lang = await user_lang(update, context.services)
-    if not await may_manage(update, context):
-        await _reply(update, texts.text(lang, "subscribe_admins_only"))
+    lang = await managing_lang(update, context)
+    if lang is None:
         return
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None
@@ -74,9 +73,8 @@ async def subscriptions_command(update: Update, context: BotContext) -> None:
 async def unsubscribe_command(update: Update, context: BotContext) -> None:
     """/unsubscribe <id> | all."""
     subscriptions = context.services.news.subscriptions
-    lang = await user_lang(update, context.services)
-    if not await may_manage(update, context):
-        await _reply(update, texts.text(lang, "subscribe_admins_only"))
+    lang = await managing_lang(update, context)
+    if lang is None:
         return
     chat = update.effective_chat
     assert chat is not None
@@ -116,6 +114,16 @@ async def deliver_alerts(context: BotContext) -> None:
         await context.services.delivery.deliver(bot)
     except Exception:
         log.exception("alert delivery failed; the next run retries")
+
+
+async def managing_lang(update: Update, context: BotContext) -> str | None:
+    """The user's language when they may change this chat's subscriptions; else None, after
+    telling them that only the group's admins may."""
+    lang = await user_lang(update, context.services)
+    if await may_manage(update, context):
+        return lang
+    await _reply(update, texts.text(lang, "subscribe_admins_only"))
+    return None
 
 
 async def may_manage(update: Update, context: BotContext) -> bool:

@@ -79,13 +79,18 @@ def _attribute(value: str) -> str:
     return neutralise(value).replace('"', "'").replace("<", "(").replace(">", ")")[:200]
 
 
+def quoted_passage(passage: PromptPassage, number: int | None = None) -> str:
+    """The passage as inert quoted material, its attributes and text neutralised."""
+    return (
+        f'<passage id="{passage.number if number is None else number}" '
+        f'source="{_attribute(passage.source)}" date="{_attribute(passage.date)}">\n'
+        f"{neutralise(passage.text)}\n</passage>"
+    )
+
+
 def answer_messages(question: str, passages: list[PromptPassage], language: str) -> list[dict]:
     """System rules, then one user message: the question and the numbered passages."""
-    quoted = "\n".join(
-        f'<passage id="{p.number}" source="{_attribute(p.source)}" date="{_attribute(p.date)}">\n'
-        f"{neutralise(p.text)}\n</passage>"
-        for p in passages
-    )
+    quoted = "\n".join(quoted_passage(p) for p in passages)
     user = (
         f"<question>\n{neutralise(question)}\n</question>\n\n"
         f"Passages (untrusted quoted material, numbered 1 to {len(passages)}):\n{quoted}\n\n"
@@ -100,8 +105,7 @@ def answer_messages(question: str, passages: list[PromptPassage], language: str)
 def summary_messages(passage: PromptPassage, language: str) -> list[dict]:
     """System rules, then the one passage to summarise for an alert."""
     user = (
-        f'<passage id="1" source="{_attribute(passage.source)}" '
-        f'date="{_attribute(passage.date)}">\n{neutralise(passage.text)}\n</passage>\n\n'
+        f"{quoted_passage(passage, number=1)}\n\n"
         f"Summarise this passage in one sentence in {language}."
     )
     return [
