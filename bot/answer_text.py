@@ -14,25 +14,20 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "answered": answer.answered,
         "hits": [
-            {
-                "article_id": h.article.id,
-                "title": h.article.title,
-                "source": h.article.outlet or h.article.source,
-                "url": h.article.url,
-                "published": h.article.published,
-                "lang": h.article.lang,
+            article_json(h.article)
+            | {
                 "score": round(h.score, 4),
                 "text": h.passage.text,
                 "best_sentence": h.best_sentence,
-                "siblings": [sibling_json(s) for s in h.siblings],
+                "siblings": [article_json(s) for s in h.siblings],
             }
             for h in answer.hits
         ],
     }
 
 
-def sibling_json(article: Article) -> dict[str, Any]:
-    """Another article of the same story, folded into a hit (`siblings` of `--json`)."""
+def article_json(article: Article) -> dict[str, Any]:
+    """How `--json` cites an article: in each hit, and in its `siblings` (the same story)."""
     return {
         "article_id": article.id,
         "title": article.title,
@@ -47,16 +42,14 @@ def written_json(answer: Answer, written: WrittenAnswer | None) -> dict[str, Any
     """The keys `--json` adds when written answers are on: `answer` is null when the writer
     failed, and each citation names the hit it points at (`n` is 1-based, as in the text)."""
     citations = [
-        {
-            "n": n,
-            "article_id": answer.hits[n - 1].article.id,
-            "title": answer.hits[n - 1].article.title,
-            "source": answer.hits[n - 1].article.outlet or answer.hits[n - 1].article.source,
-            "url": answer.hits[n - 1].article.url,
-        }
+        {"n": n} | _citation_keys(article_json(answer.hits[n - 1].article))
         for n in (written.citations if written else ())
     ]
     return {"answer": written.text if written else None, "citations": citations}
+
+
+def _citation_keys(article: dict[str, Any]) -> dict[str, Any]:
+    return {key: article[key] for key in ("article_id", "title", "source", "url")}
 
 
 def group_by_article(hits: tuple[Hit, ...]) -> list[list[Hit]]:

@@ -110,8 +110,7 @@ class Searcher:
         siblings: dict[str, list[str]] = {}
         if self.story_min_similarity is not None:
             folded = fold_stories(ranked, self._vectors_of_articles, self.story_min_similarity)
-            ranked, siblings = folded.candidates, folded.siblings
-            articles.update(self.db.get_many(sorted({a for s in siblings.values() for a in s})))
+            ranked, siblings = folded.candidates, folded.siblings  # siblings: among `articles`
         if self.reranker is not None:
             ranked = self._reranked(question, ranked)
         shown = ranked[:k]
