@@ -17,7 +17,7 @@ from index.models import Article
 from index.query_encoder import QueryEncoder
 from index.sentences import split_sentences
 from index.store import StoredPassage, VectorStore
-from index.story_groups import article_vector, group_stories
+from index.story_groups import article_vectors, group_stories
 from index.subscriptions import Match, Subscription, Subscriptions
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ class AlertMatcher:
         if not articles or not subscribers:
             return 0
         passages = self.store.passages_of([a.id for a in articles])
-        vectors = {aid: article_vector([v for _, v in ps]) for aid, ps in passages.items() if ps}
+        vectors = article_vectors(passages)
         matches: list[Match] = []
         for subscription in subscribers:
             matches.extend(self._for_subscription(subscription, passages, vectors))

@@ -21,7 +21,7 @@ from index.query_encoder import QueryEncoder
 from index.reranker import Reranker
 from index.store import StoredPassage, VectorStore
 from index.story_folding import fold_stories
-from index.story_groups import article_vector
+from index.story_groups import article_vectors
 
 Mode = Literal["dense", "lexical", "hybrid"]
 
@@ -181,9 +181,7 @@ class Searcher:
             cache = {}
             self._article_vectors = (stamp, cache)
         missing = [a for a in article_ids if a not in cache]
-        for article_id, passages in self.store.passages_of(missing).items():
-            if passages:
-                cache[article_id] = article_vector([vector for _, vector in passages])
+        cache.update(article_vectors(self.store.passages_of(missing)))
         return {a: cache[a] for a in article_ids if a in cache}
 
     def _best_sentences(self, query: np.ndarray, candidates: list[StoredPassage]) -> list[str]:

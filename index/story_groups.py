@@ -17,6 +17,14 @@ def article_vector(passage_vectors: Sequence[np.ndarray]) -> np.ndarray:
     return mean / norm if norm else mean
 
 
+def article_vectors(
+    passages: Mapping[str, Sequence[tuple[object, np.ndarray]]],
+) -> dict[str, np.ndarray]:
+    """Each article's vector from its (passage, vector) pairs, as `VectorStore.passages_of`
+    returns them; an article without passages has none."""
+    return {aid: article_vector([v for _, v in pairs]) for aid, pairs in passages.items() if pairs}
+
+
 def group_stories(
     vectors: Mapping[str, np.ndarray], order: Sequence[str], min_similarity: float
 ) -> list[list[str]]:
