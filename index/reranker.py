@@ -24,9 +24,8 @@ log = logging.getLogger(__name__)
 class Reranker:
     """Scores (question, passage) pairs with a sentence-transformers CrossEncoder."""
 
-    def __init__(self, model: "CrossEncoder", name: str, candidates: int) -> None:
+    def __init__(self, model: "CrossEncoder", candidates: int) -> None:
         self.model = model
-        self.name = name
         self.candidates = candidates  # how many of the best relevant passages it reorders
         self._lock = threading.Lock()  # one forward pass at a time: torch uses every core
 
@@ -69,4 +68,4 @@ def _load_cached(name: str, device: str, candidates: int) -> Reranker | None:
             str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__,
         )
         return None
-    return Reranker(model, name, candidates)
+    return Reranker(model, candidates)
