@@ -124,7 +124,9 @@ class Indexer:
     def embed(self, article: Article) -> int:
         """(Re)write the article's passages in the store and mark it embedded; returns count."""
         passages = self.passages_of(article)
-        vectors = self.embedder.embed_passages([p.text for p in passages])
+        vectors = self.embedder.embed_passages(
+            [p.text for p in passages], [article.lang] * len(passages)
+        )
         self.store.delete_article(article.id)
         self.store.upsert(passages, vectors, article.lang)
         self.db.mark_embedded(self.store.name, article, len(passages))

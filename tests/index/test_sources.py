@@ -169,11 +169,11 @@ class CountingEmbedder(HashingEmbedder):
         super().__init__(budget=60)
         self.fail_on_call = fail_on_call
 
-    def embed_passages(self, texts):
+    def embed_passages(self, texts, langs=None):
         if self.fail_on_call is not None and len(self.calls) + 1 == self.fail_on_call:
             self.calls.append(-1)
             raise RuntimeError("killed")
-        return super().embed_passages(texts)
+        return super().embed_passages(texts, langs)
 
 
 def test_full_rebuild_switches_only_when_complete(web_settings: Settings, site: NewsSite):
