@@ -98,12 +98,38 @@ def test_only_plain_http_urls_are_fetched(url: str):
         ("169.254.169.254", False),
         ("::1", False),
         ("fe80::1", False),
-        ("::ffff:127.0.0.1", False),
         ("2606:4700::1111", True),
+        # IPv6 forms that carry an IPv4 address are judged by the address they carry
+        ("::ffff:127.0.0.1", False),  # IPv4-mapped
+        ("::ffff:8.8.8.8", True),
+        ("::127.0.0.1", False),  # IPv4-compatible (deprecated, still routed by some stacks)
+        ("::10.1.2.3", False),
+        ("::8.8.8.8", True),
+        ("::", False),
+        ("2002:7f00:1::1", False),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::1", False),  # 6to4 of 169.254.169.254
+        ("2002:808:808::1", True),
+        ("2001:0:4136:e378:8000:ffff:80ff:fffe", False),  # Teredo, client 127.0.0.1 (XOR-ed)
+        ("2001:0:4136:e378:8000:ffff:f7f7:f7f7", False),  # Teredo, client 8.8.8.8: 2001::/23
+        ("64:ff9b::7f00:1", False),  # NAT64 well-known prefix, 127.0.0.1
+        ("64:ff9b::a00:1", False),  # NAT64 of 10.0.0.1
+        ("64:ff9b::808:808", True),
+        ("64:ff9b:1::7f00:1", False),  # local-use NAT64 prefix: never public
+        ("64:ff9b:1::808:808", False),
     ],
 )
 def test_which_addresses_are_public(address: str, public: bool):
     assert is_public(address) is public
+
+
+@pytest.mark.parametrize("host", ["[::127.0.0.1]", "[64:ff9b::7f00:1]", "[::ffff:127.0.0.1]"])
+def test_loopback_inside_an_ipv6_address_is_refused_before_connecting(
+    site: NewsSite, settings: Settings, host: str
+):
+    port = site.base.rsplit(":", 1)[1]
+    with SafeFetcher(settings) as fetcher, pytest.raises(UrlRefusedError, match="loopback"):
+        fetcher.get(f"http://{host}:{port}/a", PAGE_TYPES)
+    assert site.requests == []
 
 
 def test_wrong_content_types_are_refused(site: NewsSite, fetch_settings: Settings):
