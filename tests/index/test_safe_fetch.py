@@ -1,6 +1,7 @@
 """Fetching other people's URLs: every hostile answer is refused with a clear reason."""
 
 import ssl
+import time
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,22 @@ def test_a_slow_drip_is_cut_off_by_the_deadline(site: NewsSite, fetch_settings: 
     quick = fetch_settings.model_copy(update={"fetch_timeout_seconds": 0.5})
     with SafeFetcher(quick) as fetcher, pytest.raises(FetchError, match="within 0.5 s"):
         fetcher.get(site.url("/drip"), PAGE_TYPES)
+
+
+@pytest.mark.parametrize("path", ["/slow-head", "/hop"])
+def test_dripped_headers_are_cut_off_by_the_one_deadline(
+    site: NewsSite, fetch_settings: Settings, path: str
+):
+    """Headers sent a byte every 0.1 s (about 30 s in all), directly or after a redirect:
+    each read is quick, but the whole request must end within the 1 s setting."""
+    site.routes["/slow-head"] = Route(b"<p>late</p>", drip_headers=True)
+    site.routes["/hop"] = Route(status=302, headers={"Location": "/slow-head"})
+    quick = fetch_settings.model_copy(update={"fetch_timeout_seconds": 1})
+    started = time.monotonic()
+    with SafeFetcher(quick) as fetcher, pytest.raises(FetchError, match="within 1 s"):
+        fetcher.get(site.url(path), PAGE_TYPES)
+    assert time.monotonic() - started < 2 * quick.fetch_timeout_seconds + 1
+    assert site.hits("/slow-head")
 
 
 @pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/a", "http://localhost:{port}/a"])
