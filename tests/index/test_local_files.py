@@ -5,6 +5,7 @@ import threading
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -12,12 +13,13 @@ from index.local_files import expand_paths, read_local_files
 from index.models import DocumentFailure, SourceDocument
 from index.news_index import NewsIndex
 
+T = TypeVar("T")
 STORY = b"Harbour works begin.\n\nThe city council approved the new harbour wall on Monday."
 
 
-def finishes(work: Callable[[], object], within: float = 30) -> object:
+def finishes(work: Callable[[], T], within: float = 30) -> T:
     """The result of `work`, run in a thread; fails (instead of hanging) if it never returns."""
-    result: list[object] = []
+    result: list[T] = []
     thread = threading.Thread(target=lambda: result.append(work()), daemon=True)
     thread.start()
     thread.join(within)
@@ -37,24 +39,22 @@ def fifo(tmp_path: Path):
 
 
 def test_a_fifo_given_by_name_is_skipped_with_a_reason(fifo: Path):
-    got = finishes(lambda: list(read_local_files([fifo], 1_000_000)))
-    assert isinstance(got, list) and len(got) == 1
-    assert isinstance(got[0], DocumentFailure) and "not a regular file" in got[0].reason
+    [got] = finishes(lambda: list(read_local_files([fifo], 1_000_000)))
+    assert isinstance(got, DocumentFailure) and "not a regular file" in got.reason
 
 
 def test_indexing_a_folder_with_a_fifo_indexes_the_rest(fake_index: NewsIndex, fifo: Path):
     (fifo.parent / "story.txt").write_bytes(STORY)
     report = finishes(lambda: fake_index.index_paths([fifo.parent]))
-    assert report.new == 1  # type: ignore[attr-defined]
-    assert ["FIFO" in f.reason for f in report.failures] == [True]  # type: ignore[attr-defined]
+    assert report.new == 1
+    assert ["FIFO" in f.reason for f in report.failures] == [True]
 
 
 def test_a_symlink_to_dev_zero_is_refused_without_reading(tmp_path: Path):
     (tmp_path / "zero.txt").symlink_to("/dev/zero")
-    got = finishes(lambda: list(read_local_files([tmp_path / "zero.txt"], 1_000_000)))
-    assert isinstance(got, list) and len(got) == 1
-    assert isinstance(got[0], DocumentFailure)
-    assert "not a regular file (a character device)" in got[0].reason
+    [got] = finishes(lambda: list(read_local_files([tmp_path / "zero.txt"], 1_000_000)))
+    assert isinstance(got, DocumentFailure)
+    assert "not a regular file (a character device)" in got.reason
 
 
 def test_reads_stop_at_the_limit_whatever_the_file_size_says(tmp_path: Path):
