@@ -75,6 +75,18 @@ def test_dripped_headers_are_cut_off_by_the_one_deadline(
     assert site.hits("/slow-head")
 
 
+def test_redirects_are_followed_a_few_times(site: NewsSite, fetch_settings: Settings):
+    site.routes["/old"] = Route(status=301, headers={"Location": "/a"})
+    site.routes["/a"] = Route(b"<html><body><p>moved</p></body></html>")
+    site.routes["/loop"] = Route(status=302, headers={"Location": "/loop"})
+    with SafeFetcher(fetch_settings) as fetcher:
+        moved = fetcher.get(site.url("/old"), PAGE_TYPES)
+        with pytest.raises(FetchError, match="more than 5 redirects"):
+            fetcher.get(site.url("/loop"), PAGE_TYPES)
+    assert moved.url == site.url("/a") and b"moved" in moved.body
+    assert len(site.hits("/loop")) == 6
+
+
 @pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/a", "http://localhost:{port}/a"])
 def test_a_redirect_to_a_private_address_is_refused(
     site: NewsSite, settings: Settings, target: str
