@@ -2,11 +2,11 @@
 
 httpx does the HTTP, redirects included; this module adds what a fetcher of other people's
 URLs needs. Every request, the first and each redirect, passes the URL policy in an httpx
-request hook before it is sent (and the connection goes only to the addresses the policy
-checked, see index/pinned_connect.py). The body is
-decompressed here, in bounded steps, so a 100 kB gzip bomb cannot become gigabytes in memory.
-One deadline covers the whole request (connecting, headers, body, every redirect; see
-index/pinned_connect.py), so a server dripping a byte a second is cut off like a silent one.
+request hook before it is sent, and connects only to the addresses the policy checked
+(index/pinned_connect.py). The body is decompressed here, in bounded steps, so a 100 kB gzip
+bomb cannot become gigabytes in memory. One deadline covers the whole request (connecting,
+headers, body, every redirect), so a server dripping a byte a second is cut off like a silent
+one.
 """
 
 import time
