@@ -87,6 +87,14 @@ def test_redirects_are_followed_a_few_times(site: NewsSite, fetch_settings: Sett
     assert len(site.hits("/loop")) == 6
 
 
+def test_a_redirect_body_is_never_read(site: NewsSite, fetch_settings: Settings):
+    """A 302 whose body never ends (it could as well be a gzip bomb): only its Location counts."""
+    site.routes["/go"] = Route(status=302, headers={"Location": "/a"}, drip=True)
+    site.routes["/a"] = Route(b"<html><body><p>arrived</p></body></html>")
+    with SafeFetcher(fetch_settings) as fetcher:
+        assert b"arrived" in fetcher.get(site.url("/go"), PAGE_TYPES).body
+
+
 @pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/a", "http://localhost:{port}/a"])
 def test_a_redirect_to_a_private_address_is_refused(
     site: NewsSite, settings: Settings, target: str
