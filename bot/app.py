@@ -39,7 +39,7 @@ from index.errors import NewsbotError
 
 log = logging.getLogger(__name__)
 
-BotApplication = Application  # type: ignore[type-arg]
+BotApplication = Application
 
 # Telegram sends only these; edits, channel posts, reactions... are never even fetched.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -61,7 +61,7 @@ class BotStartError(NewsbotError):
     """Telegram refused the bot or could not be reached: said in one line, never the token."""
 
 
-def handler_list() -> list[BaseHandler]:  # type: ignore[type-arg]
+def handler_list() -> list[BaseHandler]:
     """Every handler, in order. Add new commands here."""
     return [
         CommandHandler(["start", "help"], handlers.help_command, filters=_NEW),
@@ -151,18 +151,18 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
         .build()
     )
     app.add_handlers(handler_list())
-    app.add_error_handler(handlers.on_error)  # type: ignore[arg-type]
+    app.add_error_handler(handlers.on_error)
     if settings.poll_minutes > 0 and app.job_queue is not None:
         interval = settings.poll_minutes * 60
         app.job_queue.run_repeating(
-            admin_handlers.poll_sources,  # type: ignore[arg-type]
+            admin_handlers.poll_sources,
             interval=interval,
             first=min(interval, 30.0),
             name=POLL_JOB,
         )
     if settings.alert_interval_seconds > 0 and app.job_queue is not None:
         app.job_queue.run_repeating(
-            subscription_handlers.deliver_alerts,  # type: ignore[arg-type]
+            subscription_handlers.deliver_alerts,
             interval=settings.alert_interval_seconds,
             first=settings.alert_interval_seconds,
             name=ALERT_JOB,
