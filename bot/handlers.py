@@ -9,7 +9,7 @@ import contextlib
 import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, MessageEntityType
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
@@ -235,19 +235,27 @@ def addressed_question(message: Message, bot_id: int, bot_username: str) -> str 
     """The question in a group message meant for the bot, or None when it is chatter."""
     text = message.text or ""
     handle = f"@{bot_username}".lower()
-    mentions = [
-        e
-        for e, value in message.parse_entities([MessageEntityType.MENTION]).items()
-        if value.lower() == handle
-    ]
+    mentioned = any(
+        _entity_text(text, e).lower() == handle
+        for e in message.entities
+        if e.type == MessageEntityType.MENTION
+    )
     replied = message.reply_to_message is not None and (
         message.reply_to_message.from_user is not None
         and message.reply_to_message.from_user.id == bot_id
     )
-    if not mentions and not replied:
+    if not mentioned and not replied:
         return None
     text = re.sub(re.escape(handle), " ", text, flags=re.IGNORECASE)
     return " ".join(text.split())
+
+
+def _entity_text(text: str, entity: MessageEntity) -> str:
+    """The text an entity covers; offsets count UTF-16 code units, and unlike PTB's
+    `parse_entity` this holds for text with lone surrogates."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    covered = units[2 * entity.offset : 2 * (entity.offset + entity.length)]
+    return covered.decode("utf-16-le", "surrogatepass")
 
 
 def more_markup(page: Page, answer_id: str, lang: str) -> InlineKeyboardMarkup | None:

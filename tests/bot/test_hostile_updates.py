@@ -15,6 +15,7 @@ from tests.bot.fake_bot_api import (
     Call,
     FakeBotAPI,
     callback_query,
+    group_chat,
     message,
     private_chat,
     user,
@@ -184,15 +185,21 @@ async def test_hostile_messages_and_buttons_all_get_a_reply_and_no_apology(
         else:  # Telegram sends no empty text: a message with nothing the bot can read
             await api.inject({"message": message(chat, person, None, photo=[])})
 
-    async def reply_to(person: dict) -> Call:
-        return await api.next_call("sendMessage", chat_id=person["id"], timeout=60)
+    groups = [group_chat(-200_000 - n, rng.choice(_PIECES)) for n in range(40)]
+    for group in groups:  # in a group: only what mentions the bot, which is then answered
+        mention = f"@{BOT['username']} {hostile_text(rng)}"
+        await api.inject({"message": message(group, rng.choice(people), mention)})
 
-    replies = await asyncio.gather(*(reply_to(p) for p in people))
+    async def reply_to(chat_id: int) -> Call:
+        return await api.next_call("sendMessage", chat_id=chat_id, timeout=60)
+
+    chats = [p["id"] for p in people] + [g["id"] for g in groups]
+    replies = await asyncio.gather(*(reply_to(chat_id) for chat_id in chats))
 
     bot_message = message(private_chat(people[0]), BOT, "an old answer")
     presses = [hostile_button(rng) for _ in range(80)]
     answered = [await press(api, people[0], bot_message, data) for data in presses]
 
-    assert len(replies) == len(people) and len(answered) == len(presses)
+    assert len(replies) == len(chats) and len(answered) == len(presses)
     await no_apology(api, app)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
