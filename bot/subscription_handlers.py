@@ -13,7 +13,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from bot import texts
 from bot.context import BotContext
 from bot.handlers import user_lang
-from bot.replies import reply
+from bot.replies import follow_migration, reply
 from bot.telegram_format import escape, split_html
 from bot.user_input import clean, number
 from index.subscriptions import SubscriptionError
@@ -103,11 +103,8 @@ async def migrated(update: Update, context: BotContext) -> None:
     """A group became a supergroup: its subscriptions move to the new chat id."""
     message = update.effective_message
     if message is not None and message.migrate_to_chat_id:
-        await asyncio.to_thread(
-            context.services.news.subscriptions.migrate_chat,
-            message.chat.id,
-            message.migrate_to_chat_id,
-        )
+        subscriptions = context.services.news.subscriptions
+        await follow_migration(subscriptions, message.chat.id, message.migrate_to_chat_id)
 
 
 async def deliver_alerts(context: BotContext) -> None:
