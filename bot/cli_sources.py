@@ -87,7 +87,7 @@ def reindex_command(
         with progress_bar(news.db.count(), "rebuilding" if full else "embedding") as advance:
             embedded = news.rebuild(advance) if full else news.embed_missing(advance)
         if full or embedded.changed:
-            out.print(f"{'rebuilt' if full else 'finished'}: {embedded.summary()}")
+            out.print(f"{'rebuilt' if full else 'finished'}: {embedded.summary()}", markup=False)
         if report.failed:
             raise typer.Exit(1)
 
@@ -98,7 +98,7 @@ def check_command(
     """Verify that the article database and the vector store agree; repair drift."""
     with reporting_errors(), NewsIndex.open(settings(), writer=not dry_run) as news:
         report = news.check(repair=not dry_run)
-    out.print(report.summary())
+    out.print(report.summary(), markup=False)
     if not report.consistent and not report.repaired:
         err.print("run `newsbot check` without --dry-run to repair it")
         raise typer.Exit(1)

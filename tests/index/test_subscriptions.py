@@ -1,5 +1,6 @@
 """Subscriptions and the alert outbox: limits, matching, one alert per story, exactly once."""
 
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -131,3 +132,47 @@ def test_rescheduled_alerts_wait_for_their_time(news: NewsIndex):
     assert news.subscriptions.claim_due(now=1029.0) == []
     (again,) = news.subscriptions.claim_due(now=1030.0)
     assert again.attempts == 2
+
+
+def test_thirty_subscribes_at_once_store_exactly_the_limit(news: NewsIndex):
+    subs, start = news.subscriptions, threading.Barrier(30)
+    outcomes: list[str] = []
+
+    def subscribe(n: int) -> None:
+        start.wait(30)
+        try:
+            subs.add(7, f"topic {n}", "en")
+            outcomes.append("made")
+        except SubscriptionError as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=subscribe, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert len(subs.for_chat(7)) == subs.max_per_chat == 20
+    assert sorted(outcomes) == ["made"] * 20 + ["too_many"] * 10
+
+
+def test_the_same_topic_at_once_is_stored_once(news: NewsIndex):
+    subs, start = news.subscriptions, threading.Barrier(10)
+    outcomes: list[str] = []
+
+    def subscribe() -> None:
+        start.wait(30)
+        try:
+            subs.add(8, "gold", "en")
+            outcomes.append("made")
+        except SubscriptionError as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=subscribe) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert [s.topic for s in subs.for_chat(8)] == ["gold"]
+    assert sorted(outcomes) == ["duplicate"] * 9 + ["made"]
