@@ -8,8 +8,8 @@ one language, a hit is any of the first 5 sentences coming from the right paragr
     python -m bench.xquad_r --langs en,vi --limit 300 --modes dense,lexical,hybrid
 
 With --limit, only the first N questions (in file order) and the paragraphs they belong to are
-used, so the pool is smaller than the full test's. Figures from the English fallback model
-understate cross-lingual quality; run with the multilingual model where it can be downloaded.
+used, so the pool is smaller than the full test's. Vectors are the model's as newsbot stores
+them (centred on their language where the model's profile says so, index/language_space.py).
 """
 
 import argparse
@@ -96,12 +96,15 @@ class Retriever:
     """Rankings of sentence indexes for a question, by mode, within a subset of sentences."""
 
     def __init__(
-        self, pool: Pool, embedder: Embedder, transliterate: bool = True, dense_weight: float = 1.0
+        self,
+        pool: Pool,
+        vectors: tuple[np.ndarray, np.ndarray],
+        transliterate: bool = True,
+        dense_weight: float = 1.0,
     ) -> None:
         self.dense_weight = dense_weight
         self.pool = pool
-        self.sentence_vectors = embedder.embed_passages([s.text for s in pool.sentences])
-        self.question_vectors = embedder.embed_queries([q.text for q in pool.questions])
+        self.sentence_vectors, self.question_vectors = vectors
         self.transliterate = transliterate
         self._lexical: dict[tuple[str, ...], LexicalIndex] = {}
 
@@ -129,6 +132,19 @@ class Retriever:
                 [str(i) for i in members], texts, self.transliterate
             )
         return self._lexical[langs]
+
+
+def embed(pool: Pool, embedder: Embedder) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Sentence and question vectors as newsbot stores them ("centred", or "raw" for a model
+    used as it is); for a centred model also its raw vectors, to measure what centring does."""
+    texts, langs = [s.text for s in pool.sentences], [s.lang for s in pool.sentences]
+    questions = [q.text for q in pool.questions]
+    space = getattr(embedder, "space", None)
+    if space is None:
+        return {"raw": (embedder.embed_passages(texts, langs), embedder.embed_queries(questions))}
+    raw = (embedder.raw_passages(texts), embedder.raw_queries(questions))  # type: ignore[attr-defined]
+    centred = (space.centre_passages(raw[0], langs), space.centre_queries(raw[1]))
+    return {"raw": raw, "centred": centred}
 
 
 def evaluate(
@@ -185,10 +201,12 @@ def main(argv: list[str] | None = None) -> None:
     embedder = load_embedder(settings)
     started = time.perf_counter()
     pool = load_pool(args.data, langs, args.limit)
-    retriever = Retriever(
-        pool, embedder, transliterate=not args.no_transliterate, dense_weight=args.dense_weight
-    )
-    table = evaluate(retriever, langs, modes)
+    tables = {}
+    for space, vectors in embed(pool, embedder).items():
+        retriever = Retriever(
+            pool, vectors, transliterate=not args.no_transliterate, dense_weight=args.dense_weight
+        )
+        tables[space] = evaluate(retriever, langs, modes)
     elapsed = time.perf_counter() - started
     print(
         f"XQuAD-R · model {embedder.identity.split('|')[0]} · cpus {os.cpu_count()} · "
@@ -196,9 +214,9 @@ def main(argv: list[str] | None = None) -> None:
         f"{len(pool.sentences)} sentences · transliterate {not args.no_transliterate} · "
         f"dense weight {args.dense_weight} · {elapsed:.0f}s"
     )
-    if getattr(embedder, "notice", None):
-        print("note: English-only fallback model: cross-lingual figures are understated")
-    print(format_table(table, modes))
+    for space, table in tables.items():
+        print(f"\nvectors: {space}")
+        print(format_table(table, modes))
 
 
 if __name__ == "__main__":

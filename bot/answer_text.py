@@ -65,7 +65,7 @@ def answer_markup(answer: Answer, written: WrittenAnswer | None = None) -> str:
 
     With a written answer, the answer comes first and every passage gets its own number, the
     one the writer cited it by (the order of the prompt)."""
-    if not answer.answered:
+    if not answer.hits:
         best = max((h.score for h in answer.candidates), default=None)
         detail = (
             f" (best score {best:.2f}, threshold {answer.min_score:.2f})"
@@ -76,6 +76,12 @@ def answer_markup(answer: Answer, written: WrittenAnswer | None = None) -> str:
     if written is not None:
         return written_markup(answer, written)
     lines = []
+    if not answer.answered:
+        lines += [
+            f"[yellow]No passage answers this closely[/yellow] (best score "
+            f"{answer.hits[0].score:.2f}, {answer.close_score:.2f} answers); the nearest:",
+            "",
+        ]
     for number, hits in enumerate(group_by_article(answer.hits), start=1):
         lines.append(f"[bold cyan][{number}] {escape(hits[0].article.title)}[/bold cyan]")
         lines.append(f"    [dim]{escape(citation(hits[0]))}[/dim]")

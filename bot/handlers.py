@@ -193,7 +193,7 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     answer_id = services.answers.put(found) if page.has_more else ""
     markup = more_markup(page, answer_id, lang)
     sent = await reply(update, context, page.html, reply_markup=markup)
-    if services.news.writer is not None and found.answered:
+    if services.news.writer is not None and found.hits:
         await add_written_answer(sent, services, found, lang, answer_id)
 
 

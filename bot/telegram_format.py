@@ -62,12 +62,14 @@ def render_page(
     when it arrives, then for the first page); its [n] are the passages' numbers across all
     pages, which is the order the writer saw them in."""
     pages = page_count(answer, per_page)
-    if not answer.answered:
+    if not answer.hits:
         return Page(texts.text(lang, "nothing_found", question=escape(answer.question)), 0, 1)
     number = min(max(number, 0), pages - 1)
     start = number * per_page
     hits = answer.hits[start : start + per_page]
     header = written_html(written, lang) + "\n\n" if written else ""
+    if not answer.answered:
+        header = f"<i>{texts.text(lang, 'nearest_only')}</i>\n\n" + header
     footer = f"\n\n<i>{texts.text(lang, 'page', page=number + 1, pages=pages)}</i>"
     footer = footer if pages > 1 else ""
     room = MAX_MESSAGE - utf16_len(header) - utf16_len(footer) - 2 * (len(hits) - 1)

@@ -75,8 +75,11 @@ class AnswerWriter:
         ]
 
     def write(self, answer: Answer) -> WrittenAnswer | None:
-        """A written answer to `answer.question` from its best passages, or None."""
-        if not answer.answered:
+        """A written answer to `answer.question` from its best passages, or None.
+
+        The nearest passages (none answering closely) are given too: the writer is told to say
+        in one sentence when they do not answer."""
+        if not answer.hits:
             return None
         passages = self.passages(answer)
         key = ("answer", answer.question, tuple(h.passage.id for h in answer.hits[: len(passages)]))

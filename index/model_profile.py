@@ -20,7 +20,8 @@ class ModelProfile:
     family: str
     query_prompt: str
     passage_prompt: str
-    min_score: float  # below this relevance score nothing is shown (see index/relevance.py)
+    min_score: float  # below this score nothing is shown ("nothing relevant found")
+    close_score: float  # from this score a passage answers; between the two: "the nearest"
     alert_min_score: float  # a topic alert fires from this relevance score of a passage
     story_min_similarity: float  # articles whose mean vectors are this alike are one story
     retrieval: Mode  # what `auto` means for this family
@@ -42,9 +43,10 @@ _E5 = ModelProfile(
     family="e5",
     query_prompt="query: ",
     passage_prompt="passage: ",
-    min_score=0.0,
-    alert_min_score=0.0,
-    story_min_similarity=0.90,
+    min_score=0.24,
+    close_score=0.37,
+    alert_min_score=0.36,
+    story_min_similarity=0.82,
     retrieval="dense",
     centred=True,
     calibrated=True,
@@ -57,6 +59,7 @@ _GENERIC = ModelProfile(
     query_prompt="",
     passage_prompt="",
     min_score=0.20,
+    close_score=0.20,
     alert_min_score=0.66,
     story_min_similarity=0.97,
     retrieval="dense",

@@ -45,9 +45,10 @@ class Answer:
     """The result of a question: hits sorted best first, or none when nothing is relevant."""
 
     question: str
-    hits: tuple[Hit, ...]
-    answered: bool
+    hits: tuple[Hit, ...]  # the passages shown: from `min_score` up, best first
+    answered: bool  # some hit reaches `close_score`: it answers; otherwise hits are the nearest
     min_score: float
+    close_score: float = 0.0
     candidates: tuple[Hit, ...] = field(default=(), repr=False)  # below-threshold, for eval
 
 

@@ -73,6 +73,7 @@ class NewsIndex:
             store,
             embedder,
             settings.min_score,
+            settings.close_score,
             mode,
             settings.transliterate,
             story_min_similarity=story_min if settings.fold_stories else None,

@@ -1,7 +1,10 @@
 """The read path: a question -> the most relevant passages, each with its best sentence.
 
-Scores are cosine similarities. Below a per-model threshold nothing counts as relevant and
-the honest answer is "nothing relevant found" rather than the least bad noise.
+Scores are cosine similarities (of language-centred vectors for a multilingual model). Two
+measured thresholds of the model's profile decide what a reader is told: from `close_score`
+a passage answers the question; from `min_score` it is shown, under "no passage answers this
+closely", as the nearest there is; below, the honest answer is "nothing relevant found"
+rather than the least bad noise.
 """
 
 import threading
@@ -63,6 +66,7 @@ class Searcher:
         store: VectorStore,
         embedder: Embedder,
         min_score: float | None = None,
+        close_score: float | None = None,
         mode: Mode = "hybrid",
         transliterate: bool = True,
         story_min_similarity: float | None = None,
@@ -71,7 +75,9 @@ class Searcher:
         self.db = db
         self.store = store
         self.embedder = embedder
-        self.min_score = embedder.profile.min_score if min_score is None else min_score
+        profile = embedder.profile
+        self.min_score = profile.min_score if min_score is None else min_score
+        self.close_score = profile.close_score if close_score is None else close_score
         self.mode = mode
         self.transliterate = transliterate
         self.story_min_similarity = story_min_similarity  # None: every article on its own
@@ -115,8 +121,9 @@ class Searcher:
         return Answer(
             question=question,
             hits=relevant,
-            answered=bool(relevant),
+            answered=any(h.score >= self.close_score for h in relevant),
             min_score=self.min_score,
+            close_score=self.close_score,
             candidates=hits,
         )
 

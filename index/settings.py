@@ -34,7 +34,10 @@ class IndexSettings(BaseSettings):
     chunk_tokens: int = Field(160, ge=16, description="target passage length in tokens")
     chunk_overlap_sentences: int = Field(1, ge=0, le=3)
     min_score: float | None = Field(
-        None, description="below this score nothing is relevant; None: the model's default"
+        None, description="below this score nothing is shown; None: the model's measured value"
+    )
+    close_score: float | None = Field(
+        None, description="from this score a passage answers; None: the model's measured value"
     )
     retrieval: Literal["auto", "dense", "lexical", "hybrid"] = Field(
         "auto",

@@ -61,9 +61,7 @@ def test_a_hindi_question_finds_the_vietnamese_passage(seeded: NewsIndex):
         "आज मुंबई में मौसम कैसा रहेगा?",  # what will the weather be in Mumbai today?
     ],
 )
-def test_an_off_topic_question_is_answered_with_nothing_relevant(
-    seeded: NewsIndex, question: str
-):
+def test_an_off_topic_question_is_answered_with_nothing_relevant(seeded: NewsIndex, question: str):
     answer = seeded.ask(question, 5)
     assert not answer.answered and answer.hits == ()
 
