@@ -107,12 +107,25 @@ def main(argv: list[str] | None = None) -> None:
         wrong = (scores[mask] >= threshold) & ~labels[mask]
         print(f"  {kind}: recall {found.sum() / max(1, labels[mask].sum()):.3f}, "
               f"false alerts {wrong.sum()} of {(~labels[mask]).sum()} pairs")  # fmt: skip
+    chosen = embedder.profile.alert_min_score
+    hit = scores >= chosen
+    print(
+        f"  at the profile's {chosen:.2f}: precision {(hit & labels).sum() / max(1, hit.sum()):.3f}"
+        f", recall {(hit & labels).sum() / max(1, labels.sum()):.3f}"
+    )
     stories = story_pairs(embedder, langs, args.docs)
     across, across_labels = stories["across languages"]
     threshold, f1, precision, recall = best_f1(across, across_labels)
     print(f"\nsame story across languages: {across_labels.sum()} of {len(across)} pairs; "
           f"best threshold {threshold:.3f}: F1 {f1:.3f}, precision {precision:.3f}, "
           f"recall {recall:.3f}")  # fmt: skip
+    story = embedder.profile.story_min_similarity
+    for kind, (values, same) in stories.items():
+        print(
+            f"at the profile's {story:.2f}, {kind}: same story folded "
+            f"{(values[same] >= story).mean():.3f}, different stories folded "
+            f"{(values[~same] >= story).sum()} of {(~same).sum()} pairs"
+        )
     for kind, (values, same) in stories.items():
         others = values[~same]
         print(f"different stories, {kind}: max similarity {others.max():.3f}, "

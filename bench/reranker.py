@@ -7,8 +7,9 @@
 Indexes the seed articles in a temporary data dir with the configured embedding model, then
 asks every question without and with the reranker: p50/p95 latency of `ask`, and hit@1,
 hit@5 and MRR@10 from the same evaluation as `newsbot eval`. `--untrained` builds a
-cross-encoder from the offline all-MiniLM-L6-v2 with an untrained head: its latency is that of
-any MiniLM-L6-sized cross-encoder, its ranking is noise, so its quality is not printed.
+cross-encoder from the bundled multilingual-e5-small with an untrained head: its latency is
+that of any 12-layer, 384-wide cross-encoder (mmarco-mMiniLMv2-L12-H384's size), its ranking
+is noise, so its quality is not printed.
 """
 
 import argparse
@@ -19,7 +20,7 @@ import time
 from pathlib import Path
 
 from bot.settings import Settings
-from index.embedding import fallback_model_path
+from index.bundled_model import bundled_model_dir
 from index.evaluation import load_questions, run_questions, score
 from index.news_index import NewsIndex
 
@@ -28,10 +29,10 @@ DEFAULT_QUESTIONS = REPO.parent / "shared" / "eval" / "seed_questions.jsonl"
 
 
 def untrained_cross_encoder(folder: Path) -> str:
-    """all-MiniLM-L6-v2 with a fresh one-output head, saved as a cross-encoder."""
+    """The bundled e5-small with a fresh one-output head, saved as a cross-encoder."""
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
-    source = str(fallback_model_path())
+    source = str(bundled_model_dir(Settings().model_cache_dir))
     config = AutoConfig.from_pretrained(source, num_labels=1)
     AutoModelForSequenceClassification.from_pretrained(source, config=config).save_pretrained(
         folder

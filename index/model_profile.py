@@ -52,8 +52,9 @@ _E5 = ModelProfile(
     calibrated=True,
 )
 # Any other model: plain cosine scores on a scale nobody measured here, so cautious defaults
-# (few alerts, stories rarely folded). Measure and set NEWSBOT_MIN_SCORE,
-# NEWSBOT_ALERT_MIN_SCORE and NEWSBOT_STORY_MIN_SIMILARITY for it.
+# (few alerts, stories rarely folded) and fusion, as newsbot had for every model before.
+# Measure and set NEWSBOT_MIN_SCORE, NEWSBOT_CLOSE_SCORE, NEWSBOT_ALERT_MIN_SCORE and
+# NEWSBOT_STORY_MIN_SIMILARITY for it.
 _GENERIC = ModelProfile(
     family="generic",
     query_prompt="",
@@ -62,7 +63,7 @@ _GENERIC = ModelProfile(
     close_score=0.20,
     alert_min_score=0.66,
     story_min_similarity=0.97,
-    retrieval="dense",
+    retrieval="hybrid",
     centred=False,
     calibrated=False,
 )

@@ -104,7 +104,12 @@ async def test_newsbot_run_in_webhook_mode_checks_the_secret(env_settings: Path,
     try:
         registered = await api.next_call("setWebhook", timeout=120)
         person = user(60, "en")
-        update = {"update_id": 1, "message": message(private_chat(person), person, "Budapest?")}
+        update = {
+            "update_id": 1,
+            "message": message(
+                private_chat(person), person, "What territory does Russia demand in Donbas?"
+            ),
+        }
         forged = await _post_when_listening(hook, update, "wrong-secret")
         genuine = await _post_when_listening(hook, {**update, "update_id": 2}, "s3cret-token")
         answer = await api.next_call("sendMessage", chat_id=60, timeout=60)

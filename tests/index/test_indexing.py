@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
 from index.errors import InputError
 from index.news_index import NewsIndex
 from tests.fakes import HashingEmbedder
@@ -129,12 +130,14 @@ def test_search_cites_the_article(fake_index: NewsIndex, seeds_copy: Path):
 
 
 def test_warm_up_builds_the_lexical_index_before_the_first_question(
-    fake_index: NewsIndex, seeds_copy: Path
+    settings: Settings, fake_embedder: HashingEmbedder, seeds_copy: Path
 ):
-    fake_index.index_paths([seeds_copy])
-    assert fake_index.searcher._lexical is None
-    fake_index.warm_up()
-    built = fake_index.searcher._lexical
-    assert built is not None
-    fake_index.ask("Donbas Luhansk Donetsk")
-    assert fake_index.searcher._lexical is built  # the question used it, nothing rebuilt
+    hybrid = settings.model_copy(update={"retrieval": "hybrid"})
+    with NewsIndex.open(hybrid, writer=True, embedder=fake_embedder) as news:
+        news.index_paths([seeds_copy])
+        assert news.searcher._lexical is None
+        news.warm_up()
+        built = news.searcher._lexical
+        assert built is not None
+        news.ask("Donbas Luhansk Donetsk")
+        assert news.searcher._lexical is built  # the question used it, nothing rebuilt
