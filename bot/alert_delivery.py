@@ -1,8 +1,10 @@
 """Send queued alerts: paced, RetryAfter honoured, blocked chats paused, migrations followed.
 
-A repeating job calls `deliver` every few seconds. Each alert is claimed (marked "sending")
-before it goes out, so none is ever sent twice; one that must wait goes back to the queue
-with its time, so none is dropped.
+A repeating job calls `deliver` every few seconds. It claims ONE alert at a time (marked
+"sending" with a lease, in the database), sends it, then marks it sent: a crash can leave at
+most that one alert unconfirmed, and when its lease runs out it is marked failed, not sent
+again (Telegram has no idempotency key: it may have arrived). One that must wait goes back to
+the queue with its time, so none is dropped.
 
 Alerts go through a plain `telegram.Bot`, not the Application's rate-limited one: PTB's
 limiter would sleep through a RetryAfter inside the delivery loop (it cannot be told not to
@@ -11,7 +13,10 @@ retry), while here the wait belongs to the queue and the pacer keeps Telegram's 
 
 import asyncio
 import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable
 
 from telegram import Bot, LinkPreviewOptions
@@ -40,18 +45,26 @@ class AlertDelivery:
         clock: Callable[[], float] = time.time,
         pacer: Pacer | None = None,
         writer: AnswerWriter | None = None,
+        lease_seconds: float = 120.0,
     ) -> None:
         self.subscriptions = subscriptions
         self.db = db
         self.writer = writer  # written answers on: a summary line in the subscriber's language
         self.clock = clock
         self.pacer = pacer or Pacer(clock)
+        self.lease_seconds = lease_seconds
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     async def deliver(self, bot: Bot, limit: int = 100) -> int:
-        """Send what is due and may go now; returns how many were sent."""
-        due = await asyncio.to_thread(self.subscriptions.claim_due, self.clock(), limit)
+        """Send what is due and may go now, one claimed alert at a time (at most `limit`);
+        returns how many were sent."""
         sent = 0
-        for alert in due:
+        for _ in range(limit):
+            alert = await asyncio.to_thread(
+                self.subscriptions.claim_next, self.name, self.clock(), self.lease_seconds
+            )
+            if alert is None:
+                break
             sent += await self._one(bot, alert)
         return sent
 
@@ -63,9 +76,14 @@ class AlertDelivery:
             return 0
         try:
             html = await asyncio.to_thread(self._render, alert)
-            if html is None:
-                await asyncio.to_thread(self.subscriptions.mark_failed, alert, "article gone")
-                return 0
+        except Exception as exc:  # nothing went out: say why in the outbox, go on
+            log.exception("rendering the alert for chat %s failed", chat_id)
+            await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+            return 0
+        if html is None:
+            await asyncio.to_thread(self.subscriptions.mark_failed, alert, "article gone")
+            return 0
+        try:
             await bot.send_message(
                 chat_id,
                 html,

@@ -66,7 +66,6 @@ class NewsIndex:
         self.embedder = embedder
         self.db = db
         self.store = store
-        self.indexer = Indexer(db, store, embedder, settings) if writable else None
         mode = resolve_mode(settings.retrieval, getattr(embedder, "notice", None) is not None)
         alert_min, story_min = settings.alert_min_score, settings.story_min_similarity
         if story_min is None:
@@ -93,6 +92,7 @@ class NewsIndex:
             default_alert_min_score(embedder.identity) if alert_min is None else alert_min,
             story_min,
         )
+        self.indexer = Indexer(db, store, embedder, settings, self.alerts) if writable else None
         self.writer = AnswerWriter.from_settings(settings)  # None: passages only
         self._lock = lock
         # One write at a time inside this process: a poll waits for a reindex, and vice versa.
@@ -126,6 +126,7 @@ class NewsIndex:
     def close(self) -> None:
         if self.writer:
             self.writer.close()
+        self.db.close()
         if self._lock:
             self._lock.release()
             self._lock = None
@@ -152,23 +153,25 @@ class NewsIndex:
         follow new articles (alerts) happens once, in one place."""
         with self.write_lock:
             report = self._writer().index(documents, progress)
-            self._after_new_articles(report)
+            self.match_pending()
         return report
 
-    def _after_new_articles(self, report: IndexReport) -> None:
-        """Queue alerts for genuinely new articles; re-embedding never comes here."""
-        if not report.new_articles:
-            return
-        try:
-            self.alerts.match(report.new_articles)
-        except Exception:  # the articles are indexed; only their alerts are lost
-            log.exception(
-                "matching %d new articles to subscriptions failed", len(report.new_articles)
-            )
+    def match_pending(self) -> int:
+        """Write the alerts of stored, embedded articles still waiting for them (a crash or a
+        failure came between); the indexer writes the others as it embeds them."""
+        self._writer()
+        with self.write_lock:
+            try:
+                return self.alerts.match_pending(self.settings.index_batch_size)
+            except Exception:  # the articles are indexed; they stay unmatched till next time
+                log.exception("matching stored articles to subscriptions failed")
+                return 0
 
     def embed_missing(self, progress: ProgressCallback | None = None) -> IndexReport:
         with self.write_lock:
-            return self._writer().embed_missing(progress)
+            report = self._writer().embed_missing(progress)
+            self.match_pending()
+            return report
 
     def reembed_all(self, progress: ProgressCallback | None = None) -> IndexReport:
         with self.write_lock:
@@ -220,12 +223,16 @@ class NewsIndex:
             self.store.replace_with(staging)
             self.db.move_space(staging.name, self.store.name)
             indexer.embed_missing()  # anything that reached the old one meanwhile
+            self.match_pending()  # new articles embedded in staging, not yet matched
         return report
 
     def check(self, repair: bool = True) -> ConsistencyReport:
         """Compare SQLite and the vector store; repair drift when writable and asked to."""
         with self.write_lock:
-            return check_store(self.db, self.store, self.indexer if repair else None)
+            report = check_store(self.db, self.store, self.indexer if repair else None)
+            if repair and self.indexer is not None:
+                self.match_pending()
+            return report
 
     def _is_known(self, key: str) -> bool:
         return self.db.has(article_id_for(key))

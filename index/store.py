@@ -75,15 +75,22 @@ class VectorStore:
         self._collection = self._open()
         self.writes += 1
 
-    def upsert(self, passages: Sequence[Passage], embeddings: np.ndarray, lang: str) -> None:
-        """Write passages with stable ids, in batches the server accepts."""
+    def upsert(
+        self, passages: Sequence[Passage], embeddings: np.ndarray, lang: str | Sequence[str]
+    ) -> None:
+        """Write passages with stable ids, in batches the server accepts; `lang` is the
+        language of every passage, or one per passage (passages of several articles)."""
+        langs = [lang] * len(passages) if isinstance(lang, str) else list(lang)
         for start in range(0, len(passages), self._batch):
             chunk = passages[start : start + self._batch]
             self._collection.upsert(
                 ids=[p.id for p in chunk],
                 embeddings=embeddings[start : start + self._batch].tolist(),
                 documents=[p.text for p in chunk],
-                metadatas=[{"article_id": p.article_id, "seq": p.seq, "lang": lang} for p in chunk],
+                metadatas=[
+                    {"article_id": p.article_id, "seq": p.seq, "lang": language}
+                    for p, language in zip(chunk, langs[start : start + self._batch], strict=True)
+                ],
             )
         self.writes += 1
 
@@ -94,6 +101,13 @@ class VectorStore:
 
     def delete_article(self, article_id: str) -> None:
         self._collection.delete(where={"article_id": article_id})
+        self.writes += 1
+
+    def delete_articles(self, article_ids: Sequence[str]) -> None:
+        """Every passage of these articles, in one call per server batch."""
+        for start in range(0, len(article_ids), self._batch):
+            chunk = list(article_ids[start : start + self._batch])
+            self._collection.delete(where={"article_id": {"$in": chunk}})
         self.writes += 1
 
     def all_texts(self) -> tuple[list[str], list[str]]:
