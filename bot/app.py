@@ -187,11 +187,13 @@ async def _set_commands(app: BotApplication) -> None:
         log.warning("could not set the command menu: %s", exc)
 
 
-def main(settings: Settings) -> None:
-    """`newsbot run`: long polling, or a webhook server when NEWSBOT_WEBHOOK_URL is set."""
+def main(settings: Settings, open_services: ServicesFactory | None = None) -> None:
+    """`newsbot run`: long polling, or a webhook server when NEWSBOT_WEBHOOK_URL is set.
+
+    `open_services` replaces the default (the configured model), e.g. for a fake embedder."""
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
     configure_logging(settings.log_level, token)
-    app = build_application(settings, lambda: Services.open(settings))
+    app = build_application(settings, open_services or (lambda: Services.open(settings)))
     if settings.webhook_url and settings.webhook_secret:
         app.run_webhook(
             listen=settings.webhook_listen,

@@ -176,6 +176,18 @@ class FakeBotAPI:
             call.seen = True
             return call
 
+    async def wait_for_count(
+        self, method: str, count: int, where: Callable[[Call], bool] = lambda call: True,
+        timeout: float = 60,
+    ) -> None:  # fmt: skip
+        """Wait until at least `count` calls of `method` (that satisfy `where`) are recorded."""
+
+        def enough() -> bool:
+            return sum(1 for c in self.calls if c.method == method and where(c)) >= count
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(enough), timeout)
+
     def calls_of(self, method: str, chat_id: int | None = None) -> list[Call]:
         return [
             c
