@@ -11,7 +11,7 @@ from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.errors import DatabaseCorruptError
+from index.errors import DatabaseCorruptError, InputError
 from index.models import Article
 
 # Each entry moves the schema one version forward; never edit a released entry.
@@ -359,6 +359,39 @@ class ArticleDB:
                 raise DatabaseCorruptError(corruption_message(self.path, exc)) from exc
             raise
         return count
+
+
+def restore_database(backup: Path, target: Path) -> tuple[int, Path | None]:
+    """Put the records of `backup` (made by `ArticleDB.backup`) in place of `target`, which is
+    kept aside (with its WAL) if it exists. Returns (articles restored, where the old went)."""
+    if not backup.is_file():
+        raise InputError(f"no backup file at {backup}")
+    try:
+        with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source:
+            verdict = source.execute("PRAGMA integrity_check").fetchone()[0]
+            source.execute("SELECT COUNT(*) FROM articles").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{backup} is not a usable newsbot backup ({exc})") from None
+    if verdict != "ok":
+        raise InputError(f"{backup} is damaged too ({verdict}); try an older backup")
+    aside = None
+    if target.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        aside = target.with_name(f"{target.name}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            old = Path(f"{target}{suffix}")
+            if old.exists():
+                old.rename(Path(f"{aside}{suffix}"))
+    with (
+        closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source,
+        closing(sqlite3.connect(target)) as copy,
+    ):
+        source.backup(copy)
+    db = ArticleDB(target)  # an older backup is migrated forward
+    try:
+        return db.count(), aside
+    finally:
+        db.close()
 
 
 def is_corruption(exc: sqlite3.DatabaseError) -> bool:

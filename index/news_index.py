@@ -18,7 +18,7 @@ from index.answer_writer import AnswerWriter, WrittenAnswer
 from index.article_db import ArticleDB
 from index.consistency import ConsistencyReport, check_store
 from index.embedding import Embedder, load_embedder
-from index.errors import ModelMismatchError
+from index.errors import ModelMismatchError, StoreError
 from index.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
 from index.local_files import read_local_files
 from index.models import Answer, DocumentFailure, SourceDocument
@@ -28,7 +28,7 @@ from index.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
 from index.source_reading import SourceReader, identify_source
 from index.source_registry import Source, SourceRegistry
-from index.store import VectorStore, open_client
+from index.store import VectorStore, move_aside, open_store
 from index.subscriptions import Subscriptions
 from index.writer_lock import WriterLock
 
@@ -95,6 +95,7 @@ class NewsIndex:
         self.indexer = Indexer(db, store, embedder, settings, self.alerts) if writable else None
         self.writer = AnswerWriter.from_settings(settings)  # None: passages only
         self._lock = lock
+        self.store_moved_aside: Path | None = None  # set by open(recover_store=True)
         # One write at a time inside this process: a poll waits for a reindex, and vice versa.
         self.write_lock = threading.RLock()
 
@@ -106,22 +107,41 @@ class NewsIndex:
         writer: bool = False,
         embedder: Embedder | None = None,
         client: object | None = None,
+        recover_store: bool = False,
     ) -> "NewsIndex":
-        """Open the data dir; `writer=True` takes the single-writer lock (embedded store only)."""
+        """Open the data dir; `writer=True` takes the single-writer lock (embedded store only).
+
+        With `recover_store` (a writer about to rebuild every vector), a data dir vector store
+        that cannot be opened is moved aside and a new one made: `store_moved_aside` says
+        where the old one went. The article database is opened first, so a damaged one is
+        reported before the model loads."""
         lock = None
         # A Chroma server serialises writes itself, so only the embedded store needs the lock.
         if writer and not settings.chroma_url:
             lock = WriterLock(settings.data_dir)
             lock.acquire()
+        moved: Path | None = None
+        db: ArticleDB | None = None
         try:
-            embedder = embedder or load_embedder(settings)
             db = ArticleDB(settings.db_path)
-            store = VectorStore(client or open_client(settings), embedder.identity)
+            embedder = embedder or load_embedder(settings)
+            try:
+                store = open_store(settings, embedder.identity, client)
+            except StoreError:
+                if not (recover_store and lock and client is None):
+                    raise
+                moved = move_aside(settings.chroma_path)
+                log.warning("the vector store could not be opened; moved it to %s", moved)
+                store = open_store(settings, embedder.identity)
         except BaseException:
+            if db:
+                db.close()
             if lock:
                 lock.release()
             raise
-        return cls(settings, embedder, db, store, writable=writer, lock=lock)
+        news = cls(settings, embedder, db, store, writable=writer, lock=lock)
+        news.store_moved_aside = moved
+        return news
 
     def close(self) -> None:
         if self.writer:

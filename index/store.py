@@ -7,11 +7,14 @@ share a collection; switching model means building a new one (`newsbot reindex -
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from index.errors import StoreError
@@ -43,6 +46,44 @@ def open_client(settings: IndexSettings) -> Any:
         path=str(settings.chroma_path),
         settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
     )
+
+
+def open_store(settings: IndexSettings, model_identity: str, client: Any = None) -> "VectorStore":
+    """The model's collection; a data dir store that cannot be opened (a damaged
+    `chroma.sqlite3`) is a StoreError that says how to rebuild it from the article database."""
+    if client is not None or settings.chroma_url:
+        return VectorStore(client or open_client(settings), model_identity)
+    try:
+        store = VectorStore(open_client(settings), model_identity)
+        store.count()  # a damaged file often opens, then fails on the first read
+        return store
+    except Exception as exc:  # chromadb raises many types for a damaged file
+        _forget_client(settings.chroma_path)
+        raise StoreError(
+            f"the vector store in {settings.chroma_path} cannot be opened ({exc}). The articles "
+            f"are safe in {settings.db_path}: rebuild the vectors from them with "
+            "`newsbot check --rebuild` (the damaged folder is kept aside)"
+        ) from exc
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged store folder out of the way (kept for inspection); returns its name."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    path.rename(target)
+    _forget_client(path)
+    return target
+
+
+def _forget_client(path: Path) -> None:
+    """chromadb keeps one client system per folder, even one that failed to start; drop it
+    so the folder can be opened afresh."""
+    systems = getattr(SharedSystemClient, "_identifier_to_system", {})
+    systems.pop(str(path), None)
 
 
 class VectorStore:
