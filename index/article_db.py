@@ -277,9 +277,6 @@ class ArticleDB:
             rows = conn.execute("SELECT collection, model FROM vector_spaces ORDER BY created_at")
             return {row[0]: row[1] for row in rows}
 
-    def mark_embedded(self, collection: str, article: Article, passages: int) -> None:
-        self.mark_embedded_many(collection, [(article, passages)])
-
     def mark_embedded_many(
         self,
         collection: str,

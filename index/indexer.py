@@ -164,10 +164,6 @@ class Indexer:
             report.new += 1
             report.new_articles.append(article)
 
-    def embed(self, article: Article) -> int:
-        """(Re)write the article's passages in the store and mark it embedded; returns count."""
-        return self._embed_batch([article])
-
     def embed_many(
         self,
         articles: Sequence[Article],

@@ -237,11 +237,6 @@ class Subscriptions:
         conn.executemany("DELETE FROM unmatched WHERE article_id = ?", [(aid,) for aid in matched])
         return queued
 
-    def queue(self, matches: list[Match]) -> int:
-        """Record matches in a transaction of their own."""
-        with self.db.connect() as conn:
-            return self.record(conn, matches, ())
-
     def claim_next(
         self, claimer: str, now: float | None = None, lease_seconds: float = 120.0
     ) -> PendingAlert | None:
@@ -279,11 +274,6 @@ class Subscriptions:
             siblings=tuple(json.loads(row["siblings"])),
             attempts=row["attempts"],
         )
-
-    def expire_leases(self, now: float | None = None) -> int:
-        """Mark failed every alert whose sender's lease ran out; returns how many."""
-        with self.db.connect() as conn:
-            return self._expire(conn, time.time() if now is None else now)
 
     def _expire(self, conn: sqlite3.Connection, now: float) -> int:
         return conn.execute(
