@@ -19,9 +19,17 @@ import time
 import uuid
 from collections.abc import Callable
 
+import httpx
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot.alert_format import render_alert
 from bot.alert_pacing import Pacer
@@ -109,14 +117,26 @@ class AlertDelivery:
             log.warning("alert to chat %s refused: %s", chat_id, exc)
             await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
             return 0
-        except TelegramError as exc:  # network trouble: try again later, a few times
-            if alert.attempts >= _MAX_ATTEMPTS:
-                await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
-            else:
-                await self._later(alert, _BACKOFF_SECONDS * alert.attempts, str(exc)[:200])
+        except TimedOut as exc:
+            if not _may_have_arrived(exc):
+                return await self._retry(alert, exc)
+            # Sent, but no answer in time: like a crash with the message in flight, it may
+            # have arrived, and sending it again could repeat it.
+            log.warning("alert to chat %s timed out after it was sent: not sent again", chat_id)
+            await asyncio.to_thread(self.subscriptions.mark_failed, alert, _TIMED_OUT)
             return 0
+        except TelegramError as exc:  # the request did not get through: try again later
+            return await self._retry(alert, exc)
         await asyncio.to_thread(self.subscriptions.mark_sent, alert)
         return 1
+
+    async def _retry(self, alert: PendingAlert, exc: TelegramError) -> int:
+        """Network trouble before Telegram had the message: later, a few times."""
+        if alert.attempts >= _MAX_ATTEMPTS:
+            await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+        else:
+            await self._later(alert, _BACKOFF_SECONDS * alert.attempts, str(exc)[:200])
+        return 0
 
     def _render(self, alert: PendingAlert) -> str | None:
         articles = self.db.get_many([alert.article_id, *alert.siblings])
@@ -133,6 +153,15 @@ class AlertDelivery:
 
     async def _later(self, alert: PendingAlert, seconds: float, error: str | None) -> None:
         await asyncio.to_thread(self.subscriptions.reschedule, alert, self.clock() + seconds, error)
+
+
+_TIMED_OUT = "timed out waiting for Telegram's answer: it may have arrived; not sent again"
+
+
+def _may_have_arrived(exc: TimedOut) -> bool:
+    """A timeout while connecting or waiting for a pooled connection sent nothing; one while
+    writing or reading may have delivered the message."""
+    return not isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def _seconds(retry_after: object) -> float:

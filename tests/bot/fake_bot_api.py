@@ -88,6 +88,7 @@ class FakeBotAPI:
     _always: dict[str, dict[int, Failure]] = field(default_factory=dict)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
+    _holds: dict[str, asyncio.Event] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -147,6 +148,12 @@ class FakeBotAPI:
         """Answer the next call(s) of `method` (to `chat_id`) with an error instead."""
         failure = Failure(status, description, retry_after, migrate_to_chat_id, chat_id)
         self._failures.setdefault(method, []).extend([failure] * times)
+
+    def hold_next(self, method: str) -> asyncio.Event:
+        """The next call of `method` is done (recorded, a message sent) but its answer waits
+        until the returned event is set: Telegram got it, the bot never hears back in time."""
+        self._holds[method] = asyncio.Event()
+        return self._holds[method]
 
     def fail_always(self, method: str, chat_id: int, status: int, description: str) -> None:
         """Every call of `method` to `chat_id` fails (a user who blocked the bot)."""
@@ -217,6 +224,9 @@ class FakeBotAPI:
             async with self._changed:
                 self.calls.append(call)
                 self._changed.notify_all()
+        hold = self._holds.pop(method, None)
+        if hold is not None:
+            await hold.wait()
         return response
 
     def _pop_failure(self, method: str, params: dict[str, Any]) -> Failure | None:
