@@ -1,10 +1,12 @@
 """Subscriptions and the alert outbox: limits, matching, one alert per story, exactly once."""
 
+import sqlite3
 from collections.abc import Iterator
 
 import pytest
 
 from bot.settings import Settings
+from index.article_db import MIGRATIONS, ArticleDB
 from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
 from index.subscriptions import PendingAlert, SubscriptionError, Subscriptions
@@ -183,3 +185,26 @@ def test_articles_saved_before_a_crash_alert_after_a_full_rebuild(alert_settings
         news.rebuild()
         news.embed_missing()
         assert news.subscriptions.counts() == {"queued": 2}
+
+
+def test_alerts_an_older_version_left_sending_are_resolved_after_the_upgrade(tmp_path):
+    """Before leases, a crash left a claimed batch "sending" forever."""
+    path = tmp_path / "newsbot.sqlite3"
+    with sqlite3.connect(path) as conn:  # the schema as version 3 left it
+        for number, script in enumerate(MIGRATIONS[:3], start=1):
+            conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+        conn.execute(
+            "INSERT INTO subscriptions (chat_id, topic, lang, created_at)"
+            " VALUES (1, NULL, 'en', '')"
+        )
+        conn.execute(
+            "INSERT INTO alerts (subscription_id, article_id, status, score, passage,"
+            " best_sentence, created_at) VALUES (1, 'a1', 'sending', 1.0, 'p', 's', '')"
+        )
+    db = ArticleDB(path)
+    try:
+        subs = Subscriptions(db)
+        assert subs.claim_next("new-sender") is None  # never sent again ...
+        assert subs.counts() == {"failed": 1}  # ... and no longer stuck
+    finally:
+        db.close()
