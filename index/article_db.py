@@ -98,6 +98,7 @@ MIGRATIONS: list[str] = [
     CREATE TABLE IF NOT EXISTS unmatched (
         article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
     );
+    CREATE INDEX IF NOT EXISTS embedded_article ON embedded(article_id);
     ALTER TABLE alerts ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
     ALTER TABLE alerts ADD COLUMN claimed_by TEXT;
     """,
