@@ -123,3 +123,23 @@ def test_a_damaged_vector_store_is_rebuilt_from_the_article_database(
     stats = newsbot("stats")
     assert "articles:  2 (2 embedded" in stats.stdout
     assert "Budapest" in newsbot("ask", QUESTION).stdout
+
+
+def test_a_backup_taken_while_another_process_writes_holds_what_was_committed(
+    records: Path, tmp_path: Path
+):
+    writer = sqlite3.connect(records / "newsbot.sqlite3", isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # a write under way, as the bot's indexing would be
+        writer.execute(
+            "INSERT INTO articles (id, source, title, lang, content_hash, text, indexed_at)"
+            " VALUES ('x1', 'x', 'Unfinished', 'en', 'h', 'text', '')"
+        )
+        backed = newsbot("backup", str(tmp_path / "during.sqlite3"))
+        writer.execute("COMMIT")
+    finally:
+        writer.close()
+    assert backed.exit_code == 0, backed.output
+    with sqlite3.connect(tmp_path / "during.sqlite3") as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert copy.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
