@@ -18,9 +18,11 @@ from bot import texts
 from bot.context import BotContext
 from bot.handlers import user_lang
 from bot.progress_message import ProgressMessage
+from bot.replies import reply
 from bot.services import Services
 from bot.settings import UNTRUSTED_IDS, Settings
 from bot.telegram_format import escape, split_html
+from bot.user_input import clean, number
 from index.errors import InputError
 from index.indexer import IndexReport, Progress, ProgressCallback
 
@@ -50,7 +52,7 @@ def admin_only(handler: Handler) -> Handler:
         user = update.effective_user
         log.info("refused admin command from user %s", user.id if user else None)
         lang = await user_lang(update, context.services)
-        await _reply(update, texts.text(lang, "not_admin"))
+        await reply(update, context, texts.text(lang, "not_admin"))
 
     return guarded
 
@@ -59,12 +61,12 @@ def admin_only(handler: Handler) -> Handler:
 async def addsource_command(update: Update, context: BotContext) -> None:
     """/addsource URL [name]: check, register, then fetch it with progress."""
     services, lang = context.services, await user_lang(update, context.services)
-    args = context.args or []
+    args = [clean(arg) for arg in context.args or []]
     if not args or not args[0].lower().startswith(("http://", "https://")):
-        await _reply(update, texts.text(lang, "addsource_usage"))
+        await reply(update, context, texts.text(lang, "addsource_usage"))
         return
     url, name = args[0], " ".join(args[1:]) or None
-    message = await _reply(update, texts.text(lang, "source_checking", url=escape(url)))
+    message = await reply(update, context, texts.text(lang, "source_checking", url=escape(url)))
     try:
         source = await asyncio.to_thread(services.news.add_source, url, name)
     except InputError as exc:
@@ -85,7 +87,7 @@ async def sources_command(update: Update, context: BotContext) -> None:
     lang = await user_lang(update, context.services)
     sources = await asyncio.to_thread(context.services.news.sources.all)
     if not sources:
-        await _reply(update, texts.text(lang, "sources_none"))
+        await reply(update, context, texts.text(lang, "sources_none"))
         return
     lines = [texts.text(lang, "sources_title")]
     for source in sources:
@@ -105,7 +107,7 @@ async def sources_command(update: Update, context: BotContext) -> None:
             error = texts.text(lang, "source_error_line", error=escape(source.last_error))
             lines.append(f"<i>{error}</i>")
     for chunk in split_html("\n".join(lines)):
-        await _reply(update, chunk)
+        await reply(update, context, chunk)
 
 
 @admin_only
@@ -113,20 +115,23 @@ async def removesource_command(update: Update, context: BotContext) -> None:
     """/removesource ID [purge]."""
     lang = await user_lang(update, context.services)
     args = context.args or []
-    if not args or not args[0].lstrip("#").isdigit():
-        await _reply(update, texts.text(lang, "removesource_usage"))
+    source_id = number(args[0]) if args else None
+    if source_id is None:
+        await reply(update, context, texts.text(lang, "removesource_usage"))
         return
-    source_id, purge = int(args[0].lstrip("#")), "purge" in (a.lower() for a in args[1:])
+    purge = "purge" in (a.lower() for a in args[1:])
     try:
         source, deleted = await asyncio.to_thread(
             context.services.news.remove_source, source_id, purge
         )
     except InputError:
-        await _reply(update, texts.text(lang, "source_missing", id=source_id))
+        await reply(update, context, texts.text(lang, "source_missing", id=source_id))
         return
     key = "source_purged" if purge else "source_removed"
-    await _reply(
-        update, texts.text(lang, key, id=source.id, name=escape(source.name), count=deleted)
+    await reply(
+        update,
+        context,
+        texts.text(lang, key, id=source.id, name=escape(source.name), count=deleted),
     )
 
 
@@ -136,9 +141,9 @@ async def reindex_command(update: Update, context: BotContext) -> None:
     services, lang = context.services, await user_lang(update, context.services)
     full = any(a.lower() == "full" for a in context.args or [])
     if services.jobs.locked():
-        await _reply(update, texts.text(lang, "reindex_busy"))
+        await reply(update, context, texts.text(lang, "reindex_busy"))
         return
-    message = await _reply(update, texts.text(lang, "reindex_started"))
+    message = await reply(update, context, texts.text(lang, "reindex_started"))
 
     def work(progress: ProgressCallback) -> IndexReport:
         report = services.news.refresh(None, progress)
@@ -207,9 +212,3 @@ async def poll_sources(context: BotContext) -> None:
             log.exception("polling sources failed; the next poll retries")
             return
     log.info("polled sources: %s", report.summary())
-
-
-async def _reply(update: Update, html: str) -> Message:
-    message = update.effective_message
-    assert message is not None
-    return await message.reply_text(html)

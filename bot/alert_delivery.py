@@ -33,6 +33,7 @@ from telegram.error import (
 
 from bot.alert_format import render_alert
 from bot.alert_pacing import Pacer
+from bot.replies import follow_migration
 from index.answer_writer import AnswerWriter
 from index.article_db import ArticleDB
 from index.subscriptions import PendingAlert, Subscriptions
@@ -109,8 +110,7 @@ class AlertDelivery:
             await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
             return 0
         except ChatMigrated as exc:
-            log.info("chat %s is now %s: subscriptions follow it", chat_id, exc.new_chat_id)
-            await asyncio.to_thread(self.subscriptions.migrate_chat, chat_id, exc.new_chat_id)
+            await follow_migration(self.subscriptions, chat_id, int(exc.new_chat_id))
             await self._later(alert, 0.0, "chat migrated")
             return 0
         except BadRequest as exc:

@@ -7,9 +7,16 @@
 import asyncio
 import logging
 
-from telegram import Bot, BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    LinkPreviewOptions,
+    MessageEntity,
+    Update,
+)
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -25,14 +32,14 @@ from telegram.ext import (
 
 from bot import admin_handlers, handlers, subscription_handlers, texts
 from bot.context import BotContext, BotData
-from bot.logs import configure_logging, quiet_http_logs
+from bot.logs import BOT_FORMAT, configure_logging, quiet_library_logs, redact
 from bot.services import Services, ServicesFactory
 from bot.settings import Settings
 from index.errors import NewsbotError
 
 log = logging.getLogger(__name__)
 
-BotApplication = Application  # type: ignore[type-arg]
+BotApplication = Application
 
 # Telegram sends only these; edits, channel posts, reactions... are never even fetched.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
@@ -50,7 +57,11 @@ class MissingTokenError(NewsbotError):
     """`newsbot run` without a bot token."""
 
 
-def handler_list() -> list[BaseHandler]:  # type: ignore[type-arg]
+class BotStartError(NewsbotError):
+    """Telegram refused the bot or could not be reached: said in one line, never the token."""
+
+
+def handler_list() -> list[BaseHandler]:
     """Every handler, in order. Add new commands here."""
     return [
         CommandHandler(["start", "help"], handlers.help_command, filters=_NEW),
@@ -64,13 +75,15 @@ def handler_list() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler("subscriptions", subscription_handlers.subscriptions_command, filters=_NEW),
         CommandHandler("unsubscribe", subscription_handlers.unsubscribe_command, filters=_NEW),
         MessageHandler(filters.StatusUpdate.MIGRATE, subscription_handlers.migrated),
-        CallbackQueryHandler(handlers.more_callback, pattern=r"^more:[0-9a-f]{1,16}:\d{1,2}$"),
-        CallbackQueryHandler(handlers.lang_callback, pattern=r"^lang:[a-z]{2}$"),
+        # Button data is whatever a client sends: each handler checks all of it.
+        CallbackQueryHandler(handlers.more_callback, pattern=r"^more:"),
+        CallbackQueryHandler(handlers.lang_callback, pattern=r"^lang:"),
+        CallbackQueryHandler(handlers.unknown_callback),  # any other button: answered, never spins
         MessageHandler(filters.ChatType.PRIVATE & _TEXT, handlers.private_question),
         MessageHandler(
             filters.ChatType.GROUPS
             & _TEXT
-            & (filters.Entity(filters.MessageEntity.MENTION) | filters.REPLY),
+            & (filters.Entity(MessageEntity.MENTION) | filters.REPLY),
             handlers.group_question,
         ),
         MessageHandler(
@@ -90,7 +103,7 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
             "no Telegram bot token: set NEWSBOT_TELEGRAM_TOKEN (ask @BotFather for one, "
             'see README "The Telegram bot")'
         )
-    quiet_http_logs()
+    quiet_library_logs()
     alert_bot = Bot(
         settings.telegram_token.get_secret_value(),
         base_url=settings.telegram_api_url,
@@ -138,18 +151,18 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
         .build()
     )
     app.add_handlers(handler_list())
-    app.add_error_handler(handlers.on_error)  # type: ignore[arg-type]
+    app.add_error_handler(handlers.on_error)
     if settings.poll_minutes > 0 and app.job_queue is not None:
         interval = settings.poll_minutes * 60
         app.job_queue.run_repeating(
-            admin_handlers.poll_sources,  # type: ignore[arg-type]
+            admin_handlers.poll_sources,
             interval=interval,
             first=min(interval, 30.0),
             name=POLL_JOB,
         )
     if settings.alert_interval_seconds > 0 and app.job_queue is not None:
         app.job_queue.run_repeating(
-            subscription_handlers.deliver_alerts,  # type: ignore[arg-type]
+            subscription_handlers.deliver_alerts,
             interval=settings.alert_interval_seconds,
             first=settings.alert_interval_seconds,
             name=ALERT_JOB,
@@ -187,21 +200,46 @@ async def _set_commands(app: BotApplication) -> None:
         log.warning("could not set the command menu: %s", exc)
 
 
+async def _check_token(bot: Bot) -> None:
+    """Ask Telegram who the bot is, before anything starts (raises InvalidToken)."""
+    async with bot:
+        pass
+
+
 def main(settings: Settings, open_services: ServicesFactory | None = None) -> None:
     """`newsbot run`: long polling, or a webhook server when NEWSBOT_WEBHOOK_URL is set.
 
     `open_services` replaces the default (the configured model), e.g. for a fake embedder."""
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-    configure_logging(settings.log_level, token)
     app = build_application(settings, open_services or (lambda: Services.open(settings)))
-    if settings.webhook_url and settings.webhook_secret:
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.webhook_path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value(),
-            allowed_updates=ALLOWED_UPDATES,
-        )
-    else:
-        app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    configure_logging(settings.log_level, token, BOT_FORMAT)
+    try:
+        asyncio.run(_check_token(app.bot))  # a refused token is one line, not PTB's retry log
+        if settings.webhook_url and settings.webhook_secret:
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=settings.webhook_path,
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.get_secret_value(),
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            app.run_polling(allowed_updates=ALLOWED_UPDATES)
+    except InvalidToken:  # PTB's message quotes the token
+        raise BotStartError(
+            "Telegram rejected the bot token: check NEWSBOT_TELEGRAM_TOKEN "
+            "(@BotFather shows your bot's token)"
+        ) from None
+    except NetworkError as exc:
+        reason = " ".join(redact(str(exc), token).split())
+        raise BotStartError(
+            f"cannot reach Telegram at {settings.telegram_api_url}: {reason}"
+        ) from None
+    except NewsbotError as exc:  # e.g. the data dir cannot be opened
+        raise BotStartError(redact(str(exc), token)) from None
+    except Exception as exc:
+        log.exception("the bot stopped")  # the log's filter keeps the token out of it
+        raise BotStartError(
+            f"the bot stopped: {type(exc).__name__}: {redact(str(exc), token)} (details above)"
+        ) from None

@@ -1,7 +1,6 @@
 """The `newsbot` command line: every capability of the bot, without Telegram."""
 
 import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -11,6 +10,9 @@ import typer
 
 from bot.answer_text import answer_json, answer_markup, written_json
 from bot.cli_common import out, print_report, progress_bar, reporting_errors, settings
+from bot.logs import configure_logging
+from bot.user_input import undecodable
+from index.errors import InputError
 from index.local_files import expand_paths
 from index.news_index import NewsIndex
 
@@ -28,9 +30,6 @@ def _configure() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    logging.basicConfig(
-        level=logging.WARNING, format="newsbot: %(levelname)s %(message)s", stream=sys.stderr
-    )
 
 
 @app.command()
@@ -39,8 +38,9 @@ def index(
 ) -> None:
     """Index local articles; unchanged ones are skipped, changed ones replaced."""
     with reporting_errors():
+        chosen = settings()
         total = len(expand_paths(paths))
-        with NewsIndex.open(settings(), writer=True) as news, progress_bar(total) as advance:
+        with NewsIndex.open(chosen, writer=True) as news, progress_bar(total) as advance:
             report = news.index_paths(paths, advance)
         print_report(report)
         if report.failed:
@@ -56,10 +56,15 @@ def ask(
     """Print the passages that best answer QUESTION, with their sources.
 
     With NEWSBOT_LLM_URL set, a short written answer citing them comes first."""
-    with reporting_errors(), NewsIndex.open(settings()) as news:
-        answer = news.ask(question, k)
-        written = news.write_answer(answer)
-        writing = news.writer is not None
+    with reporting_errors():
+        if undecodable(question):
+            raise InputError(
+                "the question is not valid UTF-8 text: check your terminal's encoding (locale)"
+            )
+        with NewsIndex.open(settings()) as news:
+            answer = news.ask(question, k)
+            written = news.write_answer(answer)
+            writing = news.writer is not None
     if as_json:
         shape = answer_json(answer) | (written_json(answer, written) if writing else {})
         sys.stdout.write(json.dumps(shape, ensure_ascii=False) + "\n")
@@ -79,9 +84,11 @@ def stats(
         return
     out.print(f"articles:  {facts.articles} ({facts.embedded_articles} embedded with this model)")
     out.print(f"passages:  {facts.passages}")
-    out.print(f"languages: {_counts(facts.languages)}")
-    out.print(f"sources:   {_counts(facts.sources)}", highlight=False)
-    out.print(f"model:     {facts.model} (collection {facts.collection})", highlight=False)
+    out.print(f"languages: {_counts(facts.languages)}", markup=False)
+    out.print(f"sources:   {_counts(facts.sources)}", highlight=False, markup=False)
+    out.print(
+        f"model:     {facts.model} (collection {facts.collection})", highlight=False, markup=False
+    )
     if facts.embedded_articles < facts.articles:
         out.print(
             "[yellow]Some articles are not embedded with this model: "
@@ -103,6 +110,7 @@ def run() -> None:
 
 
 def main() -> None:
+    configure_logging("WARNING")  # once, here: `newsbot run` sets its own level and format
     app()
 
 

@@ -5,10 +5,12 @@ Kept apart from `bot/cli.py` so command modules can import it without importing 
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.settings import Settings, SettingsError
@@ -22,20 +24,30 @@ err = Console(stderr=True)
 
 @contextmanager
 def reporting_errors() -> Iterator[None]:
-    """Turn a NewsbotError into one clear line on stderr and exit status 1."""
+    """Turn a NewsbotError into one clear line on stderr: exit status 2 for bad settings (the
+    command was never run), 1 for anything else. Outside text is never read as markup."""
     try:
         yield
     except NewsbotError as exc:
-        err.print(f"[red]newsbot: error:[/red] {exc}", highlight=False)
-        raise typer.Exit(1) from None
+        err.print(f"[red]newsbot: error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2 if isinstance(exc, SettingsError) else 1) from None
 
 
 def settings() -> Settings:
+    """The settings from NEWSBOT_* variables and `.env`; a bad one is a SettingsError that names
+    its variable: "NEWSBOT_BOT_PAGE_HITS: Input should be a valid integer"."""
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-        raise SettingsError(f"bad settings: {problems}") from None
+        raise SettingsError("; ".join(_problem(e) for e in exc.errors())) from None
+
+
+def _problem(error: Any) -> str:
+    reason = str(error["msg"]).removeprefix("Value error, ")
+    if not error["loc"]:  # a check across settings: its message names them
+        return reason
+    name = "_".join(str(part) for part in error["loc"]).upper()
+    return f"NEWSBOT_{name}: {reason}"
 
 
 @contextmanager
@@ -64,5 +76,5 @@ def progress_bar(total: int | None, description: str = "indexing") -> Iterator[P
 
 def print_report(report: IndexReport) -> None:
     for failure in report.failures:
-        err.print(f"[red]failed:[/red] {failure.reason}", highlight=False)
-    out.print(report.summary())
+        err.print(f"[red]failed:[/red] {escape(failure.reason)}", highlight=False)
+    out.print(report.summary(), markup=False)

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from bot.settings import Settings
 from index.evaluation import Scores, load_questions, run_questions, score_by_language
 from index.news_index import NewsIndex
 
@@ -23,12 +23,12 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Score the index on a question set: hit@1, hit@k, MRR@10, honest refusals; per language."""
-    from bot.cli_common import reporting_errors
+    from bot.cli_common import reporting_errors, settings
 
     with reporting_errors():
+        chosen = settings()
         questions = load_questions(questions_file)
-        settings = Settings()
-        with NewsIndex.open(settings) as news:
+        with NewsIndex.open(chosen) as news:
             groups = score_by_language(run_questions(news, questions, k), k)
             model, mode, threshold = news.stats().model, news.searcher.mode, news.searcher.min_score
     if as_json:
@@ -41,7 +41,7 @@ def eval_command(
         }
         sys.stdout.write(json.dumps(payload) + "\n")
         return
-    Console().print(_table(groups, k, f"{model} · {mode} · threshold {threshold:.2f}"))
+    Console().print(_table(groups, k, escape(f"{model} · {mode} · threshold {threshold:.2f}")))
 
 
 def _table(groups: dict[str, Scores], k: int, title: str) -> Table:
@@ -67,6 +67,6 @@ def _table(groups: dict[str, Scores], k: int, title: str) -> Table:
             f"{s.mrr_at_10:.2f}",
             f"{s.answered_when_answerable:.2f}",
             refused,
-            name,
+            escape(name),
         )
     return table

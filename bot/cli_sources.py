@@ -91,7 +91,7 @@ def reindex_command(
         with progress_bar(news.db.count(), "rebuilding" if full else "embedding") as advance:
             embedded = news.rebuild(advance) if full else news.embed_missing(advance)
         if full or embedded.changed:
-            out.print(f"{'rebuilt' if full else 'finished'}: {embedded.summary()}")
+            out.print(f"{'rebuilt' if full else 'finished'}: {embedded.summary()}", markup=False)
         if report.failed:
             raise typer.Exit(1)
 
@@ -115,9 +115,9 @@ def check_command(
             if rebuild:
                 with progress_bar(news.db.count(), "rebuilding") as advance:
                     rebuilt = news.rebuild(advance)
-                out.print(f"rebuilt: {rebuilt.summary()}")
+                out.print(f"rebuilt: {rebuilt.summary()}", markup=False)
             report = news.check(repair=not dry_run)
-    out.print(report.summary())
+    out.print(report.summary(), markup=False)
     if not report.consistent and not report.repaired:
         err.print("run `newsbot check` without --dry-run to repair it")
         raise typer.Exit(1)

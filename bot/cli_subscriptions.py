@@ -33,7 +33,8 @@ def list_command(
         paused = f"  [paused: {sub.paused_reason}]" if sub.paused_reason else ""
         line = f"#{sub.id} chat {sub.chat_id} [{sub.lang}] {topic}{paused}"
         out.print(line, highlight=False, markup=False)
-    out.print("alerts: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
+    alerts = ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"
+    out.print(f"alerts: {alerts}", markup=False)
 
 
 @subscriptions_app.command("add")
@@ -45,7 +46,8 @@ def add_command(
     """Subscribe a chat, as an operator."""
     with reporting_errors(), NewsIndex.open(settings(), writer=True) as news:
         made = news.subscriptions.add(chat_id, topic, lang)
-    out.print(f"subscription #{made.id}: chat {made.chat_id} {made.topic or '(everything)'}")
+    line = f"subscription #{made.id}: chat {made.chat_id} {made.topic or '(everything)'}"
+    out.print(line, highlight=False, markup=False)
 
 
 @subscriptions_app.command("remove")

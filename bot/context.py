@@ -24,7 +24,7 @@ class BotContext(
 
     def __init__(
         self,
-        application: Application,  # type: ignore[type-arg]
+        application: Application,
         chat_id: int | None = None,
         user_id: int | None = None,
     ) -> None:

@@ -5,22 +5,27 @@ The core (`NewsIndex`) is synchronous and slow (model, Chroma): every call to it
 """
 
 import asyncio
+import contextlib
 import logging
 import re
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, MessageEntityType
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot import texts
 from bot.context import BotContext
+from bot.replies import reply
 from bot.services import Services
-from bot.telegram_format import Page, escape, render_page, split_html
+from bot.telegram_format import Page, escape, page_count, render_page, split_html
+from bot.user_input import clean
 from index.models import Answer
 
 log = logging.getLogger(__name__)
 
 _MAX_LISTED = 8  # sources named in /help before "and N more"
+_MORE_DATA = re.compile(r"more:([0-9a-f]{1,16}):([0-9]{1,2})")  # see more_markup
+_LANG_DATA = re.compile(r"lang:([a-z]{2})")  # see lang_markup
 
 
 async def help_command(update: Update, context: BotContext) -> None:
@@ -37,7 +42,7 @@ async def help_command(update: Update, context: BotContext) -> None:
         lang, "help", articles=stats.articles, sources=sources, languages=languages
     )
     for chunk in split_html(help_text):
-        await update.effective_message.reply_text(chunk)  # type: ignore[union-attr]
+        await reply(update, context, chunk)
 
 
 async def ask_command(update: Update, context: BotContext) -> None:
@@ -60,80 +65,107 @@ async def group_question(update: Update, context: BotContext) -> None:
 async def text_only(update: Update, context: BotContext) -> None:
     """Photos, stickers, voice... in a private chat: say what the bot can read."""
     lang = await user_lang(update, context.services)
-    await update.effective_message.reply_text(texts.text(lang, "text_only"))  # type: ignore[union-attr]
+    await reply(update, context, texts.text(lang, "text_only"))
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
     """A command the bot does not have: say so, rather than stay silent."""
     message = update.effective_message
     assert message is not None and message.text is not None
-    command = message.text.split(maxsplit=1)[0].split("@", 1)[0]
+    command = clean(message.text).split(maxsplit=1)[0].split("@", 1)[0]
     lang = await user_lang(update, context.services)
-    await message.reply_text(texts.text(lang, "unknown_command", command=escape(command[:64])))
+    await reply(update, context, texts.text(lang, "unknown_command", command=escape(command[:64])))
 
 
 async def more_callback(update: Update, context: BotContext) -> None:
     """The "More" button: edit the answer to show its next page."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    _, answer_id, number = query.data.split(":")
+    assert query is not None
+    parsed = _MORE_DATA.fullmatch(query.data or "")
+    if parsed is None:  # not data our buttons carry (PTB gives empty data to every handler)
+        await unknown_callback(update, context)
+        return
+    answer_id, number = parsed.group(1), int(parsed.group(2))
     lang = await user_lang(update, context.services)
     entry = context.services.answers.get(answer_id)
-    if entry is None:
+    per_page = context.services.settings.bot_page_hits
+    if entry is None or number >= page_count(entry.answer, per_page):
         await query.answer(texts.text(lang, "expired"), show_alert=True)
         return
-    entry.page = int(number)
-    written = entry.written if entry.page == 0 else None
-    page = render_page(
-        entry.answer, entry.page, context.services.settings.bot_page_hits, lang, written
-    )
+    written = entry.written if number == 0 else None
+    page = render_page(entry.answer, number, per_page, lang, written)
+    entry.page = page.number
     await query.answer()
-    await query.edit_message_text(page.html, reply_markup=more_markup(page, answer_id, lang))
+    try:
+        await query.edit_message_text(page.html, reply_markup=more_markup(page, answer_id, lang))
+    except BadRequest as exc:  # the page already shown (pressed twice), or the message is gone
+        log.info("could not show page %s of answer %s: %s", page.number, answer_id, exc)
+
+
+async def unknown_callback(update: Update, context: BotContext) -> None:
+    """A button press no handler above took (an old or forged button): answer it, say so."""
+    query = update.callback_query
+    assert query is not None
+    lang = await user_lang(update, context.services)
+    await query.answer(texts.text(lang, "button_expired"), show_alert=True)
 
 
 async def lang_command(update: Update, context: BotContext) -> None:
     """/lang [code]: choose the bot's language; without a code, buttons to pick one."""
-    chosen = texts.supported(context.args[0]) if context.args else None
+    chosen = texts.supported(clean(context.args[0])) if context.args else None
     if chosen and update.effective_user:
         await asyncio.to_thread(
             context.services.prefs.set_language, update.effective_user.id, chosen
         )
-        await update.effective_message.reply_text(texts.text(chosen, "lang_set"))  # type: ignore[union-attr]
+        await reply(update, context, texts.text(chosen, "lang_set"))
         return
     lang = await user_lang(update, context.services)
     choices = ", ".join(f"<code>/lang {code}</code>" for code in texts.languages())
-    await update.effective_message.reply_text(  # type: ignore[union-attr]
-        texts.text(lang, "lang_usage", choices=choices), reply_markup=lang_markup()
+    await reply(
+        update, context, texts.text(lang, "lang_usage", choices=choices), reply_markup=lang_markup()
     )
 
 
 async def lang_callback(update: Update, context: BotContext) -> None:
     """A language button of /lang."""
     query = update.callback_query
-    assert query is not None and query.data is not None
-    chosen = texts.supported(query.data.split(":", 1)[1]) or texts.DEFAULT_LANG
+    assert query is not None
+    parsed = _LANG_DATA.fullmatch(query.data or "")
+    chosen = texts.supported(parsed.group(1)) if parsed else None
+    if chosen is None:  # not a language of ours: not one of our buttons
+        await unknown_callback(update, context)
+        return
     await asyncio.to_thread(context.services.prefs.set_language, query.from_user.id, chosen)
     await query.answer()
-    await query.edit_message_text(texts.text(chosen, "lang_set"))
+    try:
+        await query.edit_message_text(texts.text(chosen, "lang_set"))
+    except BadRequest as exc:  # the same language pressed twice, or the message is gone
+        log.info("could not confirm the language in the /lang message: %s", exc)
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """The one error handler: log with the traceback, tell the user without internals."""
+    """The one error handler: log with the traceback, tell the user without internals.
+
+    A button press is always answered, so its button never spins."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed", update_id, exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    if not isinstance(update, Update):
         return
-    if isinstance(context.error, Forbidden):
-        return  # blocked or kicked: there is no one to tell
     lang = texts.supported(update.effective_user.language_code if update.effective_user else None)
+    error = texts.text(lang or texts.DEFAULT_LANG, "error")
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):  # already answered, or too old to answer
+            await update.callback_query.answer(error)
+        return
+    if update.effective_chat is None or isinstance(context.error, Forbidden):
+        return  # blocked or kicked: there is no one to tell
+    chat_id = update.effective_chat.id
+    if isinstance(context.error, ChatMigrated):
+        chat_id = int(context.error.new_chat_id)
     try:
-        await context.bot.send_message(
-            update.effective_chat.id, texts.text(lang or texts.DEFAULT_LANG, "error")
-        )
+        await context.bot.send_message(chat_id, error)
     except TelegramError:
-        log.warning(
-            "could not tell chat %s that update %s failed", update.effective_chat.id, update_id
-        )
+        log.warning("could not tell chat %s that update %s failed", chat_id, update_id)
 
 
 # --- shared steps -----------------------------------------------------------------------------
@@ -144,21 +176,23 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     services, message = context.services, update.effective_message
     assert message is not None
     lang = await user_lang(update, services)
-    question = " ".join(question.split())
+    question = " ".join(clean(question).split())
     if not question:
-        await message.reply_text(texts.text(lang, "ask_usage"))
+        await reply(update, context, texts.text(lang, "ask_usage"))
         return
     limit = services.settings.max_question_chars
     if len(question) > limit:
-        await message.reply_text(texts.text(lang, "too_long", length=len(question), limit=limit))
+        too_long = texts.text(lang, "too_long", length=len(question), limit=limit)
+        await reply(update, context, too_long)
         return
-    await message.reply_chat_action(ChatAction.TYPING)
+    with contextlib.suppress(TelegramError):  # only a hint: the answer itself will tell
+        await message.reply_chat_action(ChatAction.TYPING)
     k = min(50, services.settings.bot_page_hits * services.settings.bot_max_pages)
     found = await asyncio.to_thread(services.news.ask, question, k)
     page = render_page(found, 0, services.settings.bot_page_hits, lang)
     answer_id = services.answers.put(found) if page.has_more else ""
     markup = more_markup(page, answer_id, lang)
-    sent = await message.reply_text(page.html, reply_markup=markup)
+    sent = await reply(update, context, page.html, reply_markup=markup)
     if services.news.writer is not None and found.answered:
         await add_written_answer(sent, services, found, lang, answer_id)
 
@@ -201,19 +235,27 @@ def addressed_question(message: Message, bot_id: int, bot_username: str) -> str 
     """The question in a group message meant for the bot, or None when it is chatter."""
     text = message.text or ""
     handle = f"@{bot_username}".lower()
-    mentions = [
-        e
-        for e, value in message.parse_entities([MessageEntityType.MENTION]).items()
-        if value.lower() == handle
-    ]
+    mentioned = any(
+        _entity_text(text, e).lower() == handle
+        for e in message.entities
+        if e.type == MessageEntityType.MENTION
+    )
     replied = message.reply_to_message is not None and (
         message.reply_to_message.from_user is not None
         and message.reply_to_message.from_user.id == bot_id
     )
-    if not mentions and not replied:
+    if not mentioned and not replied:
         return None
     text = re.sub(re.escape(handle), " ", text, flags=re.IGNORECASE)
     return " ".join(text.split())
+
+
+def _entity_text(text: str, entity: MessageEntity) -> str:
+    """The text an entity covers; offsets count UTF-16 code units, and unlike PTB's
+    `parse_entity` this holds for text with lone surrogates."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    covered = units[2 * entity.offset : 2 * (entity.offset + entity.length)]
+    return covered.decode("utf-16-le", "surrogatepass")
 
 
 def more_markup(page: Page, answer_id: str, lang: str) -> InlineKeyboardMarkup | None:

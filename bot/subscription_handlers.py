@@ -13,7 +13,9 @@ from telegram.constants import ChatMemberStatus, ChatType
 from bot import texts
 from bot.context import BotContext
 from bot.handlers import user_lang
+from bot.replies import follow_migration, reply
 from bot.telegram_format import escape, split_html
+from bot.user_input import clean, number
 from index.subscriptions import SubscriptionError
 
 log = logging.getLogger(__name__)
@@ -35,19 +37,21 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
         return
     chat, user = update.effective_chat, update.effective_user
     assert chat is not None
-    topic = " ".join(context.args or []) or None
+    topic = clean(" ".join(context.args or [])) or None
     try:
         await asyncio.to_thread(subscriptions.resume_chat, chat.id)  # they are back
         made = await asyncio.to_thread(
             subscriptions.add, chat.id, topic, lang, user.id if user else None
         )
     except SubscriptionError as exc:
-        await _reply(update, texts.text(lang, _ERROR_TEXTS[exc.code], **exc.values))
+        await reply(update, context, texts.text(lang, _ERROR_TEXTS[exc.code], **exc.values))
         return
     if made.topic:
-        await _reply(update, texts.text(lang, "subscribed", id=made.id, topic=escape(made.topic)))
+        await reply(
+            update, context, texts.text(lang, "subscribed", id=made.id, topic=escape(made.topic))
+        )
     else:
-        await _reply(update, texts.text(lang, "subscribed_all", id=made.id))
+        await reply(update, context, texts.text(lang, "subscribed_all", id=made.id))
 
 
 async def subscriptions_command(update: Update, context: BotContext) -> None:
@@ -57,7 +61,7 @@ async def subscriptions_command(update: Update, context: BotContext) -> None:
     assert chat is not None
     found = await asyncio.to_thread(context.services.news.subscriptions.for_chat, chat.id)
     if not found:
-        await _reply(update, texts.text(lang, "subscriptions_none"))
+        await reply(update, context, texts.text(lang, "subscriptions_none"))
         return
     lines = [texts.text(lang, "subscriptions_title")]
     for sub in found:
@@ -67,7 +71,7 @@ async def subscriptions_command(update: Update, context: BotContext) -> None:
             line += f" <i>({texts.text(lang, 'subscription_paused')})</i>"
         lines.append(line)
     for chunk in split_html("\n".join(lines)):
-        await _reply(update, chunk)
+        await reply(update, context, chunk)
 
 
 async def unsubscribe_command(update: Update, context: BotContext) -> None:
@@ -78,31 +82,29 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
         return
     chat = update.effective_chat
     assert chat is not None
-    argument = (context.args or [""])[0].lstrip("#").lower()
-    if argument == "all":
+    argument = (context.args or [""])[0]
+    if argument.lower() == "all":
         count = await asyncio.to_thread(subscriptions.remove_all, chat.id)
-        await _reply(update, texts.text(lang, "unsubscribed_all", count=count))
+        await reply(update, context, texts.text(lang, "unsubscribed_all", count=count))
         return
-    if not argument.isdigit():
-        await _reply(update, texts.text(lang, "unsubscribe_usage"))
+    subscription_id = number(argument)
+    if subscription_id is None:
+        await reply(update, context, texts.text(lang, "unsubscribe_usage"))
         return
     try:
-        await asyncio.to_thread(subscriptions.remove, int(argument), chat.id)
+        await asyncio.to_thread(subscriptions.remove, subscription_id, chat.id)
     except SubscriptionError as exc:
-        await _reply(update, texts.text(lang, _ERROR_TEXTS[exc.code], **exc.values))
+        await reply(update, context, texts.text(lang, _ERROR_TEXTS[exc.code], **exc.values))
         return
-    await _reply(update, texts.text(lang, "unsubscribed", id=int(argument)))
+    await reply(update, context, texts.text(lang, "unsubscribed", id=subscription_id))
 
 
 async def migrated(update: Update, context: BotContext) -> None:
     """A group became a supergroup: its subscriptions move to the new chat id."""
     message = update.effective_message
     if message is not None and message.migrate_to_chat_id:
-        await asyncio.to_thread(
-            context.services.news.subscriptions.migrate_chat,
-            message.chat.id,
-            message.migrate_to_chat_id,
-        )
+        subscriptions = context.services.news.subscriptions
+        await follow_migration(subscriptions, message.chat.id, message.migrate_to_chat_id)
 
 
 async def deliver_alerts(context: BotContext) -> None:
@@ -122,7 +124,7 @@ async def managing_lang(update: Update, context: BotContext) -> str | None:
     lang = await user_lang(update, context.services)
     if await may_manage(update, context):
         return lang
-    await _reply(update, texts.text(lang, "subscribe_admins_only"))
+    await reply(update, context, texts.text(lang, "subscribe_admins_only"))
     return None
 
 
@@ -136,9 +138,3 @@ async def may_manage(update: Update, context: BotContext) -> bool:
         return False
     member = await context.bot.get_chat_member(chat.id, user.id)
     return member.status in _ADMINS
-
-
-async def _reply(update: Update, html: str) -> None:
-    message = update.effective_message
-    assert message is not None
-    await message.reply_text(html)

@@ -5,9 +5,10 @@ are saved (see index/subscriptions.py). The indexer asks `prepare` for a batch i
 embedded, and writes the alerts in the transaction that marks the batch embedded; what a crash
 or a failure left unmatched is matched by `match_pending` from the stored vectors. A changed,
 re-embedded or rebuilt article never alerts again. A topic is embedded as a query and compared
-with every passage of the article; the best passage's cosine decides, against a threshold
-measured with `bench/alert_threshold.py`. Topic-less subscriptions take every new article.
-Articles matched in one batch are grouped into stories: one alert per story.
+with every passage of the article; the best passage's score decides, against a threshold
+measured with `bench/alert_threshold.py` (the model's profile holds it). Topic-less
+subscriptions take every new article. Articles matched in one batch are grouped into stories:
+one alert per story.
 """
 
 import logging
@@ -28,24 +29,6 @@ from index.subscriptions import Match, Subscription, Subscriptions
 log = logging.getLogger(__name__)
 
 Passages = list[tuple[StoredPassage, np.ndarray]]
-
-# Measured with bench/alert_threshold.py for all-MiniLM-L6-v2 (README, "Subscriptions and
-# alerts"): the best-F1 topic threshold, and a story threshold above every pair of different
-# stories (that model finds any two Vietnamese texts alike, up to 0.96). The e5 values could
-# not be measured here (no download): run the bench with the model and set them.
-_DEFAULTS = {"fallback": (0.66, 0.97), "e5": (0.82, 0.90)}
-
-
-def default_alert_min_score(model_identity: str) -> float:
-    return _DEFAULTS[_family(model_identity)][0]
-
-
-def default_story_min_similarity(model_identity: str) -> float:
-    return _DEFAULTS[_family(model_identity)][1]
-
-
-def _family(model_identity: str) -> str:
-    return "e5" if "e5" in model_identity.lower() else "fallback"
 
 
 class AlertMatcher:

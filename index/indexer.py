@@ -187,7 +187,8 @@ class Indexer:
         chunked = [(article, self.passages_of(article)) for article in articles]
         passages = [p for _, ps in chunked for p in ps]
         langs = [article.lang for article, ps in chunked for _ in ps]
-        vectors = self.embedder.embed_passages([p.text for p in passages]) if passages else None
+        texts = [p.text for p in passages]
+        vectors = self.embedder.embed_passages(texts, langs) if passages else None
         self.store.delete_articles([article.id for article in articles])
         if vectors is not None:
             self.store.upsert(passages, vectors, langs)

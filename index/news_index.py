@@ -9,11 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.alert_matching import (
-    AlertMatcher,
-    default_alert_min_score,
-    default_story_min_similarity,
-)
+from index.alert_matching import AlertMatcher
 from index.answer_writer import AnswerWriter, WrittenAnswer
 from index.article_db import ArticleDB
 from index.consistency import ConsistencyReport, check_store
@@ -66,10 +62,11 @@ class NewsIndex:
         self.embedder = embedder
         self.db = db
         self.store = store
-        mode = resolve_mode(settings.retrieval, getattr(embedder, "notice", None) is not None)
+        profile = embedder.profile
+        mode = resolve_mode(settings.retrieval, profile)
         alert_min, story_min = settings.alert_min_score, settings.story_min_similarity
         if story_min is None:
-            story_min = default_story_min_similarity(embedder.identity)
+            story_min = profile.story_min_similarity
         self.searcher = Searcher(
             db,
             store,
@@ -89,7 +86,7 @@ class NewsIndex:
             store,
             embedder,
             self.searcher.queries,
-            default_alert_min_score(embedder.identity) if alert_min is None else alert_min,
+            profile.alert_min_score if alert_min is None else alert_min,
             story_min,
         )
         self.indexer = Indexer(db, store, embedder, settings, self.alerts) if writable else None

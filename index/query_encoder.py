@@ -4,6 +4,9 @@ Batching needs no timer. The first caller becomes the leader and encodes; caller
 meanwhile queue up, and the leader encodes all of them in one call when it is done, then
 hands back the lead when the queue is empty. Under no load a question is encoded at once;
 under load, each encode call serves everyone who was waiting.
+
+One question must never cost the others their answer: when a batch fails, its questions are
+encoded again one by one, and only the one(s) that fail alone get the error.
 """
 
 import threading
@@ -55,11 +58,13 @@ class QueryEncoder:
                     return
             texts = list(dict.fromkeys(key for key, _ in batch))
             try:
-                vectors = dict(zip(texts, self.embedder.embed_queries(texts), strict=True))
-            except BaseException as exc:  # every waiter gets the failure, none hangs
-                for _, future in batch:
-                    future.set_exception(exc)
-                continue
+                vectors, failures = self._embed(texts)
+            except BaseException as exc:  # interrupted: every waiter gets it, none hangs
+                vectors, failures = {}, dict.fromkeys(texts, exc)
+            for key, future in batch:
+                if key in failures:
+                    future.set_exception(failures[key])
+            batch = [(key, future) for key, future in batch if key not in failures]
             with self._lock:
                 for text, vector in vectors.items():
                     self._cache[text] = vector
@@ -68,3 +73,20 @@ class QueryEncoder:
                     self._cache.popitem(last=False)
             for key, future in batch:
                 future.set_result(vectors[key])
+
+    def _embed(self, texts: list[str]) -> tuple[dict[str, np.ndarray], dict[str, BaseException]]:
+        """Vectors for `texts` in one call; if that fails, one call per text, so only the
+        texts that fail alone fail (each with its own error)."""
+        try:
+            return dict(zip(texts, self.embedder.embed_queries(texts), strict=True)), {}
+        except Exception as exc:
+            if len(texts) == 1:
+                return {}, {texts[0]: exc}
+        vectors: dict[str, np.ndarray] = {}
+        failures: dict[str, BaseException] = {}
+        for text in texts:
+            try:
+                vectors[text] = self.embedder.embed_queries([text])[0]
+            except Exception as exc:
+                failures[text] = exc
+        return vectors, failures

@@ -6,7 +6,6 @@ the honest answer is "nothing relevant found" rather than the least bad noise.
 
 import threading
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 
@@ -16,6 +15,7 @@ from index.embedding import Embedder
 from index.errors import QuestionError
 from index.fusion import cascade, reciprocal_rank_fusion
 from index.lexical import LexicalIndex
+from index.model_profile import Mode, ModelProfile
 from index.models import Answer, Hit
 from index.query_encoder import QueryEncoder
 from index.reranker import Reranker
@@ -23,35 +23,15 @@ from index.store import StoredPassage, VectorStore
 from index.story_folding import fold_stories
 from index.story_groups import article_vectors
 
-Mode = Literal["dense", "lexical", "hybrid"]
-
-# Cosine scores live on different scales per model: e5 squeezes everything into 0.7-0.9.
-# Chosen from the seed questions (`newsbot eval`); override with NEWSBOT_MIN_SCORE.
-_DEFAULT_MIN_SCORES = {"e5": 0.80}
-_GENERIC_MIN_SCORE = 0.20
 _CANDIDATE_FACTOR = 4
 _NEAR_DUPLICATE = 0.9
 
 
-def resolve_mode(mode: str, english_only_fallback: bool) -> Mode:
-    """`auto`: BM25 alone beside the English-only fallback model, fusion with a real one.
-
-    Measured (README "Quality"): with all-MiniLM-L6-v2 the dense channel is weak outside
-    English, and BM25 alone beats both dense and fused on the seed questions and on XQuAD-R
-    en/vi (mAP@20 0.451 vs 0.393 fused, 0.327 dense). A multilingual model makes the dense
-    channel strong, and fusion is then the robust default.
-    """
+def resolve_mode(mode: str, profile: ModelProfile) -> Mode:
+    """`auto` is what was measured best for the model's family (README "Quality")."""
     if mode == "auto":
-        return "lexical" if english_only_fallback else "hybrid"
+        return profile.retrieval
     return mode  # type: ignore[return-value]
-
-
-def default_min_score(model_identity: str) -> float:
-    name = model_identity.split("|", 1)[0].rsplit("/", 1)[-1].lower()
-    for marker, score in _DEFAULT_MIN_SCORES.items():
-        if marker in name.split("-"):
-            return score
-    return _GENERIC_MIN_SCORE
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -91,7 +71,7 @@ class Searcher:
         self.db = db
         self.store = store
         self.embedder = embedder
-        self.min_score = default_min_score(embedder.identity) if min_score is None else min_score
+        self.min_score = embedder.profile.min_score if min_score is None else min_score
         self.mode = mode
         self.transliterate = transliterate
         self.story_min_similarity = story_min_similarity  # None: every article on its own

@@ -18,6 +18,9 @@ class IndexSettings(BaseSettings):
 
     data_dir: Path = Field(Path("data"), description="SQLite database and Chroma files")
     embedding_model: str = Field(DEFAULT_MODEL, description="hub id or local path")
+    model_cache_dir: Path | None = Field(
+        None, description="where the bundled model is built once; empty: ~/.cache/newsbot/models"
+    )
     embedding_device: str = Field("cpu", description="torch device for the model")
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
         "torch", description="onnx-int8: ~1.8x faster on CPU, vectors within 0.02 cosine"

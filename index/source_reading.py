@@ -10,7 +10,9 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from courlan import normalize_url
 
 from index.errors import ExtractionError, InputError
 from index.extraction import decode_bytes, extract_html, extract_plain
@@ -26,16 +28,13 @@ log = logging.getLogger(__name__)
 Document = SourceDocument | DocumentFailure
 
 _MIN_SUMMARY_CHARS = 200  # a feed summary this long stands in for a page that failed
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid")
 
 
 def canonical_url(url: str) -> str:
-    """The same article reached with tracking parameters or a fragment is one URL."""
+    """The same article reached with tracking parameters (courlan's list: utm_*, fbclid, ...),
+    a fragment, a default port or its parameters in another order is one URL."""
     parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query) if not k.lower().startswith(_TRACKING)]
-    return urlunsplit(
-        (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), "")
-    )
+    return normalize_url(parts._replace(path=parts.path or "/", fragment=""))
 
 
 class SourceReader:

@@ -97,6 +97,8 @@ class Subscriptions:
                 limit=self.max_topic_chars,
             )
         with self.db.connect() as conn:
+            # Check and insert in one write transaction: 30 /subscribe at once store 20, not 22.
+            conn.execute("BEGIN IMMEDIATE")
             count = conn.execute(
                 "SELECT COUNT(*) FROM subscriptions WHERE chat_id = ?", (chat_id,)
             ).fetchone()[0]

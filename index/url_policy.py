@@ -28,10 +28,31 @@ def resolve(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
+# IPv6 prefixes that only carry an IPv4 address in their last 32 bits: the IPv4 address decides
+_CARRIERS = (
+    ipaddress.ip_network("::ffff:0:0/96"),  # IPv4-mapped
+    ipaddress.ip_network("::/96"),  # IPv4-compatible (deprecated; :: and ::1 are in it too)
+    ipaddress.ip_network("64:ff9b::/96"),  # NAT64, well-known prefix (RFC 6052)
+)
+# NAT64 for local use (RFC 8215): not globally reachable, whatever it carries
+_LOCAL_NAT64 = ipaddress.ip_network("64:ff9b:1::/48")
+
+
 def is_public(address: str) -> bool:
+    """A global unicast address, and so is every IPv4 address it carries (6to4, Teredo, ...)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _LOCAL_NAT64:
+            return False
+        if any(ip in carrier for carrier in _CARRIERS):
+            return _is_global(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+        embedded = ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if embedded is not None and not _is_global(embedded):
+            return False
+    return _is_global(ip)
+
+
+def _is_global(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return ip.is_global and not ip.is_multicast
 
 

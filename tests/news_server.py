@@ -25,6 +25,7 @@ class Route:
     etag: str | None = None  # answer 304 when the client sends it back
     declare_length: bool = True  # False: no Content-Length, the body ends when the socket does
     drip: bool = False  # send a byte at a time until the client gives up
+    drip_headers: bool = False  # send the status line and headers a byte every 0.1 s (~30 s)
     gate: threading.Event | None = None  # hold the answer until the test opens it
 
 
@@ -70,6 +71,9 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
                 return
             if route.gate is not None:
                 route.gate.wait(timeout=60)
+            if route.drip_headers:
+                self._drip_headers(route)
+                return
             if route.etag and self.headers.get("If-None-Match") == route.etag:
                 self.send_response(304)
                 self.end_headers()
@@ -87,6 +91,22 @@ def _handler(site: NewsSite) -> type[BaseHTTPRequestHandler]:
             if route.declare_length and "Content-Length" not in route.headers:
                 self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
+            with suppress(BrokenPipeError, ConnectionResetError):
+                self.wfile.write(route.body)
+
+        def _drip_headers(self, route: Route) -> None:
+            head = (
+                f"HTTP/1.1 {route.status} OK\r\nContent-Type: {route.content_type}\r\n"
+                f"X-Padding: {'x' * 250}\r\nContent-Length: {len(route.body)}\r\n\r\n"
+            ).encode()
+            for byte in head:
+                if site.stopping.wait(0.1):
+                    return
+                try:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    return
             with suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(route.body)
 

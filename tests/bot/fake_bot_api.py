@@ -6,7 +6,8 @@ editMessageText, answerCallbackQuery, and True for anything else (setMyCommands,
 sendChatAction, deleteWebhook...). It checks what Telegram checks about the HTML we send
 (balanced supported tags, escaped `<` and `&`, at most 4096 characters after parsing), records
 every call so a test can await "the next sendMessage to chat X", and can be told to fail the
-next call of a method (429 with retry_after, 403 blocked, 500).
+next call of a method (429 with retry_after, 403 blocked, 500), or that a group has become a
+supergroup (every call to the old id: 400 with migrate_to_chat_id).
 
 Updates are built by `message()` and friends and fed with `inject()`.
 """
@@ -86,6 +87,7 @@ class FakeBotAPI:
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     chat_admins: set[tuple[int, int]] = field(default_factory=set)  # (chat id, user id)
     _always: dict[str, dict[int, Failure]] = field(default_factory=dict)
+    _migrated: dict[int, int] = field(default_factory=dict)  # old chat id -> new
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
     _holds: dict[str, asyncio.Event] = field(default_factory=dict)
@@ -158,6 +160,11 @@ class FakeBotAPI:
     def fail_always(self, method: str, chat_id: int, status: int, description: str) -> None:
         """Every call of `method` to `chat_id` fails (a user who blocked the bot)."""
         self._always.setdefault(method, {})[chat_id] = Failure(status, description)
+
+    def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
+        """The group `old_chat_id` is now the supergroup `new_chat_id`, as Telegram says it."""
+        self._migrated[old_chat_id] = new_chat_id
+        self.chats[new_chat_id] = {"id": new_chat_id, "type": "supergroup", "title": "Migrated"}
 
     async def next_call(
         self,
@@ -232,6 +239,12 @@ class FakeBotAPI:
     def _pop_failure(self, method: str, params: dict[str, Any]) -> Failure | None:
         raw = str(params.get("chat_id", ""))
         chat_id = int(raw) if raw.lstrip("-").isdigit() else None
+        if chat_id in self._migrated:
+            return Failure(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=self._migrated[chat_id],
+            )
         if chat_id is not None and chat_id in self._always.get(method, {}):
             return self._always[method][chat_id]
         pending = self._failures.get(method, [])
@@ -298,6 +311,11 @@ class FakeBotAPI:
         key = (int(params["chat_id"]), int(params["message_id"]))
         if key not in self.sent:
             return _error(400, "Bad Request: message to edit not found")
+        current = self.sent[key]
+        if current["text"] == visible_text(params["text"]) and current.get(
+            "reply_markup"
+        ) == params.get("reply_markup"):
+            return _error(400, "Bad Request: message is not modified")
         message = {
             **self.sent[key],
             "text": visible_text(params["text"]),
@@ -361,7 +379,7 @@ def check_text(params: dict[str, Any]) -> str | None:
         text = html.unescape("".join(parser.text))
     if not text.strip():
         return "message text is empty"
-    if len(text.encode("utf-16-le")) // 2 > MAX_TEXT:
+    if len(text.encode("utf-16-le", "surrogatepass")) // 2 > MAX_TEXT:
         return "message is too long"
     return None
 
@@ -449,8 +467,8 @@ def _entities(text: str) -> list[dict]:
         kind = "bot_command" if match.group(1) else "mention"
         if kind == "bot_command" and match.start() != 0:
             continue
-        offset = len(text[: match.start()].encode("utf-16-le")) // 2
-        length = len(match.group(0).encode("utf-16-le")) // 2
+        offset = len(text[: match.start()].encode("utf-16-le", "surrogatepass")) // 2
+        length = len(match.group(0).encode("utf-16-le", "surrogatepass")) // 2
         found.append({"type": kind, "offset": offset, "length": length})
     return found
 

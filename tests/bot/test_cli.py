@@ -1,6 +1,7 @@
 """The `newsbot` command line as a user types it: index, ask, --json, stats, bad input."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from tests.conftest import REPO, SEEDS
+from tests.news_server import Route, rss
 
 runner = CliRunner()
 QUESTION = "Why was the Budapest summit dropped?"
@@ -126,6 +128,7 @@ def test_index_persists_across_process_restart(env_settings: Path):
     assert asking.returncode == 0, asking.stderr
     payload = json.loads(asking.stdout)
     assert payload["answered"] and payload["hits"][0]["lang"] in {"hi", "vi"}
+    assert "DEBUG" not in asking.stderr  # bm25s sets its own logger to DEBUG at import
 
 
 def test_second_writer_is_refused_and_nothing_changes(indexed: Path):
@@ -136,3 +139,52 @@ def test_second_writer_is_refused_and_nothing_changes(indexed: Path):
     assert result.exit_code == 1
     assert "another newsbot process is writing" in result.stderr
     assert "newsbot run" in result.stderr
+
+
+def test_ask_with_bytes_that_are_not_utf8_is_a_clear_error(env_settings: Path):
+    env = {**os.environ, "LC_ALL": "C.UTF-8"}
+    asking = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", b"summit \xff\xfe"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert asking.returncode == 1
+    assert "not valid UTF-8" in asking.stderr and "Traceback" not in asking.stderr
+
+
+def test_outside_text_is_never_read_as_console_markup(env_settings: Path, tmp_path: Path, site):
+    evil = "[/red] Evil [/] feed"
+    site.routes["/evil.xml"] = Route(
+        rss(evil, [("[bold]Budapest summit[/x] dropped", site.url("/news/summit"), "Summary.")]),
+        content_type="application/rss+xml",
+    )
+    folder = tmp_path / "[/x] news"  # a folder "[" holding "x] news"
+    (folder / "[").mkdir(parents=True)
+    (folder / "good.txt").write_text("The Budapest summit was dropped on Tuesday, officials said.")
+    (folder / "[/] empty.txt").write_text("")
+    env = {"NEWSBOT_ALLOW_PRIVATE_URLS": "true"}
+
+    added = runner.invoke(app, ["sources", "add", site.url("/evil.xml")], env=env)
+    indexed = newsbot("index", str(folder))
+    listed, stats = newsbot("sources", "list"), newsbot("stats")
+    asked = newsbot("ask", "[/] Budapest summit [/red]")
+
+    for result in (added, listed, stats, asked):
+        assert result.exit_code == 0 and result.exception is None, result.output
+    assert indexed.exit_code == 1 and isinstance(indexed.exception, SystemExit)
+    assert "1 new" in indexed.stdout and "[/] empty.txt" in indexed.stderr
+    assert evil in listed.stdout and "[/x] news/good.txt" in " ".join(stats.stdout.split())
+    assert "[/] Budapest summit [/red]" in asked.stdout or "[bold]Budapest" in asked.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["ask", "q"], ["stats"], ["index", "x"], ["eval", "q.jsonl"], ["sources", "list"],
+     ["subscriptions", "list"], ["check"], ["reindex"], ["run"]],
+    ids=lambda args: "-".join(args[:2]),
+)  # fmt: skip
+def test_a_bad_setting_is_one_line_naming_its_variable(env_settings: Path, args: list[str]):
+    result = runner.invoke(app, args, env={"NEWSBOT_CHUNK_TOKENS": "lots"})
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith("newsbot: error: NEWSBOT_CHUNK_TOKENS: ")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output

@@ -1,6 +1,7 @@
 """`newsbot run` as a user starts it: a real process, the real offline model, the fake API."""
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -20,6 +21,10 @@ def test_run_without_a_token_says_how_to_get_one(env_settings: Path):
 
     assert result.exit_code == 1
     assert "NEWSBOT_TELEGRAM_TOKEN" in result.output and "@BotFather" in result.output
+    # Nothing was set up on the runner's stderr, which is closed now ("--- Logging error ---").
+    root = logging.getLogger()
+    closed = [h for h in root.handlers if getattr(h, "stream", None) and h.stream.closed]
+    assert closed == []
 
 
 def test_webhook_mode_without_a_secret_is_refused(env_settings: Path, monkeypatch):
@@ -28,7 +33,7 @@ def test_webhook_mode_without_a_secret_is_refused(env_settings: Path, monkeypatc
 
     result = CliRunner().invoke(app, ["run"])
 
-    assert result.exit_code == 1 and "NEWSBOT_WEBHOOK_SECRET" in result.output
+    assert result.exit_code == 2 and "NEWSBOT_WEBHOOK_SECRET" in result.output
 
 
 async def test_newsbot_run_answers_in_english_and_hindi(env_settings: Path, api: FakeBotAPI):
@@ -113,3 +118,25 @@ async def test_newsbot_run_in_webhook_mode_checks_the_secret(env_settings: Path,
     assert len(api.calls_of("sendMessage", 60)) == 1  # only the genuine update was answered
     assert "VTC News" in answer.text
     assert TOKEN.encode() not in stderr and b"s3cret-token" not in stderr
+
+
+async def test_a_token_telegram_rejects_is_one_clear_line_without_the_token(
+    env_settings: Path, api: FakeBotAPI
+):
+    rejected = "999999:AAThisTokenIsRejected-and-must-stay-secret"
+    env = {
+        **os.environ,
+        "NEWSBOT_TELEGRAM_TOKEN": rejected,
+        "NEWSBOT_TELEGRAM_API_URL": api.base_url,
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", cwd=REPO, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
+
+    output = (stdout + stderr).decode()
+    assert process.returncode == 1
+    assert "Telegram rejected the bot token" in output and "NEWSBOT_TELEGRAM_TOKEN" in output
+    assert "Traceback" not in output
+    assert rejected not in output and rejected.split(":")[1] not in output

@@ -1,5 +1,6 @@
 """Telegram HTML: escaped outside strings, bold best sentence, never over 4096, tags balanced."""
 
+import ast
 import string
 
 import pytest
@@ -9,6 +10,7 @@ from bot.logs import RedactToken
 from bot.telegram_format import MAX_MESSAGE, render_page, split_html, utf16_len
 from index.models import Answer, Article, Hit, Passage
 from tests.bot.fake_bot_api import check_text, visible_text
+from tests.conftest import REPO
 
 
 def hit(n: int, text: str, best: str, title: str = "Title", url: str | None = None) -> Hit:
@@ -144,3 +146,24 @@ def test_a_folded_story_names_its_sibling_sources_linked_and_escaped():
     assert "Also in: Feed <0> (vi), Feed <1> (vi)" in shown
     assert "Feed <4> (vi) +2" in shown and "Feed <5>" not in shown
     assert '<a href="https://news0.example/a?x=1&amp;y=2">' in page.html
+
+
+def test_every_text_is_used_by_the_bot():
+    """A text no module asks for is dead weight in four languages (keys built as f"cmd_{x}"
+    count by their constant prefix)."""
+    literals: set[str] = set()
+    prefixes: set[str] = set()
+    for module in (REPO / "bot").glob("*.py"):
+        if module.name.startswith("texts"):
+            continue
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                literals.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and isinstance(node.values[0], ast.Constant):
+                prefixes.add(str(node.values[0].value))
+    unused = [
+        key
+        for key in sorted(texts.keys("en"))
+        if key not in literals and not key.startswith(tuple(prefixes))
+    ]
+    assert unused == []

@@ -70,7 +70,7 @@ async def test_written_answer_is_added_on_top_escaped(
     assert '<passage id="1"' in endpoint.message("user")
 
 
-@pytest.mark.parametrize("llm_url", [_closed_port_url()])
+@pytest.mark.parametrize("llm_url", [_closed_port_url()], ids=["closed-port"])
 async def test_endpoint_down_leaves_the_passages(api: FakeBotAPI, bot: Path):
     await ask(api, QUESTION)
     first = await api.next_call("sendMessage", chat_id=42)

@@ -97,11 +97,11 @@ class ExplodingEmbedder(HashingEmbedder):
         super().__init__()
         self.fail_on_call = fail_on_call
 
-    def embed_passages(self, texts):
+    def embed_passages(self, texts, langs=None):
         if len(self.calls) + 1 == self.fail_on_call:
             self.calls.append(-1)
             raise RuntimeError("killed")
-        return super().embed_passages(texts)
+        return super().embed_passages(texts, langs)
 
 
 def test_crash_half_way_then_rerun_completes_without_duplicates(settings, seeds_copy: Path):

@@ -1,4 +1,4 @@
-"""The ONNX backends against torch, with the real offline model: same vectors, same rankings."""
+"""The ONNX backends against torch, with the real bundled model: same vectors, same rankings."""
 
 from pathlib import Path
 
@@ -28,11 +28,11 @@ def embedder(settings: Settings, backend: str) -> SentenceTransformerEmbedder:
 
 
 @pytest.fixture(scope="module")
-def shared_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    from index.embedding import fallback_model_path
-
+def shared_settings(tmp_path_factory: pytest.TempPathFactory, model_cache: Path) -> Settings:
     data = tmp_path_factory.mktemp("onnx") / "data"
-    return Settings(_env_file=None, data_dir=data, embedding_model=str(fallback_model_path()))
+    return Settings(
+        _env_file=None, data_dir=data, embedding_model="bundled", model_cache_dir=model_cache
+    )
 
 
 def top5(model: SentenceTransformerEmbedder) -> list[set[int]]:

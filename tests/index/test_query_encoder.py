@@ -91,3 +91,47 @@ def test_cache_is_bounded():
     for n in range(10):
         encoder.encode(f"q{n}")
     assert len(encoder._cache) == 3
+
+
+class PoisonedEmbedder(GatedEmbedder):
+    """Fails any call whose texts include a lone surrogate, as a real tokenizer does."""
+
+    def embed_queries(self, texts):
+        self.query_batches.append(list(texts))
+        self.entered.set()
+        assert self.gate.wait(30)
+        for text in texts:
+            text.encode("utf-8")  # UnicodeEncodeError on "\ud800"
+        return HashingEmbedder.embed_queries(self, texts)
+
+
+def test_a_poisoned_question_fails_alone_and_its_batch_is_answered():
+    embedder = PoisonedEmbedder()
+    encoder = QueryEncoder(embedder)
+    questions = ["first question", "gold price", "bad \ud800 bytes", "summit", "rain", "storm"]
+    results: dict[str, np.ndarray | BaseException] = {}
+
+    def ask(q: str) -> None:
+        try:
+            results[q] = encoder.encode(q)
+        except Exception as exc:
+            results[q] = exc
+
+    leader = threading.Thread(target=ask, args=(questions[0],))
+    leader.start()
+    assert embedder.entered.wait(30)
+    followers = [threading.Thread(target=ask, args=(q,)) for q in questions[1:]]
+    for thread in followers:
+        thread.start()
+    _wait_until(lambda: encoder.waiting == len(followers))
+    embedder.gate.set()
+    for thread in [leader, *followers]:
+        thread.join(30)
+
+    assert len(embedder.query_batches[1]) == 5  # the five arrived together, in one call
+    assert isinstance(results["bad \ud800 bytes"], UnicodeEncodeError)
+    for q in questions:
+        if q != "bad \ud800 bytes":
+            assert np.allclose(results[q], HashingEmbedder().embed_queries([q])[0])
+    assert encoder.encode("gold price").shape == (512,)  # cached, no new call
+    assert len(embedder.query_batches) == 2 + 5

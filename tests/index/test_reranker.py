@@ -1,8 +1,9 @@
 """The optional cross-encoder reorders the relevant passages, and only reorders them.
 
-No trained cross-encoder installs from PyPI, so the test builds one: all-MiniLM-L6-v2 (the
-offline model) with a one-output head, saved twice, the second time with the head negated.
-Its judgement is arbitrary, but exact: the negated model must give the reverse order.
+No trained cross-encoder installs from PyPI, so the test builds one: a small random BERT with
+the bundled model's tokenizer and a one-output head, saved twice, the second time with the
+head negated. Its judgement is arbitrary, but exact: the negated model must give the reverse
+order.
 """
 
 from pathlib import Path
@@ -11,7 +12,8 @@ import pytest
 import torch
 
 from bot.settings import Settings
-from index.embedding import SentenceTransformerEmbedder, fallback_model_path
+from index.bundled_model import bundled_model_dir
+from index.embedding import SentenceTransformerEmbedder
 from index.news_index import NewsIndex
 from index.reranker import load_reranker
 from tests.conftest import SEEDS
@@ -20,17 +22,23 @@ QUESTION = "Trump Putin summit Budapest Hungary"
 
 
 @pytest.fixture(scope="module")
-def cross_encoders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+def cross_encoders(
+    tmp_path_factory: pytest.TempPathFactory, model_cache: Path
+) -> tuple[Path, Path]:
     """Two cross-encoder folders whose scores are mirror images: sigmoid(x), sigmoid(-x)."""
-    from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
-    from transformers.utils import logging as hf_logging
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
 
-    source = str(fallback_model_path())
-    hf_logging.set_verbosity_error()  # the new head is "newly initialized": that is the point
+    tokenizer = AutoTokenizer.from_pretrained(bundled_model_dir(model_cache))
     torch.manual_seed(7)
-    config = AutoConfig.from_pretrained(source, num_labels=1)
-    model = AutoModelForSequenceClassification.from_pretrained(source, config=config)
-    tokenizer = AutoTokenizer.from_pretrained(source)
+    config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=64,
+        num_labels=1,
+    )
+    model = BertForSequenceClassification(config)
     folders = []
     for name, sign in (("forward", 1.0), ("reverse", -1.0)):
         with torch.no_grad():

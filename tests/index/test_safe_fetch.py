@@ -1,6 +1,7 @@
 """Fetching other people's URLs: every hostile answer is refused with a clear reason."""
 
 import ssl
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,42 @@ def test_a_slow_drip_is_cut_off_by_the_deadline(site: NewsSite, fetch_settings: 
         fetcher.get(site.url("/drip"), PAGE_TYPES)
 
 
+@pytest.mark.parametrize("path", ["/slow-head", "/hop"])
+def test_dripped_headers_are_cut_off_by_the_one_deadline(
+    site: NewsSite, fetch_settings: Settings, path: str
+):
+    """Headers sent a byte every 0.1 s (about 30 s in all), directly or after a redirect:
+    each read is quick, but the whole request must end within the 1 s setting."""
+    site.routes["/slow-head"] = Route(b"<p>late</p>", drip_headers=True)
+    site.routes["/hop"] = Route(status=302, headers={"Location": "/slow-head"})
+    quick = fetch_settings.model_copy(update={"fetch_timeout_seconds": 1})
+    started = time.monotonic()
+    with SafeFetcher(quick) as fetcher, pytest.raises(FetchError, match="within 1 s"):
+        fetcher.get(site.url(path), PAGE_TYPES)
+    assert time.monotonic() - started < 2 * quick.fetch_timeout_seconds + 1
+    assert site.hits("/slow-head")
+
+
+def test_redirects_are_followed_a_few_times(site: NewsSite, fetch_settings: Settings):
+    site.routes["/old"] = Route(status=301, headers={"Location": "/a"})
+    site.routes["/a"] = Route(b"<html><body><p>moved</p></body></html>")
+    site.routes["/loop"] = Route(status=302, headers={"Location": "/loop"})
+    with SafeFetcher(fetch_settings) as fetcher:
+        moved = fetcher.get(site.url("/old"), PAGE_TYPES)
+        with pytest.raises(FetchError, match="more than 5 redirects"):
+            fetcher.get(site.url("/loop"), PAGE_TYPES)
+    assert moved.url == site.url("/a") and b"moved" in moved.body
+    assert len(site.hits("/loop")) == 6
+
+
+def test_a_redirect_body_is_never_read(site: NewsSite, fetch_settings: Settings):
+    """A 302 whose body never ends (it could as well be a gzip bomb): only its Location counts."""
+    site.routes["/go"] = Route(status=302, headers={"Location": "/a"}, drip=True)
+    site.routes["/a"] = Route(b"<html><body><p>arrived</p></body></html>")
+    with SafeFetcher(fetch_settings) as fetcher:
+        assert b"arrived" in fetcher.get(site.url("/go"), PAGE_TYPES).body
+
+
 @pytest.mark.parametrize("target", ["http://127.0.0.1:{port}/a", "http://localhost:{port}/a"])
 def test_a_redirect_to_a_private_address_is_refused(
     site: NewsSite, settings: Settings, target: str
@@ -98,12 +135,38 @@ def test_only_plain_http_urls_are_fetched(url: str):
         ("169.254.169.254", False),
         ("::1", False),
         ("fe80::1", False),
-        ("::ffff:127.0.0.1", False),
         ("2606:4700::1111", True),
+        # IPv6 forms that carry an IPv4 address are judged by the address they carry
+        ("::ffff:127.0.0.1", False),  # IPv4-mapped
+        ("::ffff:8.8.8.8", True),
+        ("::127.0.0.1", False),  # IPv4-compatible (deprecated, still routed by some stacks)
+        ("::10.1.2.3", False),
+        ("::8.8.8.8", True),
+        ("::", False),
+        ("2002:7f00:1::1", False),  # 6to4 of 127.0.0.1
+        ("2002:a9fe:a9fe::1", False),  # 6to4 of 169.254.169.254
+        ("2002:808:808::1", True),
+        ("2001:0:4136:e378:8000:ffff:80ff:fffe", False),  # Teredo, client 127.0.0.1 (XOR-ed)
+        ("2001:0:4136:e378:8000:ffff:f7f7:f7f7", False),  # Teredo, client 8.8.8.8: 2001::/23
+        ("64:ff9b::7f00:1", False),  # NAT64 well-known prefix, 127.0.0.1
+        ("64:ff9b::a00:1", False),  # NAT64 of 10.0.0.1
+        ("64:ff9b::808:808", True),
+        ("64:ff9b:1::7f00:1", False),  # local-use NAT64 prefix: never public
+        ("64:ff9b:1::808:808", False),
     ],
 )
 def test_which_addresses_are_public(address: str, public: bool):
     assert is_public(address) is public
+
+
+@pytest.mark.parametrize("host", ["[::127.0.0.1]", "[64:ff9b::7f00:1]", "[::ffff:127.0.0.1]"])
+def test_loopback_inside_an_ipv6_address_is_refused_before_connecting(
+    site: NewsSite, settings: Settings, host: str
+):
+    port = site.base.rsplit(":", 1)[1]
+    with SafeFetcher(settings) as fetcher, pytest.raises(UrlRefusedError, match="loopback"):
+        fetcher.get(f"http://{host}:{port}/a", PAGE_TYPES)
+    assert site.requests == []
 
 
 def test_wrong_content_types_are_refused(site: NewsSite, fetch_settings: Settings):

@@ -6,6 +6,7 @@ import pytest
 
 from bot.settings import Settings
 from index.news_index import NewsIndex
+from index.source_reading import canonical_url
 from tests.fakes import HashingEmbedder
 from tests.index.test_indexing import ExplodingEmbedder
 from tests.news_server import STORIES, NewsSite, Route, article_page, publish, rss
@@ -79,6 +80,22 @@ def test_one_article_through_two_urls_or_two_feeds_is_stored_once(news: NewsInde
     assert report.new == 1 and report.duplicates == 1
     assert news.stats().articles == 1
     assert len(site.hits("/news/summit?utm_source=rss#top")) == 0  # tracking URL seen as known
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        ("https://ex.org/a?utm_source=rss&utm_medium=feed", "https://ex.org/a"),
+        ("https://ex.org/a?id=5&fbclid=x&gclid=y&mc_cid=1&mc_eid=2", "https://ex.org/a?id=5"),
+        ("https://ex.org/a#top", "https://ex.org/a"),
+        ("HTTPS://Ex.ORG", "https://ex.org/"),
+        ("https://ex.org:443/a?b=2&a=1", "https://ex.org/a?a=1&b=2"),
+        ("http://ex.org:8080/a?p=2&page=3", "http://ex.org:8080/a?p=2&page=3"),
+        ("  https://ex.org/a/  ", "https://ex.org/a/"),
+    ],
+)
+def test_canonical_urls_drop_tracking_and_fragments(url: str, canonical: str):
+    assert canonical_url(url) == canonical
 
 
 def test_a_bad_source_is_recorded_and_the_others_carry_on(news: NewsIndex, site: NewsSite):
@@ -170,11 +187,11 @@ class CountingEmbedder(HashingEmbedder):
         super().__init__(budget=60)
         self.fail_on_call = fail_on_call
 
-    def embed_passages(self, texts):
+    def embed_passages(self, texts, langs=None):
         if self.fail_on_call is not None and len(self.calls) + 1 == self.fail_on_call:
             self.calls.append(-1)
             raise RuntimeError("killed")
-        return super().embed_passages(texts)
+        return super().embed_passages(texts, langs)
 
 
 def test_full_rebuild_switches_only_when_complete(web_settings: Settings, site: NewsSite):

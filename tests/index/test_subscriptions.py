@@ -1,6 +1,7 @@
 """Subscriptions and the alert outbox: limits, matching, one alert per story, exactly once."""
 
 import sqlite3
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -171,7 +172,7 @@ def test_an_alert_its_dead_sender_left_sending_is_failed_after_the_lease_never_r
 
 def test_articles_saved_before_a_crash_alert_after_a_full_rebuild(alert_settings: Settings):
     class Killed(HashingEmbedder):
-        def embed_passages(self, texts):
+        def embed_passages(self, texts, langs=None):
             raise RuntimeError("killed")
 
     with NewsIndex.open(alert_settings, writer=True, embedder=Killed(budget=60)) as news:
@@ -208,3 +209,47 @@ def test_alerts_an_older_version_left_sending_are_resolved_after_the_upgrade(tmp
         assert subs.counts() == {"failed": 1}  # ... and no longer stuck
     finally:
         db.close()
+
+
+def test_thirty_subscribes_at_once_store_exactly_the_limit(news: NewsIndex):
+    subs, start = news.subscriptions, threading.Barrier(30)
+    outcomes: list[str] = []
+
+    def subscribe(n: int) -> None:
+        start.wait(30)
+        try:
+            subs.add(7, f"topic {n}", "en")
+            outcomes.append("made")
+        except SubscriptionError as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=subscribe, args=(n,)) for n in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert len(subs.for_chat(7)) == subs.max_per_chat == 20
+    assert sorted(outcomes) == ["made"] * 20 + ["too_many"] * 10
+
+
+def test_the_same_topic_at_once_is_stored_once(news: NewsIndex):
+    subs, start = news.subscriptions, threading.Barrier(10)
+    outcomes: list[str] = []
+
+    def subscribe() -> None:
+        start.wait(30)
+        try:
+            subs.add(8, "gold", "en")
+            outcomes.append("made")
+        except SubscriptionError as exc:
+            outcomes.append(exc.code)
+
+    threads = [threading.Thread(target=subscribe) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert [s.topic for s in subs.for_chat(8)] == ["gold"]
+    assert sorted(outcomes) == ["duplicate"] * 9 + ["made"]
