@@ -1,8 +1,10 @@
 """Send queued alerts: paced, RetryAfter honoured, blocked chats paused, migrations followed.
 
-A repeating job calls `deliver` every few seconds. Each alert is claimed (marked "sending")
-before it goes out, so none is ever sent twice; one that must wait goes back to the queue
-with its time, so none is dropped.
+A repeating job calls `deliver` every few seconds. It claims ONE alert at a time (marked
+"sending" with a lease, in the database), sends it, then marks it sent: a crash can leave at
+most that one alert unconfirmed, and when its lease runs out it is marked failed, not sent
+again (Telegram has no idempotency key: it may have arrived). One that must wait goes back to
+the queue with its time, so none is dropped.
 
 Alerts go through a plain `telegram.Bot`, not the Application's rate-limited one: PTB's
 limiter would sleep through a RetryAfter inside the delivery loop (it cannot be told not to
@@ -11,12 +13,23 @@ retry), while here the wait belongs to the queue and the pacer keeps Telegram's 
 
 import asyncio
 import logging
+import os
+import socket
 import time
+import uuid
 from collections.abc import Callable
 
+import httpx
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot.alert_format import render_alert
 from bot.alert_pacing import Pacer
@@ -41,18 +54,26 @@ class AlertDelivery:
         clock: Callable[[], float] = time.time,
         pacer: Pacer | None = None,
         writer: AnswerWriter | None = None,
+        lease_seconds: float = 120.0,
     ) -> None:
         self.subscriptions = subscriptions
         self.db = db
         self.writer = writer  # written answers on: a summary line in the subscriber's language
         self.clock = clock
         self.pacer = pacer or Pacer(clock)
+        self.lease_seconds = lease_seconds
+        self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     async def deliver(self, bot: Bot, limit: int = 100) -> int:
-        """Send what is due and may go now; returns how many were sent."""
-        due = await asyncio.to_thread(self.subscriptions.claim_due, self.clock(), limit)
+        """Send what is due and may go now, one claimed alert at a time (at most `limit`);
+        returns how many were sent."""
         sent = 0
-        for alert in due:
+        for _ in range(limit):
+            alert = await asyncio.to_thread(
+                self.subscriptions.claim_next, self.name, self.clock(), self.lease_seconds
+            )
+            if alert is None:
+                break
             sent += await self._one(bot, alert)
         return sent
 
@@ -64,9 +85,14 @@ class AlertDelivery:
             return 0
         try:
             html = await asyncio.to_thread(self._render, alert)
-            if html is None:
-                await asyncio.to_thread(self.subscriptions.mark_failed, alert, "article gone")
-                return 0
+        except Exception as exc:  # nothing went out: say why in the outbox, go on
+            log.exception("rendering the alert for chat %s failed", chat_id)
+            await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+            return 0
+        if html is None:
+            await asyncio.to_thread(self.subscriptions.mark_failed, alert, "article gone")
+            return 0
+        try:
             await bot.send_message(
                 chat_id,
                 html,
@@ -91,14 +117,26 @@ class AlertDelivery:
             log.warning("alert to chat %s refused: %s", chat_id, exc)
             await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
             return 0
-        except TelegramError as exc:  # network trouble: try again later, a few times
-            if alert.attempts >= _MAX_ATTEMPTS:
-                await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
-            else:
-                await self._later(alert, _BACKOFF_SECONDS * alert.attempts, str(exc)[:200])
+        except TimedOut as exc:
+            if not _may_have_arrived(exc):
+                return await self._retry(alert, exc)
+            # Sent, but no answer in time: like a crash with the message in flight, it may
+            # have arrived, and sending it again could repeat it.
+            log.warning("alert to chat %s timed out after it was sent: not sent again", chat_id)
+            await asyncio.to_thread(self.subscriptions.mark_failed, alert, _TIMED_OUT)
             return 0
+        except TelegramError as exc:  # the request did not get through: try again later
+            return await self._retry(alert, exc)
         await asyncio.to_thread(self.subscriptions.mark_sent, alert)
         return 1
+
+    async def _retry(self, alert: PendingAlert, exc: TelegramError) -> int:
+        """Network trouble before Telegram had the message: later, a few times."""
+        if alert.attempts >= _MAX_ATTEMPTS:
+            await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+        else:
+            await self._later(alert, _BACKOFF_SECONDS * alert.attempts, str(exc)[:200])
+        return 0
 
     def _render(self, alert: PendingAlert) -> str | None:
         articles = self.db.get_many([alert.article_id, *alert.siblings])
@@ -115,6 +153,15 @@ class AlertDelivery:
 
     async def _later(self, alert: PendingAlert, seconds: float, error: str | None) -> None:
         await asyncio.to_thread(self.subscriptions.reschedule, alert, self.clock() + seconds, error)
+
+
+_TIMED_OUT = "timed out waiting for Telegram's answer: it may have arrived; not sent again"
+
+
+def _may_have_arrived(exc: TimedOut) -> bool:
+    """A timeout while connecting or waiting for a pooled connection sent nothing; one while
+    writing or reading may have delivered the message."""
+    return not isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def _seconds(retry_after: object) -> float:

@@ -206,10 +206,12 @@ async def _check_token(bot: Bot) -> None:
         pass
 
 
-def main(settings: Settings) -> None:
-    """`newsbot run`: long polling, or a webhook server when NEWSBOT_WEBHOOK_URL is set."""
+def main(settings: Settings, open_services: ServicesFactory | None = None) -> None:
+    """`newsbot run`: long polling, or a webhook server when NEWSBOT_WEBHOOK_URL is set.
+
+    `open_services` replaces the default (the configured model), e.g. for a fake embedder."""
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-    app = build_application(settings, lambda: Services.open(settings))
+    app = build_application(settings, open_services or (lambda: Services.open(settings)))
     configure_logging(settings.log_level, token, BOT_FORMAT)
     try:
         asyncio.run(_check_token(app.bot))  # a refused token is one line, not PTB's retry log

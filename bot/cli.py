@@ -115,6 +115,7 @@ def main() -> None:
 
 
 def _register_commands() -> None:
+    from bot.cli_data import backup_command, restore_command
     from bot.cli_eval import eval_command
     from bot.cli_sources import check_command, reindex_command, sources_app
     from bot.cli_subscriptions import subscriptions_app
@@ -122,6 +123,8 @@ def _register_commands() -> None:
     app.command("eval")(eval_command)
     app.command("reindex")(reindex_command)
     app.command("check")(check_command)
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
     app.add_typer(sources_app, name="sources")
     app.add_typer(subscriptions_app, name="subscriptions")
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli_common import err, out, print_report, progress_bar, reporting_errors, settings
+from index.errors import InputError
 from index.news_index import NewsIndex
 from index.source_registry import Source
 
@@ -79,8 +80,11 @@ def reindex_command(
         bool, typer.Option("--full", help="also rebuild every vector (e.g. after a model change)")
     ] = False,
 ) -> None:
-    """Fetch sources, index what is new or changed, finish any interrupted run."""
-    with reporting_errors(), NewsIndex.open(settings(), writer=True) as news:
+    """Fetch sources, index what is new or changed, finish any interrupted run.
+
+    With --full, a vector store that cannot be opened is moved aside and rebuilt."""
+    with reporting_errors(), NewsIndex.open(settings(), writer=True, recover_store=full) as news:
+        said_moved(news)
         with progress_bar(None, "fetching") as advance:
             report = news.refresh(source, advance)
         print_report(report)
@@ -94,11 +98,36 @@ def reindex_command(
 
 def check_command(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="report only, repair nothing")] = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option("--rebuild", help="rebuild every vector from the article database first"),
+    ] = False,
 ) -> None:
-    """Verify that the article database and the vector store agree; repair drift."""
-    with reporting_errors(), NewsIndex.open(settings(), writer=not dry_run) as news:
-        report = news.check(repair=not dry_run)
+    """Verify that the article database and the vector store agree; repair drift.
+
+    With --rebuild, every vector is made anew from the article database (a damaged vector
+    store is moved aside first)."""
+    with reporting_errors():
+        if rebuild and dry_run:
+            raise InputError("--rebuild writes; it cannot be a --dry-run")
+        with NewsIndex.open(settings(), writer=not dry_run, recover_store=rebuild) as news:
+            said_moved(news)
+            if rebuild:
+                with progress_bar(news.db.count(), "rebuilding") as advance:
+                    rebuilt = news.rebuild(advance)
+                out.print(f"rebuilt: {rebuilt.summary()}", markup=False)
+            report = news.check(repair=not dry_run)
     out.print(report.summary(), markup=False)
     if not report.consistent and not report.repaired:
         err.print("run `newsbot check` without --dry-run to repair it")
         raise typer.Exit(1)
+
+
+def said_moved(news: NewsIndex) -> None:
+    if news.store_moved_aside is not None:
+        err.print(
+            f"the vector store could not be opened: moved it to {news.store_moved_aside}; "
+            "building it anew from the article database",
+            highlight=False,
+            markup=False,
+        )

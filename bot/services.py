@@ -30,12 +30,18 @@ class Services:
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Services":
         """Load the model and open the data dir; slow, so call it off the event loop."""
         news = NewsIndex.open(settings, writer=True, embedder=embedder)
+        news.match_pending()  # articles a crash left between embedding and their alerts
         return cls(
             settings=settings,
             news=news,
             prefs=ChatPrefs.in_data_dir(settings.data_dir),
             answers=AnswerCache(settings.bot_answer_cache),
-            delivery=AlertDelivery(news.subscriptions, news.db, writer=news.writer),
+            delivery=AlertDelivery(
+                news.subscriptions,
+                news.db,
+                writer=news.writer,
+                lease_seconds=settings.alert_lease_seconds,
+            ),
         )
 
     def close(self) -> None:

@@ -42,6 +42,11 @@ class Settings(IndexSettings):
     alert_interval_seconds: float = Field(
         5.0, ge=0, description="how often alerts are sent; 0: not by this process"
     )
+    alert_lease_seconds: float = Field(
+        120.0,
+        gt=0,
+        description="an alert left 'sending' this long by a stopped process is marked failed",
+    )
 
     # Answers in chats.
     bot_page_hits: int = Field(3, ge=1, le=10, description="passages per message page")

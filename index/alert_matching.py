@@ -1,20 +1,25 @@
-"""Match newly indexed articles against subscriptions and queue one alert per story.
+"""Match newly stored articles against subscriptions and queue one alert per story.
 
-Only genuinely new articles come here (see NewsIndex.index_documents): a changed, re-embedded
-or rebuilt article never alerts again. A topic is embedded as a query and compared with every
-passage of the article; the best passage's score decides, against a threshold measured with
-`bench/alert_threshold.py` (the model's profile holds it). Topic-less subscriptions take every
-new article.
+Only genuinely new articles come here: they wait in the `unmatched` table from the moment they
+are saved (see index/subscriptions.py). The indexer asks `prepare` for a batch it has just
+embedded, and writes the alerts in the transaction that marks the batch embedded; what a crash
+or a failure left unmatched is matched by `match_pending` from the stored vectors. A changed,
+re-embedded or rebuilt article never alerts again. A topic is embedded as a query and compared
+with every passage of the article; the best passage's score decides, against a threshold
+measured with `bench/alert_threshold.py` (the model's profile holds it). Topic-less
+subscriptions take every new article. Articles matched in one batch are grouped into stories:
+one alert per story.
 """
 
 import logging
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from index.best_sentence import best_sentences
 from index.embedding import Embedder
-from index.models import Article
+from index.indexer import EmbeddedArticle
 from index.query_encoder import QueryEncoder
 from index.sentences import split_sentences
 from index.store import StoredPassage, VectorStore
@@ -45,19 +50,51 @@ class AlertMatcher:
         self.min_score = min_score
         self.story_min_similarity = story_min_similarity
 
-    def match(self, articles: Sequence[Article]) -> int:
-        """Queue alerts for `articles`; returns how many new alerts will be sent."""
+    def prepare(
+        self, batch: Sequence[EmbeddedArticle]
+    ) -> Callable[[sqlite3.Connection], None] | None:
+        """The alerts of the articles of `batch` still waiting for theirs, as a function that
+        writes them inside the transaction marking the batch embedded; None if none wait."""
+        waiting = self.subscriptions.unmatched([e.article.id for e in batch])
+        if not waiting:
+            return None
+        passages: dict[str, Passages] = {
+            e.article.id: [
+                (StoredPassage(p, e.article.lang, 0.0), v)
+                for p, v in zip(e.passages, e.vectors, strict=True)
+            ]
+            for e in batch
+            if e.article.id in waiting and e.passages
+        }
+        matches = self._matches(passages)
+
+        def write(conn: sqlite3.Connection) -> None:
+            queued = self.subscriptions.record(conn, matches, waiting)
+            log.info("%d new articles: %d alerts queued", len(waiting), queued)
+
+        return write
+
+    def match_pending(self, batch_size: int = 64) -> int:
+        """Match what is embedded but still unmatched (a crash, a failure, a rebuild came
+        between), from the stored vectors; returns how many articles were matched."""
+        pending = self.subscriptions.unmatched_embedded(self.store.name)
+        for start in range(0, len(pending), batch_size):
+            ids = pending[start : start + batch_size]
+            matches = self._matches(self.store.passages_of(ids))
+            with self.subscriptions.db.connect() as conn:
+                queued = self.subscriptions.record(conn, matches, ids)
+            log.info("%d articles left unmatched: %d alerts queued", len(ids), queued)
+        return len(pending)
+
+    def _matches(self, passages: dict[str, Passages]) -> list[Match]:
         subscribers = self.subscriptions.active()
-        if not articles or not subscribers:
-            return 0
-        passages = self.store.passages_of([a.id for a in articles])
+        if not passages or not subscribers:
+            return []
         vectors = article_vectors(passages)
         matches: list[Match] = []
         for subscription in subscribers:
             matches.extend(self._for_subscription(subscription, passages, vectors))
-        queued = self.subscriptions.queue(matches)
-        log.info("%d new articles: %d alerts queued", len(articles), queued)
-        return queued
+        return matches
 
     def _for_subscription(
         self,

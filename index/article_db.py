@@ -4,12 +4,14 @@ Chroma is only an index: everything in it can be rebuilt from this database. A f
 connection per operation keeps it safe to call from worker threads.
 """
 
+import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from index.errors import DatabaseCorruptError, InputError
 from index.models import Article
 
 # Each entry moves the schema one version forward; never edit a released entry.
@@ -89,6 +91,17 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX IF NOT EXISTS alerts_due ON alerts(status, next_attempt_at);
     """,
+    # 4: alerts exactly once across crashes. A new article waits in `unmatched` from the
+    # transaction that saves it until the one that marks it embedded also writes its alerts;
+    # a sender claims one alert at a time, with a lease, so a dead sender's alert is known.
+    """
+    CREATE TABLE IF NOT EXISTS unmatched (
+        article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+    );
+    CREATE INDEX IF NOT EXISTS embedded_article ON embedded(article_id);
+    ALTER TABLE alerts ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
+    ALTER TABLE alerts ADD COLUMN claimed_by TEXT;
+    """,
 ]
 
 _COLUMNS = "id, source, url, title, published, lang, content_hash, text, outlet, source_id"
@@ -101,18 +114,33 @@ class ArticleDB:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._migrate()
+        # Held open, idle, so that closing each operation's connection does not checkpoint
+        # the WAL every time (milliseconds of fsync per operation).
+        self._keeper: sqlite3.Connection | None = sqlite3.connect(path, check_same_thread=False)
+
+    def close(self) -> None:
+        if self._keeper is not None:
+            self._keeper.close()
+            self._keeper = None
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection inside one transaction: committed on success, rolled back on error."""
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
+        """A connection inside one transaction: committed on success, rolled back on error.
+
+        A damaged file raises DatabaseCorruptError, which says how to get the records back."""
         try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+            conn = sqlite3.connect(self.path, timeout=30)
+            try:
+                conn.row_factory = sqlite3.Row
+                conn.execute("PRAGMA foreign_keys = ON")
+                with conn:
+                    yield conn
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            if is_corruption(exc):
+                raise DatabaseCorruptError(corruption_message(self.path, exc)) from exc
+            raise
 
     def _migrate(self) -> None:
         with self.connect() as conn:
@@ -152,23 +180,47 @@ class ArticleDB:
 
     def save(self, article: Article) -> None:
         """Insert or replace an article; its embeddings become stale until marked again."""
+        self.save_many([article], new_ids=())
+
+    def save_many(self, articles: Iterable[Article], new_ids: Iterable[str]) -> None:
+        """Insert or update articles in one transaction. Those in `new_ids` (never seen
+        before) also wait in `unmatched`, in the same transaction, until their alerts are
+        written (`mark_embedded_many`); a changed article keeps its row (no cascade)."""
+        rows = [
+            (
+                a.id,
+                a.source,
+                a.url,
+                a.title,
+                a.published,
+                a.lang,
+                a.content_hash,
+                a.text,
+                a.outlet,
+                a.source_id,
+                utc_now(),
+            )
+            for a in articles
+        ]
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:])
         with self.connect() as conn:
-            conn.execute(
-                f"INSERT OR REPLACE INTO articles ({_COLUMNS}, indexed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    article.id,
-                    article.source,
-                    article.url,
-                    article.title,
-                    article.published,
-                    article.lang,
-                    article.content_hash,
-                    article.text,
-                    article.outlet,
-                    article.source_id,
-                    utc_now(),
-                ),
+            # No fsync per saved article: safe against a killed process (the OS has the
+            # write); a power cut may drop the newest saves, which the next fetch brings
+            # back. The next durable commit (marking a batch embedded) syncs them too.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.executemany(
+                f"INSERT INTO articles ({_COLUMNS}, indexed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                f"ON CONFLICT(id) DO UPDATE SET {updates}, indexed_at = excluded.indexed_at",
+                rows,
+            )
+            conn.executemany(  # vectors of an older text are not this article's any more
+                "DELETE FROM embedded WHERE article_id = ? AND content_hash != ?",
+                [(row[0], row[6]) for row in rows],
+            )
+            conn.executemany(
+                "INSERT OR IGNORE INTO unmatched (article_id) VALUES (?)",
+                [(article_id,) for article_id in new_ids],
             )
 
     def delete(self, article_id: str) -> None:
@@ -226,12 +278,21 @@ class ArticleDB:
             rows = conn.execute("SELECT collection, model FROM vector_spaces ORDER BY created_at")
             return {row[0]: row[1] for row in rows}
 
-    def mark_embedded(self, collection: str, article: Article, passages: int) -> None:
+    def mark_embedded_many(
+        self,
+        collection: str,
+        done: Iterable[tuple[Article, int]],
+        also: Callable[[sqlite3.Connection], None] | None = None,
+    ) -> None:
+        """Mark articles embedded with their passage counts; `also` writes in the same
+        transaction (their alerts), so either both happen or neither."""
         with self.connect() as conn:
-            conn.execute(
+            conn.executemany(
                 "INSERT OR REPLACE INTO embedded VALUES (?, ?, ?, ?)",
-                (collection, article.id, article.content_hash, passages),
+                [(collection, a.id, a.content_hash, n) for a, n in done],
             )
+            if also is not None:
+                also(conn)
 
     def is_embedded(self, collection: str, article: Article) -> bool:
         with self.connect() as conn:
@@ -274,6 +335,75 @@ class ArticleDB:
                 (collection,),
             ).fetchone()
         return int(row[0]), int(row[1])
+
+    # --- backups --------------------------------------------------------------------------
+
+    def backup(self, target: Path) -> int:
+        """A consistent copy of every record in `target` (SQLite's online backup: safe while
+        the bot writes). Written beside `target` first, so a failure leaves no half file.
+        Returns the number of articles copied."""
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with (
+                closing(sqlite3.connect(self.path, timeout=30)) as source,
+                closing(sqlite3.connect(partial)) as copy,
+            ):
+                source.backup(copy)
+                count = int(copy.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+            os.replace(partial, target)
+        except sqlite3.DatabaseError as exc:
+            partial.unlink(missing_ok=True)
+            if is_corruption(exc):
+                raise DatabaseCorruptError(corruption_message(self.path, exc)) from exc
+            raise
+        return count
+
+
+def restore_database(backup: Path, target: Path) -> tuple[int, Path | None]:
+    """Put the records of `backup` (made by `ArticleDB.backup`) in place of `target`, which is
+    kept aside (with its WAL) if it exists. Returns (articles restored, where the old went)."""
+    if not backup.is_file():
+        raise InputError(f"no backup file at {backup}")
+    try:
+        with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source:
+            verdict = source.execute("PRAGMA integrity_check").fetchone()[0]
+            source.execute("SELECT COUNT(*) FROM articles").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{backup} is not a usable newsbot backup ({exc})") from None
+    if verdict != "ok":
+        raise InputError(f"{backup} is damaged too ({verdict}); try an older backup")
+    aside = None
+    if target.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        aside = target.with_name(f"{target.name}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            old = Path(f"{target}{suffix}")
+            if old.exists():
+                old.rename(Path(f"{aside}{suffix}"))
+    with (
+        closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source,
+        closing(sqlite3.connect(target)) as copy,
+    ):
+        source.backup(copy)
+    db = ArticleDB(target)  # an older backup is migrated forward
+    try:
+        return db.count(), aside
+    finally:
+        db.close()
+
+
+def is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    """A damaged or foreign file, as opposed to a lock or a bad query."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def corruption_message(path: Path, exc: Exception) -> str:
+    return (
+        f"the article database {path} is damaged ({exc}). Restore your last backup with "
+        "`newsbot restore BACKUP_FILE` (the damaged file is kept aside), then run "
+        "`newsbot check`; without a backup, move the file away and index your sources again"
+    )
 
 
 def _article(row: sqlite3.Row) -> Article:

@@ -64,8 +64,7 @@ def check_store(
     store.delete_ids(orphans)
     for article_id in report.unembedded:
         db.unmark_embedded(store.name, article_id)
-        stored_article = db.get(article_id)
-        if stored_article is not None:
-            indexer.embed(stored_article)
+    to_embed = db.get_many(report.unembedded)
+    indexer.embed_many([to_embed[a] for a in report.unembedded if a in to_embed])
     report.repaired = True
     return report

@@ -7,7 +7,8 @@ NewsbotError
 ├── WriterLockedError     another process already writes to this data dir
 ├── ModelMismatchError    the index was built with another embedding model
 ├── EmbeddingModelError   the configured embedding model cannot be loaded or built
-└── StoreError            the vector store is unreachable or inconsistent
+├── StoreError            the vector store is unreachable or inconsistent
+└── DatabaseCorruptError  the article database file is damaged (says how to restore it)
 
 Messages are written for the person who caused them: what went wrong and what to do.
 Only `bot/` turns them into user-facing text in a chat.
@@ -44,3 +45,8 @@ class EmbeddingModelError(NewsbotError):
 
 class StoreError(NewsbotError):
     """The vector store failed or disagrees with the article database."""
+
+
+class DatabaseCorruptError(NewsbotError):
+    """The article database file is damaged or not a database; the message names the file
+    and the command that brings the records back."""

@@ -14,7 +14,7 @@ from index.answer_writer import AnswerWriter, WrittenAnswer
 from index.article_db import ArticleDB
 from index.consistency import ConsistencyReport, check_store
 from index.embedding import Embedder, load_embedder
-from index.errors import ModelMismatchError
+from index.errors import ModelMismatchError, StoreError
 from index.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
 from index.local_files import read_local_files
 from index.models import Answer, DocumentFailure, SourceDocument
@@ -24,7 +24,7 @@ from index.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
 from index.source_reading import SourceReader, identify_source
 from index.source_registry import Source, SourceRegistry
-from index.store import VectorStore, open_client
+from index.store import VectorStore, move_aside, open_store
 from index.subscriptions import Subscriptions
 from index.writer_lock import WriterLock
 
@@ -62,7 +62,6 @@ class NewsIndex:
         self.embedder = embedder
         self.db = db
         self.store = store
-        self.indexer = Indexer(db, store, embedder, settings) if writable else None
         profile = embedder.profile
         mode = resolve_mode(settings.retrieval, profile)
         alert_min, story_min = settings.alert_min_score, settings.story_min_similarity
@@ -91,8 +90,10 @@ class NewsIndex:
             profile.alert_min_score if alert_min is None else alert_min,
             story_min,
         )
+        self.indexer = Indexer(db, store, embedder, settings, self.alerts) if writable else None
         self.writer = AnswerWriter.from_settings(settings)  # None: passages only
         self._lock = lock
+        self.store_moved_aside: Path | None = None  # set by open(recover_store=True)
         # One write at a time inside this process: a poll waits for a reindex, and vice versa.
         self.write_lock = threading.RLock()
 
@@ -104,26 +105,46 @@ class NewsIndex:
         writer: bool = False,
         embedder: Embedder | None = None,
         client: object | None = None,
+        recover_store: bool = False,
     ) -> "NewsIndex":
-        """Open the data dir; `writer=True` takes the single-writer lock (embedded store only)."""
+        """Open the data dir; `writer=True` takes the single-writer lock (embedded store only).
+
+        With `recover_store` (a writer about to rebuild every vector), a data dir vector store
+        that cannot be opened is moved aside and a new one made: `store_moved_aside` says
+        where the old one went. The article database is opened first, so a damaged one is
+        reported before the model loads."""
         lock = None
         # A Chroma server serialises writes itself, so only the embedded store needs the lock.
         if writer and not settings.chroma_url:
             lock = WriterLock(settings.data_dir)
             lock.acquire()
+        moved: Path | None = None
+        db: ArticleDB | None = None
         try:
-            embedder = embedder or load_embedder(settings)
             db = ArticleDB(settings.db_path)
-            store = VectorStore(client or open_client(settings), embedder.identity)
+            embedder = embedder or load_embedder(settings)
+            try:
+                store = open_store(settings, embedder.identity, client)
+            except StoreError:
+                if not (recover_store and lock and client is None):
+                    raise
+                moved = move_aside(settings.chroma_path)
+                log.warning("the vector store could not be opened; moved it to %s", moved)
+                store = open_store(settings, embedder.identity)
         except BaseException:
+            if db:
+                db.close()
             if lock:
                 lock.release()
             raise
-        return cls(settings, embedder, db, store, writable=writer, lock=lock)
+        news = cls(settings, embedder, db, store, writable=writer, lock=lock)
+        news.store_moved_aside = moved
+        return news
 
     def close(self) -> None:
         if self.writer:
             self.writer.close()
+        self.db.close()
         if self._lock:
             self._lock.release()
             self._lock = None
@@ -150,23 +171,25 @@ class NewsIndex:
         follow new articles (alerts) happens once, in one place."""
         with self.write_lock:
             report = self._writer().index(documents, progress)
-            self._after_new_articles(report)
+            self.match_pending()
         return report
 
-    def _after_new_articles(self, report: IndexReport) -> None:
-        """Queue alerts for genuinely new articles; re-embedding never comes here."""
-        if not report.new_articles:
-            return
-        try:
-            self.alerts.match(report.new_articles)
-        except Exception:  # the articles are indexed; only their alerts are lost
-            log.exception(
-                "matching %d new articles to subscriptions failed", len(report.new_articles)
-            )
+    def match_pending(self) -> int:
+        """Write the alerts of stored, embedded articles still waiting for them (a crash or a
+        failure came between); the indexer writes the others as it embeds them."""
+        self._writer()
+        with self.write_lock:
+            try:
+                return self.alerts.match_pending(self.settings.index_batch_size)
+            except Exception:  # the articles are indexed; they stay unmatched till next time
+                log.exception("matching stored articles to subscriptions failed")
+                return 0
 
     def embed_missing(self, progress: ProgressCallback | None = None) -> IndexReport:
         with self.write_lock:
-            return self._writer().embed_missing(progress)
+            report = self._writer().embed_missing(progress)
+            self.match_pending()
+            return report
 
     def reembed_all(self, progress: ProgressCallback | None = None) -> IndexReport:
         with self.write_lock:
@@ -218,12 +241,16 @@ class NewsIndex:
             self.store.replace_with(staging)
             self.db.move_space(staging.name, self.store.name)
             indexer.embed_missing()  # anything that reached the old one meanwhile
+            self.match_pending()  # new articles embedded in staging, not yet matched
         return report
 
     def check(self, repair: bool = True) -> ConsistencyReport:
         """Compare SQLite and the vector store; repair drift when writable and asked to."""
         with self.write_lock:
-            return check_store(self.db, self.store, self.indexer if repair else None)
+            report = check_store(self.db, self.store, self.indexer if repair else None)
+            if repair and self.indexer is not None:
+                self.match_pending()
+            return report
 
     def _is_known(self, key: str) -> bool:
         return self.db.has(article_id_for(key))

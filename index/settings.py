@@ -47,6 +47,9 @@ class IndexSettings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50)
     max_question_chars: int = Field(1000, ge=10)
     max_file_bytes: int = Field(20_000_000, ge=1024)
+    index_batch_size: int = Field(
+        32, ge=1, le=1000, description="articles saved, embedded and stored together"
+    )
 
     chroma_url: str | None = Field(
         None, description="http(s)://host:port of a Chroma server; unset: embedded store"

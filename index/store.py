@@ -7,11 +7,14 @@ share a collection; switching model means building a new one (`newsbot reindex -
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 
 from index.errors import StoreError
@@ -45,6 +48,44 @@ def open_client(settings: IndexSettings) -> Any:
     )
 
 
+def open_store(settings: IndexSettings, model_identity: str, client: Any = None) -> "VectorStore":
+    """The model's collection; a data dir store that cannot be opened (a damaged
+    `chroma.sqlite3`) is a StoreError that says how to rebuild it from the article database."""
+    if client is not None or settings.chroma_url:
+        return VectorStore(client or open_client(settings), model_identity)
+    try:
+        store = VectorStore(open_client(settings), model_identity)
+        store.count()  # a damaged file often opens, then fails on the first read
+        return store
+    except Exception as exc:  # chromadb raises many types for a damaged file
+        _forget_client(settings.chroma_path)
+        raise StoreError(
+            f"the vector store in {settings.chroma_path} cannot be opened ({exc}). The articles "
+            f"are safe in {settings.db_path}: rebuild the vectors from them with "
+            "`newsbot check --rebuild` (the damaged folder is kept aside)"
+        ) from exc
+
+
+def move_aside(path: Path) -> Path:
+    """Rename a damaged store folder out of the way (kept for inspection); returns its name."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    path.rename(target)
+    _forget_client(path)
+    return target
+
+
+def _forget_client(path: Path) -> None:
+    """chromadb keeps one client system per folder, even one that failed to start; drop it
+    so the folder can be opened afresh."""
+    systems = getattr(SharedSystemClient, "_identifier_to_system", {})
+    systems.pop(str(path), None)
+
+
 class VectorStore:
     """One collection of passages for one model."""
 
@@ -75,15 +116,22 @@ class VectorStore:
         self._collection = self._open()
         self.writes += 1
 
-    def upsert(self, passages: Sequence[Passage], embeddings: np.ndarray, lang: str) -> None:
-        """Write passages with stable ids, in batches the server accepts."""
+    def upsert(
+        self, passages: Sequence[Passage], embeddings: np.ndarray, lang: str | Sequence[str]
+    ) -> None:
+        """Write passages with stable ids, in batches the server accepts; `lang` is the
+        language of every passage, or one per passage (passages of several articles)."""
+        langs = [lang] * len(passages) if isinstance(lang, str) else list(lang)
         for start in range(0, len(passages), self._batch):
             chunk = passages[start : start + self._batch]
             self._collection.upsert(
                 ids=[p.id for p in chunk],
                 embeddings=embeddings[start : start + self._batch].tolist(),
                 documents=[p.text for p in chunk],
-                metadatas=[{"article_id": p.article_id, "seq": p.seq, "lang": lang} for p in chunk],
+                metadatas=[
+                    {"article_id": p.article_id, "seq": p.seq, "lang": language}
+                    for p, language in zip(chunk, langs[start : start + self._batch], strict=True)
+                ],
             )
         self.writes += 1
 
@@ -94,6 +142,13 @@ class VectorStore:
 
     def delete_article(self, article_id: str) -> None:
         self._collection.delete(where={"article_id": article_id})
+        self.writes += 1
+
+    def delete_articles(self, article_ids: Sequence[str]) -> None:
+        """Every passage of these articles, in one call per server batch."""
+        for start in range(0, len(article_ids), self._batch):
+            chunk = list(article_ids[start : start + self._batch])
+            self._collection.delete(where={"article_id": {"$in": chunk}})
         self.writes += 1
 
     def all_texts(self) -> tuple[list[str], list[str]]:

@@ -1,12 +1,22 @@
 """Subscriptions to topics and the alert outbox, in the article database.
 
-The outbox row for a (subscription, article) pair is created once, ever (its primary key), and
-is marked "sending" before the message goes out: a crash between the two can lose an alert but
-never send one twice. Restarts, reindexes and re-fetches find the row and add nothing.
+Exactly once, across crashes:
+
+- A new article waits in `unmatched` from the transaction that saves it. Its outbox rows are
+  written in the transaction that marks it embedded (`record`), which also takes it out of
+  `unmatched`; a crash in between leaves it waiting, and the next run matches it. So a
+  stored article is matched once: never forgotten, never twice.
+- The outbox row for a (subscription, article) pair is created once, ever (its primary key).
+  A sender claims ONE row at a time (`claim_next`: status "sending", a lease and its name),
+  sends, then marks it sent. Telegram has no idempotency key, so a row still "sending" when
+  its lease runs out (its sender died with the message in flight, delivered or not) is marked
+  failed, never sent again: a crash may lose the one alert in flight, never repeat one.
 """
 
 import json
+import sqlite3
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from index.article_db import ArticleDB, utc_now
@@ -176,62 +186,103 @@ class Subscriptions:
             rows = conn.execute(f"SELECT {_SUB_COLUMNS} FROM subscriptions {where}", args)
             return [Subscription(**dict(row)) for row in rows]
 
-    # --- the outbox -----------------------------------------------------------------------
+    # --- matching: which stored articles still wait for their alerts -----------------------
 
-    def queue(self, matches: list[Match]) -> int:
-        """Record matches; a pair seen before is ignored. Returns how many alerts are new."""
-        queued = 0
-        with self.db.connect() as conn:
-            for m in matches:
-                cursor = conn.execute(
-                    "INSERT OR IGNORE INTO alerts (subscription_id, article_id, status, score,"
-                    " passage, best_sentence, siblings, created_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        m.subscription_id,
-                        m.article_id,
-                        "merged" if m.merged else "queued",
-                        m.score,
-                        m.passage,
-                        m.best_sentence,
-                        json.dumps(list(m.siblings)),
-                        utc_now(),
-                    ),
-                )
-                queued += cursor.rowcount if not m.merged else 0
-        return queued
-
-    def claim_due(self, now: float | None = None, limit: int = 100) -> list[PendingAlert]:
-        """Queued alerts whose time has come, marked "sending" (so never sent twice)."""
-        now = time.time() if now is None else now
+    def unmatched(self, article_ids: Sequence[str]) -> set[str]:
+        """Those of `article_ids` whose alerts have not been written yet."""
+        if not article_ids:
+            return set()
+        marks = ",".join("?" * len(article_ids))
         with self.db.connect() as conn:
             rows = conn.execute(
+                f"SELECT article_id FROM unmatched WHERE article_id IN ({marks})", list(article_ids)
+            )
+            return {row[0] for row in rows}
+
+    def unmatched_embedded(self, collection: str) -> list[str]:
+        """Articles embedded in `collection` (their current text) whose alerts are not written:
+        a crash or a failure came between the two, or a rebuild embedded them elsewhere."""
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                "SELECT u.article_id FROM unmatched u"
+                " JOIN articles a ON a.id = u.article_id"
+                " JOIN embedded e ON e.article_id = a.id AND e.collection = ?"
+                "  AND e.content_hash = a.content_hash"
+                " ORDER BY a.indexed_at, a.id",
+                (collection,),
+            )
+            return [row[0] for row in rows]
+
+    # --- the outbox -----------------------------------------------------------------------
+
+    def record(self, conn: sqlite3.Connection, matches: list[Match], matched: Iterable[str]) -> int:
+        """Inside the caller's transaction: queue `matches` (a pair seen before is ignored)
+        and mark the `matched` articles done. Returns how many alerts are new."""
+        queued = 0
+        for m in matches:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO alerts (subscription_id, article_id, status, score,"
+                " passage, best_sentence, siblings, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    m.subscription_id,
+                    m.article_id,
+                    "merged" if m.merged else "queued",
+                    m.score,
+                    m.passage,
+                    m.best_sentence,
+                    json.dumps(list(m.siblings)),
+                    utc_now(),
+                ),
+            )
+            queued += cursor.rowcount if not m.merged else 0
+        conn.executemany("DELETE FROM unmatched WHERE article_id = ?", [(aid,) for aid in matched])
+        return queued
+
+    def claim_next(
+        self, claimer: str, now: float | None = None, lease_seconds: float = 120.0
+    ) -> PendingAlert | None:
+        """The next due alert, marked "sending" by `claimer` until `now + lease_seconds`;
+        None when nothing is due. Rows whose lease ran out are marked failed first."""
+        now = time.time() if now is None else now
+        with self.db.connect() as conn:
+            self._expire(conn, now)
+            claimed = conn.execute(
+                "UPDATE alerts SET status = 'sending', attempts = attempts + 1,"
+                " lease_until = ?, claimed_by = ?"
+                " WHERE rowid = (SELECT a.rowid FROM alerts a"
+                "  JOIN subscriptions s ON s.id = a.subscription_id"
+                "  WHERE a.status = 'queued' AND a.next_attempt_at <= ?"
+                "  AND s.paused_reason IS NULL"
+                "  ORDER BY a.next_attempt_at, a.created_at, a.article_id LIMIT 1)"
+                " RETURNING subscription_id, article_id",
+                (now + lease_seconds, claimer, now),
+            ).fetchone()
+            if claimed is None:
+                return None
+            row = conn.execute(
                 f"SELECT {', '.join('s.' + c for c in _SUB_COLUMNS.split(', '))},"
                 " a.article_id, a.score, a.passage, a.best_sentence, a.siblings, a.attempts"
                 " FROM alerts a JOIN subscriptions s ON s.id = a.subscription_id"
-                " WHERE a.status = 'queued' AND a.next_attempt_at <= ?"
-                " AND s.paused_reason IS NULL"
-                " ORDER BY a.next_attempt_at, a.created_at, a.article_id LIMIT ?",
-                (now, limit),
-            ).fetchall()
-            for row in rows:
-                conn.execute(
-                    "UPDATE alerts SET status = 'sending', attempts = attempts + 1"
-                    " WHERE subscription_id = ? AND article_id = ?",
-                    (row["id"], row["article_id"]),
-                )
-        return [
-            PendingAlert(
-                subscription=Subscription(**{k: row[k] for k in _SUB_COLUMNS.split(", ")}),
-                article_id=row["article_id"],
-                score=row["score"],
-                passage=row["passage"],
-                best_sentence=row["best_sentence"],
-                siblings=tuple(json.loads(row["siblings"])),
-                attempts=row["attempts"] + 1,
-            )
-            for row in rows
-        ]
+                " WHERE a.subscription_id = ? AND a.article_id = ?",
+                (claimed[0], claimed[1]),
+            ).fetchone()
+        return PendingAlert(
+            subscription=Subscription(**{k: row[k] for k in _SUB_COLUMNS.split(", ")}),
+            article_id=row["article_id"],
+            score=row["score"],
+            passage=row["passage"],
+            best_sentence=row["best_sentence"],
+            siblings=tuple(json.loads(row["siblings"])),
+            attempts=row["attempts"],
+        )
+
+    def _expire(self, conn: sqlite3.Connection, now: float) -> int:
+        return conn.execute(
+            "UPDATE alerts SET status = 'failed', last_error = ?"
+            " WHERE status = 'sending' AND lease_until <= ?",
+            (_LOST, now),
+        ).rowcount
 
     def mark_sent(self, alert: PendingAlert) -> None:
         self._finish(alert, "sent", None)
@@ -243,8 +294,8 @@ class Subscriptions:
         """Back in the queue, not before `at` (a RetryAfter, a pace, a network error)."""
         with self.db.connect() as conn:
             conn.execute(
-                "UPDATE alerts SET status = 'queued', next_attempt_at = ?, last_error = ?"
-                " WHERE subscription_id = ? AND article_id = ?",
+                "UPDATE alerts SET status = 'queued', next_attempt_at = ?, last_error = ?,"
+                " claimed_by = NULL WHERE subscription_id = ? AND article_id = ?",
                 (at, error, alert.subscription.id, alert.article_id),
             )
 
@@ -257,7 +308,13 @@ class Subscriptions:
     def _finish(self, alert: PendingAlert, status: str, error: str | None) -> None:
         with self.db.connect() as conn:
             conn.execute(
-                "UPDATE alerts SET status = ?, sent_at = ?, last_error = ?"
+                "UPDATE alerts SET status = ?, sent_at = ?, last_error = ?, claimed_by = NULL"
                 " WHERE subscription_id = ? AND article_id = ?",
                 (status, utc_now(), error, alert.subscription.id, alert.article_id),
             )
+
+
+_LOST = (
+    "its sender stopped while sending it (a crash?): it may or may not have arrived, "
+    "and is not sent again"
+)

@@ -90,6 +90,7 @@ class FakeBotAPI:
     _migrated: dict[int, int] = field(default_factory=dict)  # old chat id -> new
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
+    _holds: dict[str, asyncio.Event] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -150,6 +151,12 @@ class FakeBotAPI:
         failure = Failure(status, description, retry_after, migrate_to_chat_id, chat_id)
         self._failures.setdefault(method, []).extend([failure] * times)
 
+    def hold_next(self, method: str) -> asyncio.Event:
+        """The next call of `method` is done (recorded, a message sent) but its answer waits
+        until the returned event is set: Telegram got it, the bot never hears back in time."""
+        self._holds[method] = asyncio.Event()
+        return self._holds[method]
+
     def fail_always(self, method: str, chat_id: int, status: int, description: str) -> None:
         """Every call of `method` to `chat_id` fails (a user who blocked the bot)."""
         self._always.setdefault(method, {})[chat_id] = Failure(status, description)
@@ -183,6 +190,18 @@ class FakeBotAPI:
             call.seen = True
             return call
 
+    async def wait_for_count(
+        self, method: str, count: int, where: Callable[[Call], bool] = lambda call: True,
+        timeout: float = 60,
+    ) -> None:  # fmt: skip
+        """Wait until at least `count` calls of `method` (that satisfy `where`) are recorded."""
+
+        def enough() -> bool:
+            return sum(1 for c in self.calls if c.method == method and where(c)) >= count
+
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(enough), timeout)
+
     def calls_of(self, method: str, chat_id: int | None = None) -> list[Call]:
         return [
             c
@@ -212,6 +231,9 @@ class FakeBotAPI:
             async with self._changed:
                 self.calls.append(call)
                 self._changed.notify_all()
+        hold = self._holds.pop(method, None)
+        if hold is not None:
+            await hold.wait()
         return response
 
     def _pop_failure(self, method: str, params: dict[str, Any]) -> Failure | None:

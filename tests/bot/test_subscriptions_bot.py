@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 from telegram import Bot, Update
+from telegram.request import HTTPXRequest
 
 from bot.alert_delivery import AlertDelivery
 from bot.app import ALERT_JOB, BotApplication
@@ -11,6 +12,7 @@ from bot.services import Services
 from bot.settings import Settings
 from index.models import ExtractedDocument, SourceDocument
 from tests.bot.fake_bot_api import (
+    TOKEN,
     FakeBotAPI,
     group_chat,
     message,
@@ -162,8 +164,8 @@ async def test_a_migrated_group_keeps_its_subscriptions(
         chat_id=old["id"],
     )
     services.news.index_documents([doc(GOLD)])
+    assert await delivery.deliver(alert_bot) == 1  # refused for the old id, sent to the new
     assert await delivery.deliver(alert_bot) == 0
-    assert await delivery.deliver(alert_bot) == 1
     assert len(api.calls_of("sendMessage", new)) == 1
     assert [s.chat_id for s in services.news.subscriptions.all()] == [new]
 
@@ -270,3 +272,21 @@ async def test_with_written_answers_an_alert_carries_a_summary_in_the_subscriber
     alert = api.calls_of("sendMessage", HINDI["id"])[-1]
     assert "<i>सोने के दाम &lt;फिर&gt; बढ़े।</i>" in alert.text  # escaped, under the heading
     assert "Hindi" in prompt and "Gold prices climbed again" in prompt
+
+
+async def test_an_alert_whose_answer_times_out_is_not_sent_again(
+    api: FakeBotAPI, app: BotApplication, services: Services, delivery: AlertDelivery, clock
+):
+    """Telegram got the message but its answer never came in time: it may have arrived, so
+    it is marked failed, like a crash with the message in flight, never repeated."""
+    await say(api, ENGLISH, "/subscribe")
+    services.news.index_documents([doc(GOLD)])
+    answer = api.hold_next("sendMessage")
+    impatient = Bot(TOKEN, base_url=api.base_url, request=HTTPXRequest(read_timeout=0.5))
+    async with impatient:
+        assert await delivery.deliver(impatient) == 0
+        answer.set()
+        clock.now += 3600
+        assert await delivery.deliver(impatient) == 0
+    assert len(api.calls_of("sendMessage", ENGLISH["id"])) == 2  # confirmation + that one
+    assert services.news.subscriptions.counts() == {"failed": 1}

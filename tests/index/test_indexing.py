@@ -106,6 +106,7 @@ class ExplodingEmbedder(HashingEmbedder):
 
 
 def test_crash_half_way_then_rerun_completes_without_duplicates(settings, seeds_copy: Path):
+    settings = settings.model_copy(update={"index_batch_size": 1})
     with NewsIndex.open(settings, writer=True, embedder=ExplodingEmbedder(2)) as news:
         with pytest.raises(RuntimeError):
             news.index_paths([seeds_copy])
@@ -117,6 +118,60 @@ def test_crash_half_way_then_rerun_completes_without_duplicates(settings, seeds_
         stats = news.stats()
         assert stats.articles == stats.embedded_articles == 2
         assert news.store.count() == stats.passages
+
+
+def small_files(folder: Path, count: int) -> Path:
+    """`count` one-paragraph articles, each about its own town (no two alike)."""
+    folder.mkdir()
+    for i in range(count):
+        (folder / f"{i:03}.txt").write_text(
+            f"Town{i} council report {i}\n\nThe council of Town{i} met on day {i} and voted "
+            f"on the Town{i} budget. Residents of Town{i} welcomed plan number {i}."
+        )
+    return folder
+
+
+def test_passages_of_many_articles_are_embedded_in_one_call(settings, tmp_path: Path):
+    settings = settings.model_copy(update={"index_batch_size": 4})
+    embedder = HashingEmbedder()
+    with NewsIndex.open(settings, writer=True, embedder=embedder) as news:
+        report = news.index_paths([small_files(tmp_path / "many", 10)])
+        stats = news.stats()
+        articles = sorted(news.db.all_articles(), key=lambda a: a.source)
+        found = news.store.passages_of([a.id for a in articles])
+        counts = [len(found[a.id]) for a in articles]  # passages per article, in file order
+
+    assert report.new == stats.articles == stats.embedded_articles == 10
+    # One call per batch of 4, 4 and 2 articles, each with the passages of all its articles.
+    assert embedder.calls == [sum(counts[0:4]), sum(counts[4:8]), sum(counts[8:10])]
+    assert sum(embedder.calls) == report.passages == stats.passages
+
+
+def test_a_crash_mid_batch_loses_nothing_and_alerts_once(settings, tmp_path: Path):
+    """The embedder dies on its 2nd call: the 1st batch is done, the 2nd saved only."""
+    settings = settings.model_copy(update={"index_batch_size": 4})
+    folder = small_files(tmp_path / "many", 10)
+    with NewsIndex.open(settings, writer=True, embedder=ExplodingEmbedder(2)) as news:
+        news.subscriptions.add(7, None, "en")  # every new article alerts chat 7
+        with pytest.raises(RuntimeError):
+            news.index_paths([folder])
+        assert (news.stats().articles, news.stats().embedded_articles) == (8, 4)
+        assert news.subscriptions.counts() == {"queued": 4}
+
+    embedder = HashingEmbedder()
+    with NewsIndex.open(settings, writer=True, embedder=embedder) as news:
+        report = news.index_paths([folder])
+        assert (report.unchanged, report.changed, report.new) == (4, 4, 2)
+        assert len(embedder.calls) == 2  # 4 finished from the crash + 2 new: batches of 4, 2
+        stats = news.stats()
+        assert stats.articles == stats.embedded_articles == 10
+        assert news.store.count() == stats.passages
+        assert news.check(repair=False).consistent
+        # The 4 articles saved before the crash alert too: 10 alerts, each once.
+        assert news.subscriptions.counts() == {"queued": 10}
+        news.index_paths([folder])
+        news.embed_missing()
+        assert news.subscriptions.counts() == {"queued": 10}
 
 
 def test_search_cites_the_article(fake_index: NewsIndex, seeds_copy: Path):

@@ -164,6 +164,7 @@ def test_a_refresh_that_crashes_half_way_loses_nothing_and_reruns_exactly(
     web_settings: Settings, site: NewsSite
 ):
     publish(site, "/news/summit", "/news/gold", "/news/rain")
+    web_settings = web_settings.model_copy(update={"index_batch_size": 1})  # one at a time
     with NewsIndex.open(web_settings, writer=True, embedder=ExplodingEmbedder(2)) as news:
         news.add_source(site.url("/feed.xml"))
         with pytest.raises(RuntimeError):
@@ -195,6 +196,7 @@ class CountingEmbedder(HashingEmbedder):
 
 def test_full_rebuild_switches_only_when_complete(web_settings: Settings, site: NewsSite):
     publish(site, "/news/summit", "/news/gold", "/news/rain")
+    web_settings = web_settings.model_copy(update={"index_batch_size": 1})  # one at a time
     embedder = CountingEmbedder()
     with NewsIndex.open(web_settings, writer=True, embedder=embedder) as news:
         news.add_source(site.url("/feed.xml"))
