@@ -6,7 +6,8 @@ indexing (chunking, the configured model, Chroma), each paragraph in ONE languag
 languages taking turns, so most answers must cross a language. The odd-numbered articles are
 absent: their questions are unanswerable (same genre, other topics). Every question is asked
 in every language and decided as newsbot decides: answered when its best passage scores at
-least the relevance threshold.
+least the "answers" threshold (`close_score`; below it newsbot shows the nearest passages, or
+nothing below `min_score`).
 
 Questions are split in two halves by id: the threshold that maximises accuracy on the first
 (dev) half is reported, and every figure is measured on the other (test) half, both at that
@@ -145,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
         with NewsIndex.open(settings, writer=True) as news:
             news.index_documents(documents)
             asked = ask_all(news, questions)
-            configured = news.searcher.min_score
+            configured = news.searcher.close_score
             model, passages = news.stats().model, news.store.count()
     dev = [a for a in asked if a.dev]
     test = [a for a in asked if not a.dev]
