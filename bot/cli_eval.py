@@ -30,18 +30,21 @@ def eval_command(
         questions = load_questions(questions_file)
         with NewsIndex.open(chosen) as news:
             groups = score_by_language(run_questions(news, questions, k), k)
-            model, mode, threshold = news.stats().model, news.searcher.mode, news.searcher.min_score
+            model, mode = news.stats().model, news.searcher.mode
+            threshold, close = news.searcher.min_score, news.searcher.close_score
     if as_json:
         payload = {
             "model": model,
             "retrieval": mode,
             "min_score": threshold,
+            "close_score": close,
             "k": k,
             "groups": {name: dataclasses.asdict(s) for name, s in groups.items()},
         }
         sys.stdout.write(json.dumps(payload) + "\n")
         return
-    Console().print(_table(groups, k, escape(f"{model} · {mode} · threshold {threshold:.2f}")))
+    title = f"{model} · {mode} · shown from {threshold:.2f}, answers from {close:.2f}"
+    Console().print(_table(groups, k, escape(title)))
 
 
 def _table(groups: dict[str, Scores], k: int, title: str) -> Table:

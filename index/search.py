@@ -89,14 +89,30 @@ class Searcher:
 
     def search(self, question: str, k: int) -> Answer:
         query = self.queries.encode(question)
-        candidates = _distinct(self._candidates(question, query, k * _CANDIDATE_FACTOR))
-        articles = self.db.get_many(sorted({c.passage.article_id for c in candidates}))
+        folding = self.story_min_similarity is not None
+        candidates, copies = _distinct(
+            self._candidates(question, query, k * _CANDIDATE_FACTOR), across_articles=folding
+        )
+        articles = self.db.get_many(
+            sorted(
+                {c.passage.article_id for c in candidates} | {a for v in copies.values() for a in v}
+            )
+        )
         candidates = [c for c in candidates if c.passage.article_id in articles]
         ranked = [c for c in candidates if c.score >= self.min_score]
         siblings: dict[str, list[str]] = {}
         if self.story_min_similarity is not None:
             folded = fold_stories(ranked, self._vectors_of_articles, self.story_min_similarity)
             ranked, siblings = folded.candidates, folded.siblings  # siblings: among `articles`
+        if copies:  # a passage repeated by another outlet: one story, named once
+            for lead, republished in copies.items():
+                named = siblings.setdefault(lead, [])
+                named.extend(a for a in republished if a in articles and a not in named)
+            hidden: set[str] = set()
+            for cand in ranked:  # best first: a lead hides its siblings' own passages
+                if cand.passage.article_id not in hidden:
+                    hidden.update(siblings.get(cand.passage.article_id, ()))
+            ranked = [c for c in ranked if c.passage.article_id not in hidden]
         if self.reranker is not None:
             ranked = self._reranked(question, ranked)
         shown = ranked[:k]
@@ -176,17 +192,35 @@ class Searcher:
         return best_sentences(self.embedder, query, passages)
 
 
-def _distinct(candidates: list[StoredPassage]) -> list[StoredPassage]:
-    """Drop passages that nearly repeat a better one (the same wire story twice)."""
+def _distinct(
+    candidates: list[StoredPassage], across_articles: bool
+) -> tuple[list[StoredPassage], dict[str, list[str]]]:
+    """Drop passages that nearly repeat a better one: an article's overlapping chunks, and,
+    `across_articles`, the same wire story republished. Returns the kept passages and, for
+    each kept article, the other articles whose passages repeated it (its siblings)."""
     kept: list[StoredPassage] = []
     kept_words: list[set[str]] = []
+    copies: dict[str, list[str]] = {}
     for cand in candidates:
         words = set(cand.passage.text.lower().split())
-        if any(_jaccard(words, other) >= _NEAR_DUPLICATE for other in kept_words):
-            continue
-        kept.append(cand)
-        kept_words.append(words)
-    return kept
+        article = cand.passage.article_id
+        twin = next(
+            (
+                other
+                for other, other_words in zip(kept, kept_words, strict=True)
+                if (across_articles or other.passage.article_id == article)
+                and _jaccard(words, other_words) >= _NEAR_DUPLICATE
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(cand)
+            kept_words.append(words)
+        elif twin.passage.article_id != article:
+            named = copies.setdefault(twin.passage.article_id, [])
+            if article not in named:
+                named.append(article)
+    return kept, copies
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
