@@ -68,9 +68,10 @@ def main() -> None:
         with NewsIndex.open(base, writer=True) as news:
             news.index_paths([REPO / "seeds"])
             embedding_model = news.stats().model
+        name = "untrained head on the bundled e5-small (cost only)" if args.untrained else model
         print(
             f"reranker bench · cpus {os.cpu_count()} · embedding model {embedding_model} · "
-            f"reranker {'untrained MiniLM-L6 head (cost only)' if args.untrained else model} · "
+            f"reranker {name} · "
             f"{len(questions)} questions x {args.repeat} · rerank {args.candidates}"
         )
         print(f"{'':<10} {'p50 ms':>8} {'p95 ms':>8} {'hit@1':>6} {'hit@5':>6} {'MRR@10':>7}")
