@@ -22,8 +22,7 @@ from pydantic import SecretStr
 from bot.app import build_application
 from bot.services import Services
 from bot.settings import Settings
-from tests.bot.conftest import running
-from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, message, private_chat, user
+from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, message, private_chat, running, user
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 QUESTIONS = [

@@ -1,17 +1,16 @@
 """A running bot against the fake Bot API: real python-telegram-bot, real handlers, fake HTTP."""
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
-from bot.app import ALLOWED_UPDATES, BotApplication, build_application
+from bot.app import BotApplication, build_application
 from bot.services import Services
 from bot.settings import Settings
 from index.models import ExtractedDocument, SourceDocument
-from tests.bot.fake_bot_api import TOKEN, FakeBotAPI
+from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, running
 from tests.fakes import HashingEmbedder
 
 HOSTILE_TITLE = "<b>& Co: </i> the summit"
@@ -100,25 +99,6 @@ def services(bot_settings: Settings) -> Iterator[Services]:
     assert report.failed == 0
     yield opened
     opened.close()
-
-
-@asynccontextmanager
-async def running(app: BotApplication) -> AsyncIterator[BotApplication]:
-    """What `run_polling` does, inside the test's event loop."""
-    await app.initialize()
-    assert app.post_init is not None
-    await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(timeout=5, allowed_updates=ALLOWED_UPDATES)
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
-        await app.shutdown()
 
 
 @pytest.fixture

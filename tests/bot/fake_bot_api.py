@@ -19,12 +19,15 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
+
+from bot.app import ALLOWED_UPDATES, BotApplication
 
 TOKEN = "123456:AAFakeTokenForTests-do-not-log-me"
 BOT = {
@@ -481,3 +484,22 @@ def callback_query(sender: dict, bot_message: dict, data: str) -> dict:
         "chat_instance": "1",
         "data": data,
     }
+
+
+@asynccontextmanager
+async def running(app: BotApplication) -> AsyncIterator[BotApplication]:
+    """What `run_polling` does, inside the test's event loop."""
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(timeout=5, allowed_updates=ALLOWED_UPDATES)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
+        await app.shutdown()

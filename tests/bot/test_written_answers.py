@@ -12,8 +12,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.telegram_format import MAX_MESSAGE, render_page, utf16_len
 from index.answer_writer import WrittenAnswer
-from tests.bot.conftest import running
-from tests.bot.fake_bot_api import FakeBotAPI, callback_query, message, private_chat, user
+from tests.bot.fake_bot_api import FakeBotAPI, callback_query, message, private_chat, running, user
 from tests.index.fake_openai_server import FakeOpenAI, Reply, running_fake_openai, text
 from tests.index.test_answer_writer import HITS, answer
 
