@@ -26,7 +26,6 @@ class ModelProfile:
     story_min_similarity: float  # articles whose mean vectors are this alike are one story
     retrieval: Mode  # what `auto` means for this family
     centred: bool  # vectors centred on their language (index/language_space.py)
-    calibrated: bool  # the thresholds were measured with this family (README, Quality)
 
     def with_prompts(self, query: str | None, passage: str | None) -> "ModelProfile":
         """The same profile with the settings' prompt overrides, where given."""
@@ -49,7 +48,6 @@ _E5 = ModelProfile(
     story_min_similarity=0.82,
     retrieval="dense",
     centred=True,
-    calibrated=True,
 )
 # Any other model: plain cosine scores on a scale nobody measured here, so cautious defaults
 # (few alerts, stories rarely folded) and fusion, as newsbot had for every model before.
@@ -65,7 +63,6 @@ _GENERIC = ModelProfile(
     story_min_similarity=0.97,
     retrieval="hybrid",
     centred=False,
-    calibrated=False,
 )
 _WORD = regex.compile(r"[\p{L}\p{N}]+")
 
