@@ -22,8 +22,8 @@ import numpy as np
 from bench.corpus import NTREX
 from bench.xquad_r import load_pool
 from bot.settings import Settings
-from index.embedding import load_embedder
-from index.story_groups import article_vector
+from index.embedding.embedder import load_embedder
+from index.retrieval.story_groups import article_vector
 
 XQUAD = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "xquad-r"
 NTREX_LANGS = {"en": "newstest2019-src.eng.txt", "vi": "newstest2019-ref.vie.txt",

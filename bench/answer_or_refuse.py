@@ -32,10 +32,10 @@ from pathlib import Path
 
 import numpy as np
 
-from index.indexer import article_id_for
 from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
 from index.settings import IndexSettings
+from index.store.indexer import article_id_for
 
 XQUAD = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "xquad-r"
 LANGS = "en,de,ru,zh,hi,vi"

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot.app import build_application
-from bot.services import Services
 from bot.settings import Settings
+from bot.telegram.app import build_application
+from bot.telegram.services import Services
 from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, message, private_chat, running, user
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from bot.settings import Settings
-from index.evaluation import load_questions
+from index.evaluation.runner import load_questions
 from index.news_index import NewsIndex
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from bench.corpus import NTREX
 from bench.xquad_r import load_pool
 from bot.settings import Settings
-from index.embedding import load_embedder
+from index.embedding.embedder import load_embedder
 
 XQUAD = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "xquad-r"
 BACKENDS = ("torch", "onnx", "onnx-int8")

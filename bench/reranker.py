@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 from bot.settings import Settings
-from index.bundled_model import bundled_model_dir
-from index.evaluation import load_questions, run_questions, score
+from index.embedding.bundled import bundled_model_dir
+from index.evaluation.runner import load_questions, run_questions, score
 from index.news_index import NewsIndex
 
 REPO = Path(__file__).resolve().parents[1]

@@ -9,7 +9,8 @@ one language, a hit is any of the first 5 sentences coming from the right paragr
 
 With --limit, only the first N questions (in file order) and the paragraphs they belong to are
 used, so the pool is smaller than the full test's. Vectors are the model's as newsbot stores
-them (centred on their language where the model's profile says so, index/language_space.py).
+them (centred on their language where the model's profile says so:
+index/embedding/language_space.py).
 """
 
 import argparse
@@ -21,11 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
-from index.embedding import Embedder, load_embedder
-from index.fusion import cascade, reciprocal_rank_fusion
-from index.lexical import LexicalIndex
-from index.metrics import average_precision, hit_at, mean
-from index.sentences import split_sentences
+from index.embedding.embedder import Embedder, load_embedder
+from index.evaluation.metrics import average_precision, hit_at, mean
+from index.passages.sentences import split_sentences
+from index.retrieval.fusion import cascade, reciprocal_rank_fusion
+from index.retrieval.lexical import LexicalIndex
 from index.settings import IndexSettings
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "xquad-r"

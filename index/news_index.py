@@ -9,24 +9,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from index.alert_matching import AlertMatcher
-from index.answer_writer import AnswerWriter, WrittenAnswer
-from index.article_db import ArticleDB
-from index.consistency import ConsistencyReport, check_store
-from index.embedding import Embedder, load_embedder
+from index.alerts.matching import AlertMatcher
+from index.alerts.subscriptions import Subscriptions
+from index.answers.writer import AnswerWriter, WrittenAnswer
+from index.embedding.embedder import Embedder, load_embedder
 from index.errors import ModelMismatchError, StoreError
-from index.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
-from index.local_files import read_local_files
 from index.models import Answer, DocumentFailure, SourceDocument
-from index.reranker import load_reranker
-from index.safe_fetch import SafeFetcher
-from index.search import Searcher, clean_question, resolve_mode
+from index.retrieval.reranker import load_reranker
+from index.retrieval.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
-from index.source_reading import SourceReader, identify_source
-from index.source_registry import Source, SourceRegistry
-from index.store import VectorStore, move_aside, open_store
-from index.subscriptions import Subscriptions
-from index.writer_lock import WriterLock
+from index.sources.local_files import read_local_files
+from index.sources.reading import SourceReader, identify_source
+from index.sources.registry import Source, SourceRegistry
+from index.sources.safe_fetch import SafeFetcher
+from index.store.article_db import ArticleDB
+from index.store.consistency import ConsistencyReport, check_store
+from index.store.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
+from index.store.vectors import VectorStore, move_aside, open_store
+from index.store.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
 

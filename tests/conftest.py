@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from index.embedding import SentenceTransformerEmbedder, load_embedder
+from index.embedding.embedder import SentenceTransformerEmbedder, load_embedder
 from index.news_index import NewsIndex
 from tests.chroma_server import running_chroma_server
 from tests.fakes import HashingEmbedder

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from index.model_profile import ModelProfile, profile_for
+from index.embedding.profile import ModelProfile, profile_for
 
 
 class HashingEmbedder:

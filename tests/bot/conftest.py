@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.app import BotApplication, build_application
-from bot.services import Services
 from bot.settings import Settings
+from bot.telegram.app import BotApplication, build_application
+from bot.telegram.services import Services
 from index.models import ExtractedDocument, SourceDocument
 from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, running
 from tests.fakes import HashingEmbedder

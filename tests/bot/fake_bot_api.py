@@ -27,7 +27,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.app import ALLOWED_UPDATES, BotApplication
+from bot.telegram.app import ALLOWED_UPDATES, BotApplication
 
 TOKEN = "123456:AAFakeTokenForTests-do-not-log-me"
 BOT = {

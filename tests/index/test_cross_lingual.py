@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from index.embedding import SentenceTransformerEmbedder
+from index.embedding.embedder import SentenceTransformerEmbedder
 from index.news_index import NewsIndex
 from tests.conftest import HINDI_SEED, SEEDS, VIETNAMESE_SEED
-from tests.index.test_subscriptions import claim_all
+from tests.index.alerts.test_subscriptions import claim_all
 
 NTREX = Path(__file__).resolve().parents[1] / "data" / "ntrex"
 

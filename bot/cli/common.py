@@ -1,0 +1,80 @@
+"""What every `newsbot` command shares: consoles, settings, errors, the progress bar.
+
+Kept apart from `bot/cli/main.py` so command modules can import it without importing the app.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from bot.settings import Settings, SettingsError
+from index.errors import NewsbotError
+from index.store.indexer import IndexReport, ProgressCallback
+from index.store.indexer import Progress as IndexProgress
+
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def reporting_errors() -> Iterator[None]:
+    """Turn a NewsbotError into one clear line on stderr: exit status 2 for bad settings (the
+    command was never run), 1 for anything else. Outside text is never read as markup."""
+    try:
+        yield
+    except NewsbotError as exc:
+        err.print(f"[red]newsbot: error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2 if isinstance(exc, SettingsError) else 1) from None
+
+
+def settings() -> Settings:
+    """The settings from NEWSBOT_* variables and `.env`; a bad one is a SettingsError that names
+    its variable: "NEWSBOT_BOT_PAGE_HITS: Input should be a valid integer"."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError("; ".join(_problem(e) for e in exc.errors())) from None
+
+
+def _problem(error: Any) -> str:
+    reason = str(error["msg"]).removeprefix("Value error, ")
+    if not error["loc"]:  # a check across settings: its message names them
+        return reason
+    name = "_".join(str(part) for part in error["loc"]).upper()
+    return f"NEWSBOT_{name}: {reason}"
+
+
+@contextmanager
+def progress_bar(total: int | None, description: str = "indexing") -> Iterator[ProgressCallback]:
+    """A rich progress bar on stderr: documents done, passages embedded, ETA."""
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[passages]} passages"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task(description, total=total, passages=0)
+
+        def advance(event: IndexProgress) -> None:
+            bar.update(
+                task,
+                completed=event.documents,
+                passages=event.passages,
+                total=event.total if event.total is not None else total,
+            )
+
+        yield advance
+
+
+def print_report(report: IndexReport) -> None:
+    for failure in report.failures:
+        err.print(f"[red]failed:[/red] {escape(failure.reason)}", highlight=False)
+    out.print(report.summary(), markup=False)

@@ -1,0 +1,136 @@
+"""The `newsbot` command line: every capability of the bot, without Telegram."""
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli.answer_text import answer_json, answer_markup, written_json
+from bot.cli.common import out, print_report, progress_bar, reporting_errors, settings
+from bot.logs import configure_logging
+from bot.user_input import undecodable
+from index.errors import InputError
+from index.news_index import NewsIndex
+from index.sources.local_files import expand_paths
+
+app = typer.Typer(
+    name="newsbot",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Answer questions about the news in any language, from the articles you index.",
+)
+
+
+@app.callback()
+def _configure() -> None:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+
+@app.command()
+def index(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders of .txt, .md, .html")],
+) -> None:
+    """Index local articles; unchanged ones are skipped, changed ones replaced."""
+    with reporting_errors():
+        chosen = settings()
+        total = len(expand_paths(paths))
+        with NewsIndex.open(chosen, writer=True) as news, progress_bar(total) as advance:
+            report = news.index_paths(paths, advance)
+        print_report(report)
+        if report.failed:
+            raise typer.Exit(1)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="in any language")],
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    k: Annotated[int | None, typer.Option("--k", min=1, max=50, help="how many passages")] = None,
+) -> None:
+    """Print the passages that best answer QUESTION, with their sources.
+
+    With NEWSBOT_LLM_URL set, a short written answer citing them comes first."""
+    with reporting_errors():
+        if undecodable(question):
+            raise InputError(
+                "the question is not valid UTF-8 text: check your terminal's encoding (locale)"
+            )
+        with NewsIndex.open(settings()) as news:
+            answer = news.ask(question, k)
+            written = news.write_answer(answer)
+            writing = news.writer is not None
+    if as_json:
+        shape = answer_json(answer) | (written_json(answer, written) if writing else {})
+        sys.stdout.write(json.dumps(shape, ensure_ascii=False) + "\n")
+    else:
+        out.print(answer_markup(answer, written), highlight=False)
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """What the index holds: articles, passages, languages, sources, model."""
+    with reporting_errors(), NewsIndex.open(settings()) as news:
+        facts = news.stats()
+    if as_json:
+        sys.stdout.write(json.dumps(facts.__dict__, ensure_ascii=False) + "\n")
+        return
+    out.print(f"articles:  {facts.articles} ({facts.embedded_articles} embedded with this model)")
+    out.print(f"passages:  {facts.passages}")
+    out.print(f"languages: {_counts(facts.languages)}", markup=False)
+    out.print(f"sources:   {_counts(facts.sources)}", highlight=False, markup=False)
+    out.print(
+        f"model:     {facts.model} (collection {facts.collection})", highlight=False, markup=False
+    )
+    if facts.embedded_articles < facts.articles:
+        out.print(
+            "[yellow]Some articles are not embedded with this model: "
+            "run `newsbot reindex`.[/yellow]"
+        )
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in counts.items()) or "none"
+
+
+@app.command()
+def run() -> None:
+    """Start the Telegram bot: long polling, or a webhook server if NEWSBOT_WEBHOOK_URL is set."""
+    from bot.telegram import app as bot_app  # the Telegram stack is only needed here
+
+    with reporting_errors():
+        bot_app.main(settings())
+
+
+def main() -> None:
+    configure_logging("WARNING")  # once, here: `newsbot run` sets its own level and format
+    app()
+
+
+def _register_commands() -> None:
+    from bot.cli.data import backup_command, restore_command
+    from bot.cli.evaluation import eval_command
+    from bot.cli.sources import check_command, reindex_command, sources_app
+    from bot.cli.subscriptions import subscriptions_app
+
+    app.command("eval")(eval_command)
+    app.command("reindex")(reindex_command)
+    app.command("check")(check_command)
+    app.command("backup")(backup_command)
+    app.command("restore")(restore_command)
+    app.add_typer(sources_app, name="sources")
+    app.add_typer(subscriptions_app, name="subscriptions")
+
+
+_register_commands()
+
+
+if __name__ == "__main__":
+    main()

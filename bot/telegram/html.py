@@ -1,0 +1,233 @@
+"""Answers as Telegram HTML: escaped, cited, bold best sentence, never over the size limit.
+
+Telegram refuses a message longer than 4096 characters after entity parsing (the visible
+text, counted in UTF-16 code units). The raw HTML is always at least as long as its visible
+text, so keeping the *raw* HTML within the limit, counted in UTF-16, keeps both safe.
+Every string that comes from outside (titles, passages, URLs, questions) goes through
+`html.escape` here and nowhere else.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from bot.telegram import texts
+from index.answers.writer import WrittenAnswer
+from index.models import Answer, Article, Hit
+
+MAX_MESSAGE = 4096
+MAX_SIBLINGS = 5  # sibling sources named under a citation; the rest are counted
+MAX_WRITTEN = 1600  # UTF-16 units of the written answer's block: the passages need the rest
+_ELLIPSIS = "…"
+_TAG = re.compile(r"(<[^>]*>)")
+_ATOM = re.compile(r"&[#\w]+;|\S+\s*|\s+")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One screen of an answer: its HTML and whether another page follows."""
+
+    html: str
+    number: int  # 0-based
+    pages: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.number + 1 < self.pages
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji outside the BMP is 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+def page_count(answer: Answer, per_page: int) -> int:
+    return max(1, -(-len(answer.hits) // per_page))
+
+
+def render_page(
+    answer: Answer, number: int, per_page: int, lang: str, written: WrittenAnswer | None = None
+) -> Page:
+    """Page `number` of an answer, within one message: long passages are shortened to fit.
+
+    A written answer, when given, goes on top (callers give it for the page the reader is on
+    when it arrives, then for the first page); its [n] are the passages' numbers across all
+    pages, which is the order the writer saw them in."""
+    pages = page_count(answer, per_page)
+    if not answer.hits:
+        return Page(texts.text(lang, "nothing_found", question=escape(answer.question)), 0, 1)
+    number = min(max(number, 0), pages - 1)
+    start = number * per_page
+    hits = answer.hits[start : start + per_page]
+    header = written_html(written, lang) + "\n\n" if written else ""
+    if not answer.answered:
+        header = f"<i>{texts.text(lang, 'nearest_only')}</i>\n\n" + header
+    footer = f"\n\n<i>{texts.text(lang, 'page', page=number + 1, pages=pages)}</i>"
+    footer = footer if pages > 1 else ""
+    room = MAX_MESSAGE - utf16_len(header) - utf16_len(footer) - 2 * (len(hits) - 1)
+    budget = room // len(hits)
+    blocks = [render_hit(hit, start + i + 1, lang, budget) for i, hit in enumerate(hits)]
+    return Page(header + "\n\n".join(blocks) + footer, number, pages)
+
+
+def written_html(written: WrittenAnswer, lang: str, budget: int = MAX_WRITTEN) -> str:
+    """The written answer, escaped and cut to `budget`, under a line saying who wrote it."""
+    head = f"<i>{texts.text(lang, 'written_answer')}</i>\n"
+    room = budget - utf16_len(head)
+    limit = len(written.text)
+    while True:
+        body = escape(_clip(written.text, 0, limit))
+        if utf16_len(body) <= room or limit <= 0:
+            return head + body
+        limit = max(0, min(limit - 1, limit * room // utf16_len(body)))
+
+
+def render_hit(hit: Hit, number: int | None, lang: str, budget: int = MAX_MESSAGE) -> str:
+    """Citation then passage; the passage is cut around its best sentence to fit `budget`."""
+    head = citation_html(hit, number, lang) + "\n"
+    room = budget - utf16_len(head)
+    limit = len(hit.passage.text)
+    while True:
+        body = passage_html(hit, limit)
+        if utf16_len(body) <= room or limit <= 0:
+            return head + body
+        limit = max(0, limit - max(1, utf16_len(body) - room))
+
+
+def citation_html(hit: Hit, number: int | None, lang: str) -> str:
+    """`[1] Title` (a link when there is one), then outlet or feed, date and the site."""
+    article = hit.article
+    title = escape(article.title or article.source)
+    url = article.url if article.url and urlsplit(article.url).scheme in ("http", "https") else None
+    linked = f'<a href="{escape(url)}">{title}</a>' if url else title
+    details = [article.outlet or article.source]
+    if article.outlet and article.source not in (article.outlet, article.url):
+        details.append(article.source)
+    details.append(article.published or texts.text(lang, "date_unknown"))
+    if url:
+        details.append(urlsplit(url).hostname or url)
+    marker = f"[{number}] " if number is not None else ""
+    lines = f"<b>{marker}{linked}</b>\n<i>{escape(' · '.join(details))}</i>"
+    if hit.siblings:
+        listed = ", ".join(source_link(s) for s in hit.siblings[:MAX_SIBLINGS])
+        more = len(hit.siblings) - MAX_SIBLINGS
+        listed += f" +{more}" if more > 0 else ""
+        lines += f"\n<i>{texts.text(lang, 'also_in')} {listed}</i>"
+    return lines
+
+
+def source_link(article: Article) -> str:
+    """`Outlet (lang)`, linked to the article when it has a web address."""
+    label = f"{escape(article.outlet or article.source)} ({escape(article.lang)})"
+    url = article.url
+    if url and urlsplit(url).scheme in ("http", "https"):
+        return f'<a href="{escape(url)}">{label}</a>'
+    return label
+
+
+def passage_html(hit: Hit, limit: int) -> str:
+    """The passage, escaped, best sentence in bold, at most `limit` characters of its text."""
+    text, best = hit.passage.text, hit.best_sentence
+    at = text.find(best) if best else -1
+    if at < 0:
+        return escape(_clip(text, 0, limit))
+    if len(text) > limit:
+        best = best[:limit]
+        spare = max(0, limit - len(best))
+        before = min(at, spare // 2)
+        after = spare - before
+        prefix = (_ELLIPSIS if at - before > 0 else "") + text[at - before : at]
+        suffix = text[at + len(best) : at + len(best) + after]
+        suffix += _ELLIPSIS if at + len(best) + after < len(text) else ""
+        return escape(prefix) + "<b>" + escape(best) + "</b>" + escape(suffix)
+    return escape(text[:at]) + "<b>" + escape(best) + "</b>" + escape(text[at + len(best) :])
+
+
+def _clip(text: str, start: int, limit: int) -> str:
+    piece = text[start : start + limit]
+    return piece + _ELLIPSIS if start + limit < len(text) else piece
+
+
+# --- any message ------------------------------------------------------------------------------
+
+
+def split_html(markup: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Cut Telegram HTML into messages of at most `limit` UTF-16 units, tags kept balanced.
+
+    Cuts prefer a line break outside any tag; otherwise a space; a single huge word is cut
+    between characters, never inside a tag or an entity like `&amp;`. Tags open at a cut are
+    closed at its end and reopened at the start of the next message.
+    """
+    if utf16_len(markup) <= limit:
+        return [markup]
+    chunks: list[str] = []
+    current = ""
+    stack: list[tuple[str, str]] = []  # (name, opening tag) of the tags open at `current`'s end
+    line_break = -1  # a position in `current` just after a newline outside any tag
+
+    def closing(tags: list[tuple[str, str]]) -> str:
+        return "".join(f"</{name}>" for name, _ in reversed(tags))
+
+    def opening(tags: list[tuple[str, str]]) -> str:
+        return "".join(tag for _, tag in tags)
+
+    for unit in _units(markup):
+        while True:
+            after = _apply(stack, unit)
+            fresh = current == opening(stack)
+            if fresh or utf16_len(current + unit + closing(after)) <= limit:
+                current += unit
+                stack = after
+                if unit.endswith("\n") and not stack:
+                    line_break = len(current)
+                break
+            if line_break >= len(current) // 2:
+                chunks.append(current[:line_break].rstrip())
+                current = current[line_break:].lstrip("\n")
+            else:
+                chunks.append(current + closing(stack))
+                current = opening(stack)
+            line_break = -1
+    if current.strip():
+        chunks.append(current)
+    return [c for c in chunks if c.strip()]
+
+
+def _units(markup: str) -> list[str]:
+    """Tags whole; text as words with their trailing space, entities whole; huge words as
+    characters."""
+    units: list[str] = []
+    for piece in _TAG.split(markup):
+        if not piece:
+            continue
+        if piece.startswith("<"):
+            units.append(piece)
+            continue
+        for word in _ATOM.findall(piece):
+            if len(word) > 200:
+                units.extend(re.findall(r"&[#\w]+;|.", word, flags=re.S))
+            else:
+                units.append(word)
+    return units
+
+
+def _apply(stack: list[tuple[str, str]], unit: str) -> list[tuple[str, str]]:
+    """The open-tag stack after `unit`."""
+    if not unit.startswith("<"):
+        return stack
+    if unit.startswith("</"):
+        name = unit[2:-1].strip().lower()
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i][0] == name:
+                return stack[:i]
+        return stack
+    name = unit[1:-1].split(None, 1)[0].rstrip("/").lower()
+    return [*stack, (name, unit)]

@@ -1,0 +1,283 @@
+"""Telegram handlers: parse the update, call one core function off the event loop, reply.
+
+The core (`NewsIndex`) is synchronous and slow (model, Chroma): every call to it goes through
+`asyncio.to_thread`, so one chat's question never holds up another's.
+"""
+
+import asyncio
+import contextlib
+import logging
+import re
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
+from telegram.constants import ChatAction, MessageEntityType
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+
+from bot.telegram import texts
+from bot.telegram.context import BotContext
+from bot.telegram.html import Page, escape, page_count, render_page, split_html
+from bot.telegram.replies import reply
+from bot.telegram.services import Services
+from bot.user_input import clean
+from index.models import Answer
+
+log = logging.getLogger(__name__)
+
+_MAX_LISTED = 8  # sources named in /help before "and N more"
+_MORE_DATA = re.compile(r"more:([0-9a-f]{1,16}):([0-9]{1,2})")  # see more_markup
+_LANG_DATA = re.compile(r"lang:([a-z]{2})")  # see lang_markup
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """/start and /help: what the bot knows and how to ask it."""
+    lang = await user_lang(update, context.services)
+    stats = await asyncio.to_thread(context.services.news.stats)
+    sources = _listing(stats.sources, lang, "no_sources")
+    languages = _listing(
+        {texts.LANGUAGE_NAMES.get(c, c): n for c, n in stats.languages.items()},
+        lang,
+        "no_languages",
+    )
+    help_text = texts.text(
+        lang, "help", articles=stats.articles, sources=sources, languages=languages
+    )
+    for chunk in split_html(help_text):
+        await reply(update, context, chunk)
+
+
+async def ask_command(update: Update, context: BotContext) -> None:
+    """/ask <question>, in any chat."""
+    await answer(update, context, " ".join(context.args or []))
+
+
+async def private_question(update: Update, context: BotContext) -> None:
+    """Any text in a private chat is a question."""
+    await answer(update, context, update.effective_message.text or "")  # type: ignore[union-attr]
+
+
+async def group_question(update: Update, context: BotContext) -> None:
+    """In a group: only a message that mentions the bot or replies to one of its messages."""
+    question = addressed_question(update.effective_message, context.bot.id, context.bot.username)  # type: ignore[arg-type]
+    if question is not None:
+        await answer(update, context, question)
+
+
+async def text_only(update: Update, context: BotContext) -> None:
+    """Photos, stickers, voice... in a private chat: say what the bot can read."""
+    lang = await user_lang(update, context.services)
+    await reply(update, context, texts.text(lang, "text_only"))
+
+
+async def unknown_command(update: Update, context: BotContext) -> None:
+    """A command the bot does not have: say so, rather than stay silent."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    command = clean(message.text).split(maxsplit=1)[0].split("@", 1)[0]
+    lang = await user_lang(update, context.services)
+    await reply(update, context, texts.text(lang, "unknown_command", command=escape(command[:64])))
+
+
+async def more_callback(update: Update, context: BotContext) -> None:
+    """The "More" button: edit the answer to show its next page."""
+    query = update.callback_query
+    assert query is not None
+    parsed = _MORE_DATA.fullmatch(query.data or "")
+    if parsed is None:  # not data our buttons carry (PTB gives empty data to every handler)
+        await unknown_callback(update, context)
+        return
+    answer_id, number = parsed.group(1), int(parsed.group(2))
+    lang = await user_lang(update, context.services)
+    entry = context.services.answers.get(answer_id)
+    per_page = context.services.settings.bot_page_hits
+    if entry is None or number >= page_count(entry.answer, per_page):
+        await query.answer(texts.text(lang, "expired"), show_alert=True)
+        return
+    written = entry.written if number == 0 else None
+    page = render_page(entry.answer, number, per_page, lang, written)
+    entry.page = page.number
+    await query.answer()
+    try:
+        await query.edit_message_text(page.html, reply_markup=more_markup(page, answer_id, lang))
+    except BadRequest as exc:  # the page already shown (pressed twice), or the message is gone
+        log.info("could not show page %s of answer %s: %s", page.number, answer_id, exc)
+
+
+async def unknown_callback(update: Update, context: BotContext) -> None:
+    """A button press no handler above took (an old or forged button): answer it, say so."""
+    query = update.callback_query
+    assert query is not None
+    lang = await user_lang(update, context.services)
+    await query.answer(texts.text(lang, "button_expired"), show_alert=True)
+
+
+async def lang_command(update: Update, context: BotContext) -> None:
+    """/lang [code]: choose the bot's language; without a code, buttons to pick one."""
+    chosen = texts.supported(clean(context.args[0])) if context.args else None
+    if chosen and update.effective_user:
+        await asyncio.to_thread(
+            context.services.prefs.set_language, update.effective_user.id, chosen
+        )
+        await reply(update, context, texts.text(chosen, "lang_set"))
+        return
+    lang = await user_lang(update, context.services)
+    choices = ", ".join(f"<code>/lang {code}</code>" for code in texts.languages())
+    await reply(
+        update, context, texts.text(lang, "lang_usage", choices=choices), reply_markup=lang_markup()
+    )
+
+
+async def lang_callback(update: Update, context: BotContext) -> None:
+    """A language button of /lang."""
+    query = update.callback_query
+    assert query is not None
+    parsed = _LANG_DATA.fullmatch(query.data or "")
+    chosen = texts.supported(parsed.group(1)) if parsed else None
+    if chosen is None:  # not a language of ours: not one of our buttons
+        await unknown_callback(update, context)
+        return
+    await asyncio.to_thread(context.services.prefs.set_language, query.from_user.id, chosen)
+    await query.answer()
+    try:
+        await query.edit_message_text(texts.text(chosen, "lang_set"))
+    except BadRequest as exc:  # the same language pressed twice, or the message is gone
+        log.info("could not confirm the language in the /lang message: %s", exc)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """The one error handler: log with the traceback, tell the user without internals.
+
+    A button press is always answered, so its button never spins."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed", update_id, exc_info=context.error)
+    if not isinstance(update, Update):
+        return
+    lang = texts.supported(update.effective_user.language_code if update.effective_user else None)
+    error = texts.text(lang or texts.DEFAULT_LANG, "error")
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):  # already answered, or too old to answer
+            await update.callback_query.answer(error)
+        return
+    if update.effective_chat is None or isinstance(context.error, Forbidden):
+        return  # blocked or kicked: there is no one to tell
+    chat_id = update.effective_chat.id
+    if isinstance(context.error, ChatMigrated):
+        chat_id = int(context.error.new_chat_id)
+    try:
+        await context.bot.send_message(chat_id, error)
+    except TelegramError:
+        log.warning("could not tell chat %s that update %s failed", chat_id, update_id)
+
+
+# --- shared steps -----------------------------------------------------------------------------
+
+
+async def answer(update: Update, context: BotContext, question: str) -> None:
+    """Search for `question` and reply with the first page of the answer."""
+    services, message = context.services, update.effective_message
+    assert message is not None
+    lang = await user_lang(update, services)
+    question = " ".join(clean(question).split())
+    if not question:
+        await reply(update, context, texts.text(lang, "ask_usage"))
+        return
+    limit = services.settings.max_question_chars
+    if len(question) > limit:
+        too_long = texts.text(lang, "too_long", length=len(question), limit=limit)
+        await reply(update, context, too_long)
+        return
+    with contextlib.suppress(TelegramError):  # only a hint: the answer itself will tell
+        await message.reply_chat_action(ChatAction.TYPING)
+    k = min(50, services.settings.bot_page_hits * services.settings.bot_max_pages)
+    found = await asyncio.to_thread(services.news.ask, question, k)
+    page = render_page(found, 0, services.settings.bot_page_hits, lang)
+    answer_id = services.answers.put(found) if page.has_more else ""
+    markup = more_markup(page, answer_id, lang)
+    sent = await reply(update, context, page.html, reply_markup=markup)
+    if services.news.writer is not None and found.hits:
+        await add_written_answer(sent, services, found, lang, answer_id)
+
+
+async def add_written_answer(
+    sent: Message, services: Services, found: Answer, lang: str, answer_id: str
+) -> None:
+    """Edit the passages-only reply to put the written answer on top, once it is ready.
+
+    The passages go out at once: a local model can take many seconds, and a writer that fails
+    (down, slow, garbage) must cost the reader nothing. One edit, not a stream: Telegram
+    limits edits, and a 2-5 sentence answer gains little from appearing word by word. If the
+    reader has pressed "More" meanwhile, the answer goes on top of the page they are on.
+    """
+    written = await asyncio.to_thread(services.news.write_answer, found)
+    if written is None:
+        return
+    entry = services.answers.get(answer_id) if answer_id else None
+    number = 0
+    if entry is not None:
+        entry.written = written
+        number = entry.page
+    page = render_page(found, number, services.settings.bot_page_hits, lang, written)
+    try:
+        await sent.edit_text(page.html, reply_markup=more_markup(page, answer_id, lang))
+    except TelegramError as exc:  # e.g. the message was deleted meanwhile
+        log.info("could not add the written answer to message %s: %s", sent.message_id, exc)
+
+
+async def user_lang(update: Update, services: Services) -> str:
+    """The user's /lang choice, else their Telegram language if supported, else English."""
+    user = update.effective_user
+    if user is None:
+        return texts.DEFAULT_LANG
+    chosen = await asyncio.to_thread(services.prefs.language, user.id)
+    return chosen or texts.supported(user.language_code) or texts.DEFAULT_LANG
+
+
+def addressed_question(message: Message, bot_id: int, bot_username: str) -> str | None:
+    """The question in a group message meant for the bot, or None when it is chatter."""
+    text = message.text or ""
+    handle = f"@{bot_username}".lower()
+    mentioned = any(
+        _entity_text(text, e).lower() == handle
+        for e in message.entities
+        if e.type == MessageEntityType.MENTION
+    )
+    replied = message.reply_to_message is not None and (
+        message.reply_to_message.from_user is not None
+        and message.reply_to_message.from_user.id == bot_id
+    )
+    if not mentioned and not replied:
+        return None
+    text = re.sub(re.escape(handle), " ", text, flags=re.IGNORECASE)
+    return " ".join(text.split())
+
+
+def _entity_text(text: str, entity: MessageEntity) -> str:
+    """The text an entity covers; offsets count UTF-16 code units, and unlike PTB's
+    `parse_entity` this holds for text with lone surrogates."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    covered = units[2 * entity.offset : 2 * (entity.offset + entity.length)]
+    return covered.decode("utf-16-le", "surrogatepass")
+
+
+def more_markup(page: Page, answer_id: str, lang: str) -> InlineKeyboardMarkup | None:
+    if not page.has_more or not answer_id:
+        return None
+    data = f"more:{answer_id}:{page.number + 1}"
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(texts.text(lang, "more"), callback_data=data)]]
+    )
+
+
+def lang_markup() -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(texts.LANGUAGE_NAMES[code], callback_data=f"lang:{code}")
+        for code in texts.languages()
+    ]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+
+
+def _listing(counts: dict[str, int], lang: str, empty: str) -> str:
+    names = [escape(name) for name, _ in sorted(counts.items(), key=lambda kv: -kv[1])]
+    if not names:
+        return texts.text(lang, empty)
+    more = f" +{len(names) - _MAX_LISTED}" if len(names) > _MAX_LISTED else ""
+    return ", ".join(names[:_MAX_LISTED]) + more

@@ -1,0 +1,137 @@
+"""Match newly stored articles against subscriptions and queue one alert per story.
+
+Only genuinely new articles come here: they wait in the `unmatched` table from the moment they
+are saved (see index/alerts/subscriptions.py). The indexer asks `prepare` for a batch it has just
+embedded, and writes the alerts in the transaction that marks the batch embedded; what a crash
+or a failure left unmatched is matched by `match_pending` from the stored vectors. A changed,
+re-embedded or rebuilt article never alerts again. A topic is embedded as a query and compared
+with every passage of the article; the best passage's score decides, against a threshold
+measured with `bench/alert_threshold.py` (the model's profile holds it). Topic-less
+subscriptions take every new article. Articles matched in one batch are grouped into stories:
+one alert per story.
+"""
+
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from index.alerts.subscriptions import Match, Subscription, Subscriptions
+from index.embedding.embedder import Embedder
+from index.embedding.query_encoder import QueryEncoder
+from index.passages.sentences import split_sentences
+from index.retrieval.best_sentence import best_sentences
+from index.retrieval.story_groups import article_vectors, group_stories
+from index.store.indexer import EmbeddedArticle
+from index.store.vectors import StoredPassage, VectorStore
+
+log = logging.getLogger(__name__)
+
+Passages = list[tuple[StoredPassage, np.ndarray]]
+
+
+class AlertMatcher:
+    """Turns a batch of new articles into queued alerts."""
+
+    def __init__(
+        self,
+        subscriptions: Subscriptions,
+        store: VectorStore,
+        embedder: Embedder,
+        queries: QueryEncoder,
+        min_score: float,
+        story_min_similarity: float,
+    ) -> None:
+        self.subscriptions = subscriptions
+        self.store = store
+        self.embedder = embedder
+        self.queries = queries
+        self.min_score = min_score
+        self.story_min_similarity = story_min_similarity
+
+    def prepare(
+        self, batch: Sequence[EmbeddedArticle]
+    ) -> Callable[[sqlite3.Connection], None] | None:
+        """The alerts of the articles of `batch` still waiting for theirs, as a function that
+        writes them inside the transaction marking the batch embedded; None if none wait."""
+        waiting = self.subscriptions.unmatched([e.article.id for e in batch])
+        if not waiting:
+            return None
+        passages: dict[str, Passages] = {
+            e.article.id: [
+                (StoredPassage(p, e.article.lang, 0.0), v)
+                for p, v in zip(e.passages, e.vectors, strict=True)
+            ]
+            for e in batch
+            if e.article.id in waiting and e.passages
+        }
+        matches = self._matches(passages)
+
+        def write(conn: sqlite3.Connection) -> None:
+            queued = self.subscriptions.record(conn, matches, waiting)
+            log.info("%d new articles: %d alerts queued", len(waiting), queued)
+
+        return write
+
+    def match_pending(self, batch_size: int = 64) -> int:
+        """Match what is embedded but still unmatched (a crash, a failure, a rebuild came
+        between), from the stored vectors; returns how many articles were matched."""
+        pending = self.subscriptions.unmatched_embedded(self.store.name)
+        for start in range(0, len(pending), batch_size):
+            ids = pending[start : start + batch_size]
+            matches = self._matches(self.store.passages_of(ids))
+            with self.subscriptions.db.connect() as conn:
+                queued = self.subscriptions.record(conn, matches, ids)
+            log.info("%d articles left unmatched: %d alerts queued", len(ids), queued)
+        return len(pending)
+
+    def _matches(self, passages: dict[str, Passages]) -> list[Match]:
+        subscribers = self.subscriptions.active()
+        if not passages or not subscribers:
+            return []
+        vectors = article_vectors(passages)
+        matches: list[Match] = []
+        for subscription in subscribers:
+            matches.extend(self._for_subscription(subscription, passages, vectors))
+        return matches
+
+    def _for_subscription(
+        self,
+        subscription: Subscription,
+        passages: dict[str, Passages],
+        vectors: dict[str, np.ndarray],
+    ) -> list[Match]:
+        topic = self.queries.encode(subscription.topic) if subscription.topic else None
+        scored: dict[str, tuple[float, StoredPassage]] = {}
+        for article_id, article_passages in passages.items():
+            if topic is None:
+                scored[article_id] = (1.0, article_passages[0][0])
+                continue
+            scores = np.stack([v for _, v in article_passages]) @ topic
+            best = int(np.argmax(scores))
+            if float(scores[best]) >= self.min_score:
+                scored[article_id] = (float(scores[best]), article_passages[best][0])
+        if not scored:
+            return []
+        order = sorted(scored, key=lambda aid: -scored[aid][0])
+        stories = group_stories(vectors, order, self.story_min_similarity)
+        lead_ids = [story[0] for story in stories]
+        sentences = self._sentences(topic, [scored[aid][1] for aid in lead_ids])
+        matches = []
+        for story, sentence in zip(stories, sentences, strict=True):
+            lead, *siblings = story
+            score, passage = scored[lead]
+            matches.append(
+                Match(subscription.id, lead, score, passage.passage.text, sentence, tuple(siblings))
+            )
+            for sibling in siblings:
+                sib_score, sib_passage = scored[sibling]
+                text = sib_passage.passage.text
+                matches.append(Match(subscription.id, sibling, sib_score, text, "", (), True))
+        return matches
+
+    def _sentences(self, topic: np.ndarray | None, passages: list[StoredPassage]) -> list[str]:
+        if topic is None:  # nothing to match: the opening sentence leads
+            return [(split_sentences(p.passage.text, p.lang) or [""])[0] for p in passages]
+        return best_sentences(self.embedder, topic, [(p.passage.text, p.lang) for p in passages])

