@@ -1,17 +1,19 @@
-"""The core's front door: one object the CLI and the bot share to index and to ask.
+"""The search core: the model, the vector store and what uses them, over a Catalog.
 
-Heavy things (the model, the Chroma client) are built here, once, at start-up.
+Indexing, asking, rebuilding and checking need the model or the vectors: they are here.
+Heavy things (the model, the Chroma client) are built once, when a front opens it; what needs
+only records (sources, subscriptions, counts) is the Catalog's, which opens in milliseconds.
 """
 
 import logging
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from index.alerts.matching import AlertMatcher
-from index.alerts.subscriptions import Subscriptions
 from index.answers.writer import AnswerWriter, WrittenAnswer
+from index.catalog import Catalog, IndexStats
 from index.embedding.embedder import Embedder, load_embedder
 from index.errors import ModelMismatchError, StoreError
 from index.models import Answer, DocumentFailure, SourceDocument
@@ -20,29 +22,14 @@ from index.retrieval.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
 from index.sources.local_files import read_local_files
 from index.sources.reading import SourceReader, identify_source
-from index.sources.registry import Source, SourceRegistry
+from index.sources.registry import Source
 from index.sources.safe_fetch import SafeFetcher
-from index.store.article_db import ArticleDB
 from index.store.consistency import ConsistencyReport, check_store
 from index.store.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
 from index.store.vectors import VectorStore, move_aside, open_store
 from index.store.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class IndexStats:
-    """What the index holds, for `newsbot stats` and the bot's /help."""
-
-    articles: int
-    passages: int
-    embedded_articles: int
-    languages: dict[str, int]
-    sources: dict[str, int]
-    model: str
-    collection: str
-    other_models: list[str] = field(default_factory=list)
 
 
 class NewsIndex:
@@ -52,7 +39,7 @@ class NewsIndex:
         self,
         settings: IndexSettings,
         embedder: Embedder,
-        db: ArticleDB,
+        catalog: Catalog,
         store: VectorStore,
         *,
         writable: bool = False,
@@ -60,7 +47,8 @@ class NewsIndex:
     ) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.db = db
+        self.catalog = catalog
+        self.db = db = catalog.db
         self.store = store
         profile = embedder.profile
         mode = resolve_mode(settings.retrieval, profile)
@@ -78,12 +66,8 @@ class NewsIndex:
             story_min_similarity=story_min if settings.fold_stories else None,
             reranker=load_reranker(settings),
         )
-        self.sources = SourceRegistry(db)
-        self.subscriptions = Subscriptions(
-            db, settings.max_subscriptions_per_chat, settings.max_topic_chars
-        )
         self.alerts = AlertMatcher(
-            self.subscriptions,
+            catalog.subscriptions,
             store,
             embedder,
             self.searcher.queries,
@@ -94,6 +78,7 @@ class NewsIndex:
         self.writer = AnswerWriter.from_settings(settings)  # None: passages only
         self._lock = lock
         self.store_moved_aside: Path | None = None  # set by open(recover_store=True)
+        self._owns_catalog = False
         # One write at a time inside this process: a poll waits for a reindex, and vice versa.
         self.write_lock = threading.RLock()
 
@@ -106,45 +91,51 @@ class NewsIndex:
         embedder: Embedder | None = None,
         client: object | None = None,
         recover_store: bool = False,
+        catalog: Catalog | None = None,
     ) -> "NewsIndex":
         """Open the data dir; `writer=True` takes the single-writer lock (embedded store only).
 
         With `recover_store` (a writer about to rebuild every vector), a data dir vector store
         that cannot be opened is moved aside and a new one made: `store_moved_aside` says
         where the old one went. The article database is opened first, so a damaged one is
-        reported before the model loads."""
+        reported before the model loads. A `catalog` given stays the caller's to close."""
         lock = None
         # A Chroma server serialises writes itself, so only the embedded store needs the lock.
         if writer and not settings.chroma_url:
             lock = WriterLock(settings.data_dir)
             lock.acquire()
         moved: Path | None = None
-        db: ArticleDB | None = None
+        owned = catalog is None
         try:
-            db = ArticleDB(settings.db_path)
+            catalog = catalog or Catalog.open(settings)
             embedder = embedder or load_embedder(settings)
+            live = catalog.db.live_collection(embedder.identity)
             try:
-                store = open_store(settings, embedder.identity, client)
+                store = open_store(settings, embedder.identity, client, live)
             except StoreError:
                 if not (recover_store and lock and client is None):
                     raise
                 moved = move_aside(settings.chroma_path)
                 log.warning("the vector store could not be opened; moved it to %s", moved)
-                store = open_store(settings, embedder.identity)
+                store = open_store(settings, embedder.identity, name=live)
+            news = cls(settings, embedder, catalog, store, writable=writer, lock=lock)
         except BaseException:
-            if db:
-                db.close()
+            if owned and catalog:
+                catalog.close()
             if lock:
                 lock.release()
             raise
-        news = cls(settings, embedder, db, store, writable=writer, lock=lock)
+        if writer:
+            catalog.db.use_space(store.name)
+        news._owns_catalog = owned
         news.store_moved_aside = moved
         return news
 
     def close(self) -> None:
         if self.writer:
             self.writer.close()
-        self.db.close()
+        if self._owns_catalog:
+            self.catalog.close()
         if self._lock:
             self._lock.release()
             self._lock = None
@@ -202,12 +193,12 @@ class NewsIndex:
         self._writer()
         with SafeFetcher(self.settings) as fetcher:
             kind, where, suggested = identify_source(location, fetcher, self.settings)
-        return self.sources.add(kind, where, (name or suggested or where).strip()[:200])
+        return self.catalog.sources.add(kind, where, (name or suggested or where).strip()[:200])
 
     def remove_source(self, source_id: int, purge: bool = False) -> tuple[Source, int]:
         """Forget a source; with `purge` also delete its articles. Returns (source, deleted)."""
         with self.write_lock:
-            source, article_ids = self.sources.remove(source_id, purge)
+            source, article_ids = self.catalog.sources.remove(source_id, purge)
             for article_id in article_ids:
                 self.store.delete_article(article_id)
                 self.db.delete(article_id)
@@ -218,9 +209,10 @@ class NewsIndex:
     ) -> IndexReport:
         """Fetch one source or all of them and index what is new or changed."""
         self._writer()
-        chosen = [self.sources.get(source_id)] if source_id is not None else self.sources.all()
+        sources = self.catalog.sources
+        chosen = [sources.get(source_id)] if source_id is not None else sources.all()
         with SafeFetcher(self.settings) as fetcher:
-            reader = SourceReader(self.settings, self.sources, fetcher, self._is_known)
+            reader = SourceReader(self.settings, self.catalog.sources, fetcher, self._is_known)
 
             def counted(event: Progress) -> None:
                 if progress:
@@ -231,15 +223,16 @@ class NewsIndex:
     def rebuild(self, progress: ProgressCallback | None = None) -> IndexReport:
         """Embed every article into a new collection beside the live one, then switch.
 
-        Searches use the old collection until the new one is complete. Interrupted, the next
-        run resumes the staging collection where it stopped.
+        Searches use the old collection until the new one is complete, then the new one, with
+        no moment in between. Interrupted, the next run resumes the staging collection where
+        it stopped.
         """
         indexer = self._writer()
         with self.write_lock:
-            staging = self.store.staging()
+            staging = self.store.staging(self.db.staging_collection(self.embedder.identity))
             report = Indexer(self.db, staging, self.embedder, self.settings).embed_missing(progress)
+            self.db.promote_space(staging.name, self.store.name)  # searches switch here
             self.store.replace_with(staging)
-            self.db.move_space(staging.name, self.store.name)
             indexer.embed_missing()  # anything that reached the old one meanwhile
             self.match_pending()  # new articles embedded in staging, not yet matched
         return report
@@ -280,18 +273,7 @@ class NewsIndex:
         return self.writer.write(answer) if self.writer else None
 
     def stats(self) -> IndexStats:
-        embedded, passages = self.db.embedded_counts(self.store.name)
-        others = [m for c, m in self.db.spaces().items() if c != self.store.name]
-        return IndexStats(
-            articles=self.db.count(),
-            passages=passages,
-            embedded_articles=embedded,
-            languages=self.db.languages(),
-            sources=self.db.sources(),
-            model=self.embedder.identity.split("|", 1)[0],
-            collection=self.store.name,
-            other_models=[m.split("|", 1)[0] for m in others],
-        )
+        return self.catalog.stats(self.store.name, self.embedder.identity)
 
     def _check_model(self) -> None:
         """Articles exist but none in this model's space: say so instead of finding nothing."""

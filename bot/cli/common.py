@@ -5,7 +5,7 @@ Kept apart from `bot/cli/main.py` so command modules can import it without impor
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from pydantic import ValidationError
@@ -13,10 +13,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bot.root import Root
 from bot.settings import Settings, SettingsError
 from index.errors import NewsbotError
-from index.store.indexer import IndexReport, ProgressCallback
-from index.store.indexer import Progress as IndexProgress
+
+if TYPE_CHECKING:  # the indexer brings the model's libraries: only commands that index load it
+    from index.store.indexer import IndexReport, ProgressCallback
+    from index.store.indexer import Progress as IndexProgress
 
 out = Console()
 err = Console(stderr=True)
@@ -42,6 +45,11 @@ def settings() -> Settings:
         raise SettingsError("; ".join(_problem(e) for e in exc.errors())) from None
 
 
+def open_root() -> Root:
+    """The composition root for this command, from the settings; use it with `with`."""
+    return Root(settings())
+
+
 def _problem(error: Any) -> str:
     reason = str(error["msg"]).removeprefix("Value error, ")
     if not error["loc"]:  # a check across settings: its message names them
@@ -51,7 +59,7 @@ def _problem(error: Any) -> str:
 
 
 @contextmanager
-def progress_bar(total: int | None, description: str = "indexing") -> Iterator[ProgressCallback]:
+def progress_bar(total: int | None, description: str = "indexing") -> Iterator["ProgressCallback"]:
     """A rich progress bar on stderr: documents done, passages embedded, ETA."""
     columns = (
         TextColumn("[progress.description]{task.description}"),
@@ -63,7 +71,7 @@ def progress_bar(total: int | None, description: str = "indexing") -> Iterator[P
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task(description, total=total, passages=0)
 
-        def advance(event: IndexProgress) -> None:
+        def advance(event: "IndexProgress") -> None:
             bar.update(
                 task,
                 completed=event.documents,
@@ -74,7 +82,7 @@ def progress_bar(total: int | None, description: str = "indexing") -> Iterator[P
         yield advance
 
 
-def print_report(report: IndexReport) -> None:
+def print_report(report: "IndexReport") -> None:
     for failure in report.failures:
         err.print(f"[red]failed:[/red] {escape(failure.reason)}", highlight=False)
     out.print(report.summary(), markup=False)

@@ -12,7 +12,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from index.evaluation.runner import Scores, load_questions, run_questions, score_by_language
-from index.news_index import NewsIndex
 
 
 def eval_command(
@@ -23,15 +22,14 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Score the index on a question set: hit@1, hit@k, MRR@10, honest refusals; per language."""
-    from bot.cli.common import reporting_errors, settings
+    from bot.cli.common import open_root, reporting_errors
 
-    with reporting_errors():
-        chosen = settings()
+    with reporting_errors(), open_root() as root:  # the settings first: a bad one says so
         questions = load_questions(questions_file)
-        with NewsIndex.open(chosen) as news:
-            groups = score_by_language(run_questions(news, questions, k), k)
-            model, mode = news.stats().model, news.searcher.mode
-            threshold, close = news.searcher.min_score, news.searcher.close_score
+        news = root.core()
+        groups = score_by_language(run_questions(news, questions, k), k)
+        model, mode = news.stats().model, news.searcher.mode
+        threshold, close = news.searcher.min_score, news.searcher.close_score
     if as_json:
         payload = {
             "model": model,

@@ -8,13 +8,17 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.answer_text import answer_json, answer_markup, written_json
-from bot.cli.common import out, print_report, progress_bar, reporting_errors, settings
+from bot.cli.common import (
+    open_root,
+    out,
+    print_report,
+    progress_bar,
+    reporting_errors,
+    settings,
+)
 from bot.logs import configure_logging
 from bot.user_input import undecodable
 from index.errors import InputError
-from index.news_index import NewsIndex
-from index.sources.local_files import expand_paths
 
 app = typer.Typer(
     name="newsbot",
@@ -37,10 +41,12 @@ def index(
     paths: Annotated[list[Path], typer.Argument(help="files or folders of .txt, .md, .html")],
 ) -> None:
     """Index local articles; unchanged ones are skipped, changed ones replaced."""
-    with reporting_errors():
-        chosen = settings()
+    from index.sources.local_files import expand_paths
+
+    with reporting_errors(), open_root() as root:
         total = len(expand_paths(paths))
-        with NewsIndex.open(chosen, writer=True) as news, progress_bar(total) as advance:
+        news = root.core(writer=True)
+        with progress_bar(total) as advance:
             report = news.index_paths(paths, advance)
         print_report(report)
         if report.failed:
@@ -56,12 +62,15 @@ def ask(
     """Print the passages that best answer QUESTION, with their sources.
 
     With NEWSBOT_LLM_URL set, a short written answer citing them comes first."""
+    from bot.cli.answer_text import answer_json, answer_markup, written_json
+
     with reporting_errors():
         if undecodable(question):
             raise InputError(
                 "the question is not valid UTF-8 text: check your terminal's encoding (locale)"
             )
-        with NewsIndex.open(settings()) as news:
+        with open_root() as root:
+            news = root.core()
             answer = news.ask(question, k)
             written = news.write_answer(answer)
             writing = news.writer is not None
@@ -76,13 +85,15 @@ def ask(
 def stats(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
-    """What the index holds: articles, passages, languages, sources, model."""
-    with reporting_errors(), NewsIndex.open(settings()) as news:
-        facts = news.stats()
+    """What the index holds: articles, passages, languages, sources, model.
+
+    Read from the article database alone: the model is the one the last indexing used."""
+    with reporting_errors(), open_root() as root:
+        facts = root.catalog().stats()
     if as_json:
         sys.stdout.write(json.dumps(facts.__dict__, ensure_ascii=False) + "\n")
         return
-    out.print(f"articles:  {facts.articles} ({facts.embedded_articles} embedded with this model)")
+    out.print(f"articles:  {facts.articles} ({facts.embedded_articles} embedded with the model)")
     out.print(f"passages:  {facts.passages}")
     out.print(f"languages: {_counts(facts.languages)}", markup=False)
     out.print(f"sources:   {_counts(facts.sources)}", highlight=False, markup=False)
@@ -91,8 +102,7 @@ def stats(
     )
     if facts.embedded_articles < facts.articles:
         out.print(
-            "[yellow]Some articles are not embedded with this model: "
-            "run `newsbot reindex`.[/yellow]"
+            "[yellow]Some articles are not embedded with the model: run `newsbot reindex`.[/yellow]"
         )
 
 

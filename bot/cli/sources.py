@@ -3,14 +3,18 @@
 import json
 import sys
 from dataclasses import asdict
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli.common import err, out, print_report, progress_bar, reporting_errors, settings
+from bot.cli.common import err, open_root, out, print_report, progress_bar, reporting_errors
 from index.errors import InputError
-from index.news_index import NewsIndex
 from index.sources.registry import Source
+
+if TYPE_CHECKING:
+    from bot.root import Root
+    from index.news_index import NewsIndex
+    from index.store.consistency import ConsistencyReport
 
 sources_app = typer.Typer(
     no_args_is_help=True, help="Feeds, web pages and local folders that newsbot follows."
@@ -24,7 +28,8 @@ def add_command(
     fetch: Annotated[bool, typer.Option(help="fetch and index it right away")] = True,
 ) -> None:
     """Follow a source; its kind (feed, page, path) is found by reading it once."""
-    with reporting_errors(), NewsIndex.open(settings(), writer=True) as news:
+    with reporting_errors(), open_root() as root:
+        news = root.core(writer=True)
         source = news.add_source(location, name)
         out.print(
             f"added source #{source.id}: {source.kind} {source.name}", highlight=False, markup=False
@@ -40,8 +45,8 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON array")] = False,
 ) -> None:
     """Every source: id, kind, name, last fetch, last error, article count."""
-    with reporting_errors(), NewsIndex.open(settings()) as news:
-        sources = news.sources.all()
+    with reporting_errors(), open_root() as root:
+        sources = root.catalog().sources.all()
     if as_json:
         sys.stdout.write(json.dumps([asdict(s) for s in sources], ensure_ascii=False) + "\n")
         return
@@ -68,8 +73,8 @@ def remove_command(
     purge: Annotated[bool, typer.Option(help="also delete its articles from the index")] = False,
 ) -> None:
     """Stop following a source; its articles stay searchable unless --purge."""
-    with reporting_errors(), NewsIndex.open(settings(), writer=True) as news:
-        source, deleted = news.remove_source(source_id, purge)
+    with reporting_errors(), open_root() as root:
+        source, deleted = root.core(writer=True).remove_source(source_id, purge)
     kept = f"{deleted} articles deleted" if purge else "its articles stay searchable"
     out.print(f"removed source #{source.id} {source.name}; {kept}", highlight=False, markup=False)
 
@@ -83,12 +88,15 @@ def reindex_command(
     """Fetch sources, index what is new or changed, finish any interrupted run.
 
     With --full, a vector store that cannot be opened is moved aside and rebuilt."""
-    with reporting_errors(), NewsIndex.open(settings(), writer=True, recover_store=full) as news:
+    with reporting_errors(), open_root() as root:
+        news = root.core(writer=True, recover_store=full)
         said_moved(news)
         with progress_bar(None, "fetching") as advance:
             report = news.refresh(source, advance)
         print_report(report)
-        with progress_bar(news.db.count(), "rebuilding" if full else "embedding") as advance:
+        with progress_bar(
+            root.catalog().db.count(), "rebuilding" if full else "embedding"
+        ) as advance:
             embedded = news.rebuild(advance) if full else news.embed_missing(advance)
         if full or embedded.changed:
             out.print(f"{'rebuilt' if full else 'finished'}: {embedded.summary()}", markup=False)
@@ -110,20 +118,35 @@ def check_command(
     with reporting_errors():
         if rebuild and dry_run:
             raise InputError("--rebuild writes; it cannot be a --dry-run")
-        with NewsIndex.open(settings(), writer=not dry_run, recover_store=rebuild) as news:
-            said_moved(news)
-            if rebuild:
-                with progress_bar(news.db.count(), "rebuilding") as advance:
-                    rebuilt = news.rebuild(advance)
-                out.print(f"rebuilt: {rebuilt.summary()}", markup=False)
-            report = news.check(repair=not dry_run)
+        with open_root() as root:
+            report = _dry_check(root) if dry_run else _check(root, rebuild)
     out.print(report.summary(), markup=False)
     if not report.consistent and not report.repaired:
         err.print("run `newsbot check` without --dry-run to repair it")
         raise typer.Exit(1)
 
 
-def said_moved(news: NewsIndex) -> None:
+def _dry_check(root: "Root") -> "ConsistencyReport":
+    """Compare without the model: the records and the collection the last writer used."""
+    from index.store.consistency import ConsistencyReport, check_store
+
+    store = root.vectors()
+    if store is None:  # nothing was ever embedded: nothing can disagree yet
+        return ConsistencyReport(articles=root.catalog().db.count())
+    return check_store(root.catalog().db, store)
+
+
+def _check(root: "Root", rebuild: bool) -> "ConsistencyReport":
+    news = root.core(writer=True, recover_store=rebuild)
+    said_moved(news)
+    if rebuild:
+        with progress_bar(root.catalog().db.count(), "rebuilding") as advance:
+            rebuilt = news.rebuild(advance)
+        out.print(f"rebuilt: {rebuilt.summary()}", markup=False)
+    return news.check(repair=True)
+
+
+def said_moved(news: "NewsIndex") -> None:
     if news.store_moved_aside is not None:
         err.print(
             f"the vector store could not be opened: moved it to {news.store_moved_aside}; "

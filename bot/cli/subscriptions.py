@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import out, reporting_errors, settings
-from index.news_index import NewsIndex
+from bot.cli.common import open_root, out, reporting_errors
 
 subscriptions_app = typer.Typer(
     no_args_is_help=True, help="Topics chats follow, and the alerts sent for them."
@@ -20,8 +19,9 @@ def list_command(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Every subscription (id, chat, topic, language, paused) and alert counts by status."""
-    with reporting_errors(), NewsIndex.open(settings()) as news:
-        found, counts = news.subscriptions.all(), news.subscriptions.counts()
+    with reporting_errors(), open_root() as root:
+        subscriptions = root.catalog().subscriptions
+        found, counts = subscriptions.all(), subscriptions.counts()
     if as_json:
         payload = {"subscriptions": [asdict(s) for s in found], "alerts": counts}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
@@ -43,9 +43,9 @@ def add_command(
     topic: Annotated[str | None, typer.Argument(help="omit for every new article")] = None,
     lang: Annotated[str, typer.Option(help="language of the bot's words in alerts")] = "en",
 ) -> None:
-    """Subscribe a chat, as an operator."""
-    with reporting_errors(), NewsIndex.open(settings(), writer=True) as news:
-        made = news.subscriptions.add(chat_id, topic, lang)
+    """Subscribe a chat, as an operator (also while the bot runs: records only)."""
+    with reporting_errors(), open_root() as root:
+        made = root.catalog().subscriptions.add(chat_id, topic, lang)
     line = f"subscription #{made.id}: chat {made.chat_id} {made.topic or '(everything)'}"
     out.print(line, highlight=False, markup=False)
 
@@ -55,6 +55,6 @@ def remove_command(
     subscription_id: Annotated[int, typer.Argument(help="the id `subscriptions list` shows")],
 ) -> None:
     """Delete a subscription."""
-    with reporting_errors(), NewsIndex.open(settings(), writer=True) as news:
-        gone = news.subscriptions.remove(subscription_id)
+    with reporting_errors(), open_root() as root:
+        gone = root.catalog().subscriptions.remove(subscription_id)
     out.print(f"removed subscription #{gone.id} of chat {gone.chat_id}")

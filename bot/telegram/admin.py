@@ -85,7 +85,7 @@ async def addsource_command(update: Update, context: BotContext) -> None:
 async def sources_command(update: Update, context: BotContext) -> None:
     """/sources: every source with its article count, last fetch and last error."""
     lang = await user_lang(update, context.services)
-    sources = await asyncio.to_thread(context.services.news.sources.all)
+    sources = await asyncio.to_thread(context.services.catalog.sources.all)
     if not sources:
         await reply(update, context, texts.text(lang, "sources_none"))
         return

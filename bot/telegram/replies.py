@@ -42,6 +42,6 @@ async def reply(
         return await message.reply_text(html, reply_markup=reply_markup)
     except ChatMigrated as exc:
         new_chat_id = int(exc.new_chat_id)
-        await follow_migration(context.services.news.subscriptions, message.chat_id, new_chat_id)
+        await follow_migration(context.services.catalog.subscriptions, message.chat_id, new_chat_id)
         # The message replied to stays in the old chat: the reply goes without a quote.
         return await context.bot.send_message(new_chat_id, html, reply_markup=reply_markup)

@@ -31,7 +31,7 @@ _ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 async def subscribe_command(update: Update, context: BotContext) -> None:
     """/subscribe [topic]: alerts for new articles on the topic (or all of them)."""
-    subscriptions = context.services.news.subscriptions
+    subscriptions = context.services.catalog.subscriptions
     lang = await managing_lang(update, context)
     if lang is None:
         return
@@ -59,7 +59,7 @@ async def subscriptions_command(update: Update, context: BotContext) -> None:
     lang = await user_lang(update, context.services)
     chat = update.effective_chat
     assert chat is not None
-    found = await asyncio.to_thread(context.services.news.subscriptions.for_chat, chat.id)
+    found = await asyncio.to_thread(context.services.catalog.subscriptions.for_chat, chat.id)
     if not found:
         await reply(update, context, texts.text(lang, "subscriptions_none"))
         return
@@ -76,7 +76,7 @@ async def subscriptions_command(update: Update, context: BotContext) -> None:
 
 async def unsubscribe_command(update: Update, context: BotContext) -> None:
     """/unsubscribe <id> | all."""
-    subscriptions = context.services.news.subscriptions
+    subscriptions = context.services.catalog.subscriptions
     lang = await managing_lang(update, context)
     if lang is None:
         return
@@ -103,7 +103,7 @@ async def migrated(update: Update, context: BotContext) -> None:
     """A group became a supergroup: its subscriptions move to the new chat id."""
     message = update.effective_message
     if message is not None and message.migrate_to_chat_id:
-        subscriptions = context.services.news.subscriptions
+        subscriptions = context.services.catalog.subscriptions
         await follow_migration(subscriptions, message.chat.id, message.migrate_to_chat_id)
 
 

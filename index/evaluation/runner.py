@@ -10,13 +10,16 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
 from index.errors import InputError
 from index.evaluation.metrics import hit_at, mean, reciprocal_rank
 from index.models import Hit
-from index.news_index import NewsIndex
+
+if TYPE_CHECKING:
+    from index.news_index import NewsIndex
 
 MRR_DEPTH = 10
 
@@ -77,7 +80,7 @@ def is_relevant(hit: Hit, spans: Iterable[RelevantSpan]) -> bool:
     return any(s.doc in names and s.contains in hit.passage.text for s in spans)
 
 
-def run_questions(news: NewsIndex, questions: list[EvalQuestion], k: int) -> list[QuestionResult]:
+def run_questions(news: "NewsIndex", questions: list[EvalQuestion], k: int) -> list[QuestionResult]:
     results = []
     for q in questions:
         answer = news.ask(q.question, max(k, MRR_DEPTH))

@@ -102,6 +102,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE alerts ADD COLUMN lease_until REAL NOT NULL DEFAULT 0;
     ALTER TABLE alerts ADD COLUMN claimed_by TEXT;
     """,
+    # 5: which collection holds each model's live vectors. A full rebuild fills a staging
+    # collection, then one UPDATE makes it live: searches never meet a missing collection.
+    # `used_at` tells which model the last writer used (stats without loading a model).
+    """
+    ALTER TABLE vector_spaces ADD COLUMN state TEXT NOT NULL DEFAULT 'live'
+        CHECK (state IN ('live', 'staging'));
+    ALTER TABLE vector_spaces ADD COLUMN used_at TEXT;
+    UPDATE vector_spaces SET state = 'staging' WHERE collection LIKE '%-next';
+    """,
 ]
 
 _COLUMNS = "id, source, url, title, published, lang, content_hash, text, outlet, source_id"
@@ -265,18 +274,66 @@ class ArticleDB:
 
     # --- vector spaces --------------------------------------------------------------------
 
-    def register_space(self, collection: str, model: str) -> None:
+    def register_space(self, collection: str, model: str, *, staging: bool = False) -> None:
         with self.connect() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO vector_spaces VALUES (?, ?, ?)",
-                (collection, model, utc_now()),
+                "INSERT OR IGNORE INTO vector_spaces (collection, model, created_at, state)"
+                " VALUES (?, ?, ?, ?)",
+                (collection, model, utc_now(), "staging" if staging else "live"),
             )
 
     def spaces(self) -> dict[str, str]:
-        """Every collection ever built, with the model identity that built it."""
+        """Every live collection, with the model identity that built it (oldest first)."""
         with self.connect() as conn:
-            rows = conn.execute("SELECT collection, model FROM vector_spaces ORDER BY created_at")
+            rows = conn.execute(
+                "SELECT collection, model FROM vector_spaces WHERE state = 'live'"
+                " ORDER BY created_at"
+            )
             return {row[0]: row[1] for row in rows}
+
+    def live_collection(self, model: str) -> str | None:
+        """The collection that holds `model`'s searchable vectors, if one was ever made."""
+        return self._space(model, "live")
+
+    def staging_collection(self, model: str) -> str | None:
+        """The collection an interrupted full rebuild for `model` was filling, if any."""
+        return self._space(model, "staging")
+
+    def _space(self, model: str, state: str) -> str | None:
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT collection FROM vector_spaces WHERE model = ? AND state = ?"
+                " ORDER BY created_at DESC LIMIT 1",
+                (model, state),
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def use_space(self, collection: str) -> None:
+        """Note that a writer opened `collection`: `current_space` is the latest one used."""
+        with self.connect() as conn:
+            conn.execute(
+                "UPDATE vector_spaces SET used_at = ? WHERE collection = ?", (utc_now(), collection)
+            )
+
+    def current_space(self) -> tuple[str, str] | None:
+        """(collection, model) the last writer used: what `stats` reports without a model."""
+        with self.connect() as conn:
+            row = conn.execute(
+                "SELECT collection, model FROM vector_spaces WHERE state = 'live'"
+                " ORDER BY used_at IS NULL, used_at DESC, created_at DESC LIMIT 1"
+            ).fetchone()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    def promote_space(self, staging: str, live: str) -> None:
+        """After a full rebuild, in one transaction: `staging` becomes the live collection of
+        its model and `live`'s bookkeeping goes. Searches switch at this commit, with no gap."""
+        with self.connect() as conn:
+            conn.execute("DELETE FROM embedded WHERE collection = ?", (live,))
+            conn.execute("DELETE FROM vector_spaces WHERE collection = ?", (live,))
+            conn.execute(
+                "UPDATE vector_spaces SET state = 'live', used_at = ? WHERE collection = ?",
+                (utc_now(), staging),
+            )
 
     def mark_embedded_many(
         self,
@@ -302,15 +359,6 @@ class ArticleDB:
                 (collection, article.id, article.content_hash),
             ).fetchone()
         return row is not None
-
-    def move_space(self, source: str, target: str) -> None:
-        """After a rebuild: the staging collection's bookkeeping becomes the live one's."""
-        with self.connect() as conn:
-            conn.execute("DELETE FROM embedded WHERE collection = ?", (target,))
-            conn.execute(
-                "UPDATE embedded SET collection = ? WHERE collection = ?", (target, source)
-            )
-            conn.execute("DELETE FROM vector_spaces WHERE collection = ?", (source,))
 
     def embedded_passages(self, collection: str) -> dict[str, int]:
         """Article id -> passage count, for every article marked embedded in `collection`."""

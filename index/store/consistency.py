@@ -6,10 +6,13 @@ so the set of ids Chroma must hold can be computed from SQLite alone and compare
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from index.store.article_db import ArticleDB
-from index.store.indexer import Indexer
-from index.store.vectors import VectorStore
+
+if TYPE_CHECKING:  # a check that repairs nothing needs neither the model nor the indexer
+    from index.store.indexer import Indexer
+    from index.store.vectors import VectorStore
 
 
 @dataclass
@@ -39,7 +42,7 @@ class ConsistencyReport:
 
 
 def check_store(
-    db: ArticleDB, store: VectorStore, indexer: Indexer | None = None
+    db: ArticleDB, store: "VectorStore", indexer: "Indexer | None" = None
 ) -> ConsistencyReport:
     """Compare; with an `indexer`, repair: re-embed what is missing, delete orphans."""
     report = ConsistencyReport()

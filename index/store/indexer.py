@@ -114,7 +114,7 @@ class Indexer:
         self.settings = settings
         self.alerts = alerts  # None: a staging collection, whose vectors alert nobody
         self.batch_size = settings.index_batch_size
-        db.register_space(store.name, embedder.identity)
+        db.register_space(store.name, embedder.identity, staging=store.is_staging)
 
     def index(
         self,

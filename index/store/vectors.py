@@ -1,10 +1,13 @@
 """The Chroma vector store: passages with their precomputed embeddings, cosine space.
 
 The collection's name is derived from the model identity, so vectors of two models never
-share a collection; switching model means building a new one (`newsbot reindex --full`).
+share a collection; switching model means building a new one (`newsbot reindex --full`). A full
+rebuild fills a staging collection beside the live one; the article database says which one
+is live (`ArticleDB.live_collection`), so the switch is one transaction and searches see no gap.
 """
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +23,8 @@ from chromadb.config import Settings as ChromaSettings
 from index.errors import StoreError
 from index.models import Passage
 from index.settings import IndexSettings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,13 +53,16 @@ def open_client(settings: IndexSettings) -> Any:
     )
 
 
-def open_store(settings: IndexSettings, model_identity: str, client: Any = None) -> "VectorStore":
-    """The model's collection; a data dir store that cannot be opened (a damaged
-    `chroma.sqlite3`) is a StoreError that says how to rebuild it from the article database."""
+def open_store(
+    settings: IndexSettings, model_identity: str, client: Any = None, name: str | None = None
+) -> "VectorStore":
+    """The model's collection (`name`: the live one the article database names); a data dir
+    store that cannot be opened (a damaged `chroma.sqlite3`) is a StoreError that says how to
+    rebuild it from the article database."""
     if client is not None or settings.chroma_url:
-        return VectorStore(client or open_client(settings), model_identity)
+        return VectorStore(client or open_client(settings), model_identity, name)
     try:
-        store = VectorStore(open_client(settings), model_identity)
+        store = VectorStore(open_client(settings), model_identity, name)
         store.count()  # a damaged file often opens, then fails on the first read
         return store
     except Exception as exc:  # chromadb raises many types for a damaged file
@@ -89,9 +97,12 @@ def _forget_client(path: Path) -> None:
 class VectorStore:
     """One collection of passages for one model."""
 
-    def __init__(self, client: Any, model_identity: str, name: str | None = None) -> None:
+    def __init__(
+        self, client: Any, model_identity: str, name: str | None = None, *, staging: bool = False
+    ) -> None:
         self.name = name or collection_name(model_identity)
         self.model_identity = model_identity
+        self.is_staging = staging  # filled by a full rebuild, not searched until promoted
         self.client = client
         self._collection = self._open()
         self._batch = max(1, int(client.get_max_batch_size()))
@@ -105,16 +116,26 @@ class VectorStore:
             embedding_function=None,
         )
 
-    def staging(self) -> "VectorStore":
-        """A collection beside this one, for a full rebuild that must not disturb searches."""
-        return VectorStore(self.client, self.model_identity, name=f"{self.name}-next")
+    def staging(self, name: str | None = None) -> "VectorStore":
+        """A collection beside this one, for a full rebuild that must not disturb searches;
+        `name` resumes the one an interrupted rebuild left."""
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        chosen = name or f"{collection_name(self.model_identity)}-{stamp}"
+        return VectorStore(self.client, self.model_identity, chosen, staging=True)
 
     def replace_with(self, staging: "VectorStore") -> None:
-        """Make the complete `staging` collection this one: drop the old, rename the new."""
-        self.client.delete_collection(self.name)
-        staging._collection.modify(name=self.name)
-        self._collection = self._open()
+        """Search the complete `staging` collection from now on, then drop the old one.
+
+        Call it after the article database made `staging` live: a search running meanwhile
+        uses either collection, both whole."""
+        old = self.name
+        self._collection, self.name = staging._collection, staging.name
+        self.is_staging = False
         self.writes += 1
+        try:
+            self.client.delete_collection(old)
+        except Exception:  # only space is lost; `newsbot check` names leftovers
+            log.warning("the replaced collection %s could not be deleted", old, exc_info=True)
 
     def upsert(
         self, passages: Sequence[Passage], embeddings: np.ndarray, lang: str | Sequence[str]

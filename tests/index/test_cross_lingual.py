@@ -72,9 +72,9 @@ def test_a_topic_subscription_alerts_on_its_story_in_any_language_and_nothing_el
 ):
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", model_cache_dir=model_cache)
     with NewsIndex.open(settings, writer=True, embedder=real_embedder) as news:
-        news.subscriptions.add(10, "shark attack on a diver", "en")
+        news.catalog.subscriptions.add(10, "shark attack on a diver", "en")
         news.index_paths([NTREX, SEEDS])
-        due = claim_all(news.subscriptions)
+        due = claim_all(news.catalog.subscriptions)
         titles = {a.id: a.title for a in news.db.all_articles()}
     assert len(due) == 1  # the shark story, once (a matching translation would be a sibling)
     (alert,) = due

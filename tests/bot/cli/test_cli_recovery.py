@@ -112,8 +112,9 @@ def test_a_damaged_vector_store_is_rebuilt_from_the_article_database(
 ):
     chroma = indexed / "chroma"
     damage(chroma / "chroma.sqlite3", "truncated")
-    for command in (("stats",), ("ask", QUESTION), ("check",)):
+    for command in (("ask", QUESTION), ("check",), ("check", "--dry-run")):
         assert_clear_error(newsbot(*command), str(chroma), "newsbot check --rebuild")
+    assert "articles:  2 (2 embedded" in newsbot("stats").stdout  # records alone: still there
 
     rebuilt = newsbot(*recover)
     assert rebuilt.exit_code == 0, rebuilt.output

@@ -144,7 +144,7 @@ async def test_a_refused_url_is_explained_to_the_admin(
     )
     await send(api, ADMIN, "/addsource file:///etc/passwd")
     assert "Usage" in visible_text((await api.next_call("sendMessage", chat_id=ADMIN["id"])).text)
-    assert services.news.sources.all() == []
+    assert services.catalog.sources.all() == []
 
 
 async def test_sources_are_polled_on_a_schedule(

@@ -176,7 +176,7 @@ async def test_kills_during_delivery_repeat_nothing_and_lose_at_most_one_each(
 ):
     chats = range(7101, 7113)  # 12 private chats, each subscribed to every new article
     for chat in chats:
-        prepared.subscriptions.add(chat, None, "en")
+        prepared.catalog.subscriptions.add(chat, None, "en")
     docs = []
     for i in range(1, 4):
         title, text = story_text(i)
@@ -218,7 +218,7 @@ async def test_a_kill_while_the_bot_indexes_a_feed_loses_no_article_s_alerts(
         held.gate = threading.Event()
         reached = site.when_reached("/crash/5")
         for chat in chats:
-            prepared.subscriptions.add(chat, None, "en")
+            prepared.catalog.subscriptions.add(chat, None, "en")
         prepared.add_source(site.url("/feed.xml"), "Crash Desk")
         prepared.close()
         expected = {(chat, i) for chat in chats for i in range(1, 9)}

@@ -52,7 +52,7 @@ async def test_an_answer_to_a_migrated_group_goes_to_the_supergroup(
     api: FakeBotAPI, app: BotApplication, services: Services
 ):
     old, new, person = small_group(-4101), -1004101, user()
-    services.news.subscriptions.add(old["id"], "gold", "en")
+    services.catalog.subscriptions.add(old["id"], "gold", "en")
     api.migrate(old["id"], new)
 
     await api.inject({"message": message(old, person, f"/ask {QUESTION}")})
@@ -60,7 +60,7 @@ async def test_an_answer_to_a_migrated_group_goes_to_the_supergroup(
     answer = await api.next_call("sendMessage", chat_id=new)
     assert "Summit report" in answer.text
     assert "reply_parameters" not in answer.params  # the question stayed in the old chat
-    assert [s.chat_id for s in services.news.subscriptions.all()] == [new]
+    assert [s.chat_id for s in services.catalog.subscriptions.all()] == [new]
     await no_apology(api, app)
 
 
@@ -133,7 +133,7 @@ async def test_thirty_subscribes_at_once_store_twenty(
 
     too_many = texts.text("en", "subscribe_too_many", limit=20)
     assert sum(r.text == too_many for r in replies) == 10
-    assert len(services.news.subscriptions.for_chat(600)) == 20
+    assert len(services.catalog.subscriptions.for_chat(600)) == 20
 
 
 # --- fuzz --------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def delivery(services: Services, clock: Clock) -> AlertDelivery:
-    return AlertDelivery(services.news.subscriptions, services.news.db, clock)
+    return AlertDelivery(services.catalog.subscriptions, services.catalog.db, clock)
 
 
 @pytest.fixture
@@ -99,7 +99,8 @@ async def test_a_hindi_subscriber_gets_exactly_one_alert(
     services.news.rebuild()
     services.news.index_documents([doc(HINDI_SUMMIT), doc(GOLD)])
     assert (
-        await AlertDelivery(services.news.subscriptions, services.news.db).deliver(alert_bot) == 0
+        await AlertDelivery(services.catalog.subscriptions, services.catalog.db).deliver(alert_bot)
+        == 0
     )
     assert len(api.calls_of("sendMessage", HINDI["id"])) == 2  # the confirmation, one alert
 
@@ -137,7 +138,7 @@ async def test_a_chat_that_blocked_the_bot_is_paused_and_others_still_get_alerts
     api.fail_always("sendMessage", ENGLISH["id"], 403, "Forbidden: bot was blocked by the user")
     services.news.index_documents([doc(GOLD)])
     assert await delivery.deliver(alert_bot) == 1
-    (paused,) = services.news.subscriptions.for_chat(ENGLISH["id"])
+    (paused,) = services.catalog.subscriptions.for_chat(ENGLISH["id"])
     assert paused.paused_reason and "blocked" in paused.paused_reason
     clock.now += 10
     services.news.index_documents([doc(SUMMIT_EN)])
@@ -167,18 +168,18 @@ async def test_a_migrated_group_keeps_its_subscriptions(
     assert await delivery.deliver(alert_bot) == 1  # refused for the old id, sent to the new
     assert await delivery.deliver(alert_bot) == 0
     assert len(api.calls_of("sendMessage", new)) == 1
-    assert [s.chat_id for s in services.news.subscriptions.all()] == [new]
+    assert [s.chat_id for s in services.catalog.subscriptions.all()] == [new]
 
 
 async def test_the_migration_service_message_moves_subscriptions(
     api: FakeBotAPI, app: BotApplication, alert_bot: Bot, services: Services
 ):
     old = group_chat(-4002, "Old group")
-    services.news.subscriptions.add(old["id"], "gold", "en")
+    services.catalog.subscriptions.add(old["id"], "gold", "en")
     note = message(old, ENGLISH, None, migrate_to_chat_id=-1004002)
     # Dispatched directly (PTB's own routing, handlers awaited) since it sends no reply to wait for.
     await app.process_update(Update.de_json({"update_id": 90_001, "message": note}, app.bot))
-    assert [s.chat_id for s in services.news.subscriptions.all()] == [-1004002]
+    assert [s.chat_id for s in services.catalog.subscriptions.all()] == [-1004002]
 
 
 async def test_fifty_alerts_to_one_group_are_paced_not_dropped(
@@ -190,7 +191,7 @@ async def test_fifty_alerts_to_one_group_are_paced_not_dropped(
     clock,
 ):
     group = group_chat(-5001, "Busy group")
-    services.news.subscriptions.add(group["id"], None, "en")
+    services.catalog.subscriptions.add(group["id"], None, "en")
     words = [hashlib.md5(str(i).encode()).hexdigest() for i in range(50)]  # unalike texts
     services.news.index_documents(
         [doc((f"https://x.example/{i}", f"Story {i}", f"{w[:8]} {w[8:16]} {w[16:]}."))
@@ -202,7 +203,7 @@ async def test_fifty_alerts_to_one_group_are_paced_not_dropped(
         clock.now += 60
     assert rounds == [20, 20, 10]
     assert len(api.calls_of("sendMessage", group["id"])) == 50
-    assert services.news.subscriptions.counts() == {"sent": 50}
+    assert services.catalog.subscriptions.counts() == {"sent": 50}
 
 
 async def test_the_same_story_in_two_languages_is_one_alert(
@@ -247,7 +248,7 @@ async def test_in_groups_only_admins_subscribe(
     reply = await say(api, anonymous, "/subscribe silver", chat=group, sender_chat=group)
     assert "Subscribed (#2)" in reply
     assert "केवल उसके एडमिन" in await say(api, HINDI, "/unsubscribe all", chat=group)
-    assert len(services.news.subscriptions.for_chat(group["id"])) == 2
+    assert len(services.catalog.subscriptions.for_chat(group["id"])) == 2
 
 
 async def test_with_written_answers_an_alert_carries_a_summary_in_the_subscribers_language(
@@ -265,7 +266,7 @@ async def test_with_written_answers_an_alert_carries_a_summary_in_the_subscriber
         )
         writer = AnswerWriter.from_settings(settings)
         delivery = AlertDelivery(
-            services.news.subscriptions, services.news.db, clock, writer=writer
+            services.catalog.subscriptions, services.catalog.db, clock, writer=writer
         )
         assert await delivery.deliver(alert_bot) == 1
         prompt = " ".join(m["content"] for m in endpoint.last["messages"])
@@ -289,4 +290,4 @@ async def test_an_alert_whose_answer_times_out_is_not_sent_again(
         clock.now += 3600
         assert await delivery.deliver(impatient) == 0
     assert len(api.calls_of("sendMessage", ENGLISH["id"])) == 2  # confirmation + that one
-    assert services.news.subscriptions.counts() == {"failed": 1}
+    assert services.catalog.subscriptions.counts() == {"failed": 1}

@@ -58,7 +58,7 @@ def news(alert_settings: Settings) -> Iterator[NewsIndex]:
 
 
 def test_limits_are_clear_errors(news: NewsIndex):
-    subs = news.subscriptions
+    subs = news.catalog.subscriptions
     subs.max_per_chat = 2
     subs.add(1, "Budapest summit", "en")
     with pytest.raises(SubscriptionError, match="already subscribed"):
@@ -74,10 +74,10 @@ def test_limits_are_clear_errors(news: NewsIndex):
 
 
 def test_a_matching_article_alerts_and_an_unrelated_one_does_not(news: NewsIndex):
-    topic = news.subscriptions.add(10, "Budapest summit Trump Putin", "en")
-    everything = news.subscriptions.add(20, None, "hi")
+    topic = news.catalog.subscriptions.add(10, "Budapest summit Trump Putin", "en")
+    everything = news.catalog.subscriptions.add(20, None, "hi")
     news.index_documents([doc(SUMMIT_EN), doc(GOLD)])
-    due = claim_all(news.subscriptions)
+    due = claim_all(news.catalog.subscriptions)
     by_chat = {(a.subscription.chat_id, a.article_id) for a in due}
     articles = {a.title: a.id for a in news.db.all_articles()}
     assert by_chat == {
@@ -93,10 +93,10 @@ def test_a_matching_article_alerts_and_an_unrelated_one_does_not(news: NewsIndex
 def test_exactly_once_across_restarts_reindexes_and_refetches(alert_settings: Settings):
     embedder = HashingEmbedder(budget=60)
     with NewsIndex.open(alert_settings, writer=True, embedder=embedder) as news:
-        news.subscriptions.add(10, "Budapest summit", "en")
+        news.catalog.subscriptions.add(10, "Budapest summit", "en")
         news.index_documents([doc(SUMMIT_EN)])
-        (alert,) = claim_all(news.subscriptions)
-        news.subscriptions.mark_sent(alert)
+        (alert,) = claim_all(news.catalog.subscriptions)
+        news.catalog.subscriptions.mark_sent(alert)
     with NewsIndex.open(alert_settings, writer=True, embedder=embedder) as news:  # a restart
         news.index_documents([doc(SUMMIT_EN)])  # fetched again: unchanged
         news.reembed_all()
@@ -106,22 +106,22 @@ def test_exactly_once_across_restarts_reindexes_and_refetches(alert_settings: Se
         news.store.delete_article(article.id)
         news.db.delete(article.id)
         news.index_documents([doc(SUMMIT_EN)])  # the same URL comes back as "new"
-        assert claim_all(news.subscriptions) == []
-        assert news.subscriptions.counts() == {"sent": 1}
+        assert claim_all(news.catalog.subscriptions) == []
+        assert news.catalog.subscriptions.counts() == {"sent": 1}
 
 
 def test_the_same_story_in_two_languages_is_one_alert_listing_the_other(news: NewsIndex):
-    news.subscriptions.add(10, "Budapest summit Trump Putin", "en")
+    news.catalog.subscriptions.add(10, "Budapest summit Trump Putin", "en")
     news.index_documents([doc(SUMMIT_EN), doc(SUMMIT_VI), doc(GOLD)])
-    (alert,) = claim_all(news.subscriptions)
+    (alert,) = claim_all(news.catalog.subscriptions)
     ids = {a.title: a.id for a in news.db.all_articles()}
     assert alert.article_id == ids[SUMMIT_EN[1]]
     assert alert.siblings == (ids[SUMMIT_VI[1]],)
-    assert news.subscriptions.counts() == {"sending": 1, "merged": 1}
+    assert news.catalog.subscriptions.counts() == {"sending": 1, "merged": 1}
 
 
 def test_paused_chats_get_nothing_and_migrated_chats_keep_their_subscriptions(news: NewsIndex):
-    subs = news.subscriptions
+    subs = news.catalog.subscriptions
     subs.add(10, None, "en")
     subs.add(-200, None, "en")
     assert subs.pause_chat(10, "blocked the bot") == 1
@@ -135,39 +135,41 @@ def test_paused_chats_get_nothing_and_migrated_chats_keep_their_subscriptions(ne
 
 
 def test_rescheduled_alerts_wait_for_their_time(news: NewsIndex):
-    news.subscriptions.add(10, None, "en")
+    news.catalog.subscriptions.add(10, None, "en")
     news.index_documents([doc(GOLD)])
-    (alert,) = claim_all(news.subscriptions, now=1000.0)
-    news.subscriptions.reschedule(alert, at=1030.0, error="429")
-    assert claim_all(news.subscriptions, now=1029.0) == []
-    (again,) = claim_all(news.subscriptions, now=1030.0)
+    (alert,) = claim_all(news.catalog.subscriptions, now=1000.0)
+    news.catalog.subscriptions.reschedule(alert, at=1030.0, error="429")
+    assert claim_all(news.catalog.subscriptions, now=1029.0) == []
+    (again,) = claim_all(news.catalog.subscriptions, now=1030.0)
     assert again.attempts == 2
 
 
 def test_a_sender_claims_one_alert_at_a_time(news: NewsIndex):
-    news.subscriptions.add(10, None, "en")
+    news.catalog.subscriptions.add(10, None, "en")
     news.index_documents([doc(SUMMIT_EN), doc(GOLD)])
-    first = news.subscriptions.claim_next("sender-a", now=1000.0)
+    first = news.catalog.subscriptions.claim_next("sender-a", now=1000.0)
     assert first is not None
-    assert news.subscriptions.counts() == {"sending": 1, "queued": 1}
-    news.subscriptions.mark_sent(first)
-    second = news.subscriptions.claim_next("sender-a", now=1001.0)
+    assert news.catalog.subscriptions.counts() == {"sending": 1, "queued": 1}
+    news.catalog.subscriptions.mark_sent(first)
+    second = news.catalog.subscriptions.claim_next("sender-a", now=1001.0)
     assert second is not None and second.article_id != first.article_id
-    assert news.subscriptions.claim_next("sender-a", now=1002.0) is None
+    assert news.catalog.subscriptions.claim_next("sender-a", now=1002.0) is None
 
 
 def test_an_alert_its_dead_sender_left_sending_is_failed_after_the_lease_never_resent(
     news: NewsIndex,
 ):
-    news.subscriptions.add(10, None, "en")
+    news.catalog.subscriptions.add(10, None, "en")
     news.index_documents([doc(SUMMIT_EN), doc(GOLD)])
-    news.subscriptions.claim_next("dead-sender", now=1000.0, lease_seconds=60)  # then killed
-    other = news.subscriptions.claim_next("new-sender", now=1059.0, lease_seconds=60)
+    news.catalog.subscriptions.claim_next(
+        "dead-sender", now=1000.0, lease_seconds=60
+    )  # then killed
+    other = news.catalog.subscriptions.claim_next("new-sender", now=1059.0, lease_seconds=60)
     assert other is not None  # the other alert; the dead sender's one is still leased
-    news.subscriptions.mark_sent(other)
-    assert news.subscriptions.counts() == {"sending": 1, "sent": 1}
-    assert news.subscriptions.claim_next("new-sender", now=1060.0) is None  # not sent again
-    assert news.subscriptions.counts() == {"failed": 1, "sent": 1}
+    news.catalog.subscriptions.mark_sent(other)
+    assert news.catalog.subscriptions.counts() == {"sending": 1, "sent": 1}
+    assert news.catalog.subscriptions.claim_next("new-sender", now=1060.0) is None  # not sent again
+    assert news.catalog.subscriptions.counts() == {"failed": 1, "sent": 1}
 
 
 def test_articles_saved_before_a_crash_alert_after_a_full_rebuild(alert_settings: Settings):
@@ -176,16 +178,16 @@ def test_articles_saved_before_a_crash_alert_after_a_full_rebuild(alert_settings
             raise RuntimeError("killed")
 
     with NewsIndex.open(alert_settings, writer=True, embedder=Killed(budget=60)) as news:
-        news.subscriptions.add(10, None, "en")
+        news.catalog.subscriptions.add(10, None, "en")
         with pytest.raises(RuntimeError):
             news.index_documents([doc(SUMMIT_EN), doc(GOLD)])  # saved, never embedded
-        assert news.subscriptions.counts() == {}
+        assert news.catalog.subscriptions.counts() == {}
     with NewsIndex.open(alert_settings, writer=True, embedder=HashingEmbedder(budget=60)) as news:
         news.rebuild()  # embeds into a staging collection, which alerts nobody; then matches
-        assert news.subscriptions.counts() == {"queued": 2}
+        assert news.catalog.subscriptions.counts() == {"queued": 2}
         news.rebuild()
         news.embed_missing()
-        assert news.subscriptions.counts() == {"queued": 2}
+        assert news.catalog.subscriptions.counts() == {"queued": 2}
 
 
 def test_alerts_an_older_version_left_sending_are_resolved_after_the_upgrade(tmp_path):
@@ -212,7 +214,7 @@ def test_alerts_an_older_version_left_sending_are_resolved_after_the_upgrade(tmp
 
 
 def test_thirty_subscribes_at_once_store_exactly_the_limit(news: NewsIndex):
-    subs, start = news.subscriptions, threading.Barrier(30)
+    subs, start = news.catalog.subscriptions, threading.Barrier(30)
     outcomes: list[str] = []
 
     def subscribe(n: int) -> None:
@@ -234,7 +236,7 @@ def test_thirty_subscribes_at_once_store_exactly_the_limit(news: NewsIndex):
 
 
 def test_the_same_topic_at_once_is_stored_once(news: NewsIndex):
-    subs, start = news.subscriptions, threading.Barrier(10)
+    subs, start = news.catalog.subscriptions, threading.Barrier(10)
     outcomes: list[str] = []
 
     def subscribe() -> None:

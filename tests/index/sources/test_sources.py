@@ -29,7 +29,7 @@ def test_a_feed_is_added_fetched_with_its_pages_and_listed(news: NewsIndex, site
     assert (source.kind, source.name) == ("feed", "World Desk")
     report = news.refresh(source.id)
     assert (report.new, report.failed) == (2, 0)
-    listed = news.sources.get(source.id)
+    listed = news.catalog.sources.get(source.id)
     assert listed.articles == 2 and listed.last_ok_at and listed.last_error is None
     answer = news.ask("Why was the Budapest summit dropped?")
     top = answer.hits[0]
@@ -57,7 +57,7 @@ def test_conditional_get_answers_not_modified_without_refetching(news: NewsIndex
     report = news.refresh(source.id)
     assert (report.new, report.failed) == (0, 0)
     assert site.hits("/feed.xml")[-1].headers.get("if-none-match") == '"v1"'
-    assert news.sources.get(source.id).etag == '"v1"'
+    assert news.catalog.sources.get(source.id).etag == '"v1"'
 
 
 def test_one_article_through_two_urls_or_two_feeds_is_stored_once(news: NewsIndex, site: NewsSite):
@@ -108,8 +108,8 @@ def test_a_bad_source_is_recorded_and_the_others_carry_on(news: NewsIndex, site:
     report = news.refresh()
     assert report.new == 1 and report.failed == 1
     assert "not a valid RSS or Atom feed" in report.failures[0].reason
-    assert news.sources.get(bad.id).last_error
-    assert news.sources.get(good.id).last_error is None
+    assert news.catalog.sources.get(bad.id).last_error
+    assert news.catalog.sources.get(good.id).last_error is None
 
 
 def test_a_page_that_cannot_be_fetched_falls_back_to_a_long_feed_summary(
@@ -144,7 +144,7 @@ def test_a_local_folder_source(news: NewsIndex, seeds_copy):
     source = news.add_source(str(seeds_copy))
     assert source.kind == "path"
     assert news.refresh(source.id).new == 2
-    assert news.sources.get(source.id).articles == 2
+    assert news.catalog.sources.get(source.id).articles == 2
 
 
 def test_remove_keeps_articles_unless_purged(news: NewsIndex, site: NewsSite):
