@@ -28,7 +28,7 @@ _KINDS = (
 
 def expand_paths(paths: Sequence[Path]) -> list[Path]:
     """Every supported file under `paths`, sorted; a missing path is an error up front."""
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [shown_name(p) for p in paths if not p.exists()]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
     files: list[Path] = []
@@ -60,20 +60,27 @@ def read_local_files(
 ) -> Iterator[SourceDocument | DocumentFailure]:
     """One SourceDocument per readable file, a DocumentFailure (with why) per other one."""
     for file in expand_paths(paths):
-        key = Path(os.path.realpath(file)).as_uri()
+        key = Path(os.path.realpath(file)).as_uri()  # percent-encoded bytes: any name works
+        name = shown_name(file)
         if file.suffix.lower() not in SUPPORTED_SUFFIXES:
             yield DocumentFailure(
-                key, f"{file}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})"
+                key, f"{name}: unsupported file type (use {', '.join(SUPPORTED_SUFFIXES)})"
             )
             continue
         try:
-            document = extract_document(read_regular_file(file, max_bytes), str(file))
+            document = extract_document(read_regular_file(file, max_bytes), name)
         except InputError as exc:  # ExtractionError included
             yield DocumentFailure(key, str(exc))
         except OSError as exc:
-            yield DocumentFailure(key, f"{file}: cannot be read ({exc.strerror})")
+            yield DocumentFailure(key, f"{name}: cannot be read ({exc.strerror})")
         else:
-            yield SourceDocument(key=key, source=str(file), document=document)
+            yield SourceDocument(key=key, source=name, document=document)
+
+
+def shown_name(file: Path) -> str:
+    """The file's path as text anyone can store and print: bytes of a name that are not
+    UTF-8 (Python keeps them as lone surrogates) become U+FFFD."""
+    return os.fsencode(file).decode("utf-8", "replace")
 
 
 def read_regular_file(file: Path, max_bytes: int) -> bytes:
@@ -89,15 +96,15 @@ def read_regular_file(file: Path, max_bytes: int) -> bytes:
         _refuse_unless_regular(file, status.st_mode)
         if status.st_size > max_bytes:
             raise InputError(
-                f"{file}: {status.st_size:,} bytes is over the {max_bytes:,}-byte limit"
+                f"{shown_name(file)}: {status.st_size:,} bytes is over the {max_bytes:,}-byte limit"
             )
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputError(f"{file}: over the {max_bytes:,}-byte limit")
+        raise InputError(f"{shown_name(file)}: over the {max_bytes:,}-byte limit")
     return data
 
 
 def _refuse_unless_regular(file: Path, mode: int) -> None:
     if not stat.S_ISREG(mode):
         kind = next((name for test, name in _KINDS if test(mode)), "not a file")
-        raise InputError(f"{file}: not a regular file ({kind}); skipped")
+        raise InputError(f"{shown_name(file)}: not a regular file ({kind}); skipped")

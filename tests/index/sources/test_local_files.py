@@ -106,3 +106,20 @@ def test_symlink_loops_end(tmp_path: Path):
     story, loop = read_local_files([tmp_path], 1_000_000)
     assert isinstance(story, SourceDocument)
     assert isinstance(loop, DocumentFailure) and "cannot be read" in loop.reason
+
+
+def test_a_file_name_that_is_not_utf8_is_indexed_and_named(fake_index: NewsIndex, tmp_path: Path):
+    """Linux names are bytes: `caf\\xe9.txt` (Latin-1) once crashed the article database."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    raw = os.path.join(os.fsencode(folder), b"caf\xe9.txt")
+    with open(raw, "wb") as file:
+        file.write(b"Budapest summit dropped. Trump and Putin will not meet there this month.\n")
+    (folder / "empty.txt").write_bytes(b"")
+
+    report = fake_index.index_paths([folder])
+
+    assert (report.new, report.failed) == (1, 1)
+    (article,) = fake_index.db.all_articles()
+    assert article.source == f"{folder}/caf\ufffd.txt"
+    assert fake_index.ask("Budapest summit").hits[0].article.source == article.source
