@@ -36,7 +36,7 @@ def main() -> None:
     with NewsIndex.open(Settings()) as news:
         scored = []
         for q in questions:
-            answer = news.ask(q.question, 10)
+            answer = news.ask(q.question, 10, candidates=True)
             top = max((h.score for h in answer.candidates), default=0.0)
             scored.append((top, bool(q.relevant)))
             print(

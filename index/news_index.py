@@ -262,10 +262,12 @@ class NewsIndex:
             self.searcher.lexical_index()
         self.searcher.queries.encode("warm-up")
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, *, candidates: bool = False) -> Answer:
+        """The passages that answer `question`; `candidates` adds every ranked one (for
+        evaluation: about 4·k hits with their articles, not for answers that are kept)."""
         text = clean_question(question, self.settings.max_question_chars)
         self._check_model()
-        return self.searcher.search(text, k or self.settings.top_k)
+        return self.searcher.search(text, k or self.settings.top_k, with_candidates=candidates)
 
     def write_answer(self, answer: Answer) -> WrittenAnswer | None:
         """A short answer in the question's language citing `answer.hits` as [1], [2]...;

@@ -83,7 +83,7 @@ def is_relevant(hit: Hit, spans: Iterable[RelevantSpan]) -> bool:
 def run_questions(news: "NewsIndex", questions: list[EvalQuestion], k: int) -> list[QuestionResult]:
     results = []
     for q in questions:
-        answer = news.ask(q.question, max(k, MRR_DEPTH))
+        answer = news.ask(q.question, max(k, MRR_DEPTH), candidates=True)
         relevance = tuple(is_relevant(h, q.relevant) for h in answer.candidates)
         results.append(QuestionResult(q, relevance, answer.answered))
     return results

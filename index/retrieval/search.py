@@ -87,7 +87,9 @@ class Searcher:
         self._lexical_lock = threading.Lock()
         self._article_vectors: tuple[tuple[int, int], dict[str, np.ndarray]] = ((-1, -1), {})
 
-    def search(self, question: str, k: int) -> Answer:
+    def search(self, question: str, k: int, *, with_candidates: bool = False) -> Answer:
+        """The `k` best passages; `with_candidates` adds every ranked candidate (evaluation
+        scores them; answers kept by a front do not carry them)."""
         query = self.queries.encode(question)
         folding = self.story_min_similarity is not None
         candidates, copies = _distinct(
@@ -131,7 +133,7 @@ class Searcher:
                 best_sentence=best.get(c.passage.id, ""),
                 siblings=tuple(articles[a] for a in siblings.get(c.passage.article_id, ())),
             )
-            for c in ordered
+            for c in (ordered if with_candidates else shown)
         )
         relevant = hits[: len(shown)]
         return Answer(
@@ -140,7 +142,7 @@ class Searcher:
             answered=any(h.score >= self.close_score for h in relevant),
             min_score=self.min_score,
             close_score=self.close_score,
-            candidates=hits,
+            candidates=hits if with_candidates else (),
         )
 
     def _candidates(self, question: str, query: np.ndarray, n: int) -> list[StoredPassage]:

@@ -143,5 +143,5 @@ def test_two_models_never_share_a_collection(settings, real_embedder, fake_embed
             news.ask("summit")
         report = news.embed_missing()
         assert report.changed == 2
-        assert news.ask("Budapest summit Trump Putin").candidates
+        assert news.ask("Budapest summit Trump Putin", candidates=True).candidates
         assert news.stats().other_models == ["fake-hashing"]

@@ -38,22 +38,22 @@ def test_transliteration_lets_an_english_name_find_a_hindi_passage():
 def test_lexical_mode_finds_the_exact_term(fake_index: NewsIndex, seeds_copy):
     fake_index.index_paths([seeds_copy])
     fake_index.searcher.mode = "lexical"
-    answer = fake_index.ask("Luhansk", k=3)
+    answer = fake_index.ask("Luhansk", k=3, candidates=True)
     assert answer.candidates and "Luhansk" in answer.candidates[0].passage.text
 
 
 def test_lexical_index_follows_changes(fake_index: NewsIndex, seeds_copy):
     fake_index.index_paths([seeds_copy])
     fake_index.searcher.mode = "lexical"
-    before = fake_index.ask("zanzibar", k=3).candidates
+    before = fake_index.ask("zanzibar", k=3, candidates=True).candidates
     assert not any("Zanzibar" in c.passage.text for c in before)
     (seeds_copy / "new.txt").write_text("Zanzibar holds an election today.", encoding="utf-8")
     fake_index.index_paths([seeds_copy])
-    assert "Zanzibar" in fake_index.ask("zanzibar", k=3).candidates[0].passage.text
+    assert "Zanzibar" in fake_index.ask("zanzibar", k=3, candidates=True).candidates[0].passage.text
 
 
 def test_lexical_mode_falls_back_on_dense_when_no_word_is_shared(fake_index: NewsIndex, seeds_copy):
     fake_index.index_paths([seeds_copy])
     fake_index.searcher.mode = "lexical"
     assert fake_index.searcher.lexical_index().search("qqqq", 5) == []
-    assert fake_index.ask("qqqq", k=3).candidates  # dense still ranks something
+    assert fake_index.ask("qqqq", k=3, candidates=True).candidates  # dense still ranks something

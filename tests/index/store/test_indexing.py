@@ -45,7 +45,7 @@ def test_changed_file_replaces_its_old_passages(fake_index: NewsIndex, seeds_cop
     report = fake_index.index_paths([seeds_copy])
 
     assert (report.new, report.changed, report.unchanged) == (0, 1, 1)
-    hits = fake_index.ask("Cuộc gặp bị hủy", k=3).candidates
+    hits = fake_index.ask("Cuộc gặp bị hủy", k=3, candidates=True).candidates
     vi = [h for h in hits if h.article.lang == "vi"]
     assert [h.passage.text for h in vi] == ["Cuộc gặp bị hủy. Hết chuyện."]
     assert vi[0].article.published == "2025-10-23"
@@ -196,3 +196,14 @@ def test_warm_up_builds_the_lexical_index_before_the_first_question(
         assert built is not None
         news.ask("Donbas Luhansk Donetsk")
         assert news.searcher._lexical is built  # the question used it, nothing rebuilt
+
+
+def test_an_answer_carries_its_candidates_only_when_asked(fake_index: NewsIndex, seeds_copy):
+    """Fronts keep answers (the bot caches a thousand): the ranked candidates, with their
+    articles' full texts, are for evaluation only."""
+    fake_index.index_paths([seeds_copy])
+    kept = fake_index.ask("Budapest summit", k=2)
+    scored = fake_index.ask("Budapest summit", k=2, candidates=True)
+    assert kept.hits and kept.candidates == ()
+    assert len(scored.candidates) > len(kept.hits)
+    assert [h.passage.id for h in kept.hits] == [h.passage.id for h in scored.hits]

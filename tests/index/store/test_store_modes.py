@@ -41,7 +41,7 @@ def test_persists_across_reopen(store_settings: Settings):
         count = news.store.count()
     with NewsIndex.open(store_settings, embedder=HashingEmbedder()) as news:
         assert news.store.count() == count
-        assert news.ask("Budapest", k=1).candidates
+        assert news.ask("Budapest", k=1, candidates=True).candidates
 
 
 def test_server_mode_lets_two_writers_work_at_once(chroma_server_url: str, tmp_path: Path):
