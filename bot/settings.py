@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
-from index.errors import NewsbotError
 from index.settings import IndexSettings
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
@@ -14,10 +13,6 @@ TELEGRAM_API_URL = "https://api.telegram.org/bot"
 # Ids Telegram uses for messages that are not from a person: the anonymous group admin bot
 # and Telegram's own service account. Anyone can appear as them, so they are never admins.
 UNTRUSTED_IDS = frozenset({1087968824, 777000})
-
-
-class SettingsError(NewsbotError):
-    """Settings from the environment or `.env` that cannot be used."""
 
 
 class Settings(IndexSettings):

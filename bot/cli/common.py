@@ -14,8 +14,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from bot.root import Root
-from bot.settings import Settings, SettingsError
-from index.errors import NewsbotError
+from bot.settings import Settings
+from index.errors import NewsbotError, SettingsError
 
 if TYPE_CHECKING:  # the indexer brings the model's libraries: only commands that index load it
     from index.store.indexer import IndexReport, ProgressCallback

@@ -17,6 +17,7 @@ from telegram import Message, Update
 from bot.settings import UNTRUSTED_IDS, Settings
 from bot.telegram import texts
 from bot.telegram.context import BotContext
+from bot.telegram.errors import error_text
 from bot.telegram.html import escape, split_html
 from bot.telegram.progress import ProgressMessage
 from bot.telegram.questions import user_lang
@@ -70,7 +71,7 @@ async def addsource_command(update: Update, context: BotContext) -> None:
     try:
         source = await asyncio.to_thread(services.news.add_source, url, name)
     except InputError as exc:
-        refused = texts.text(lang, "source_refused", url=escape(url), reason=escape(str(exc)))
+        refused = texts.text(lang, "source_refused", url=escape(url), reason=error_text(lang, exc))
         await message.edit_text(refused)
         return
     added = texts.text(

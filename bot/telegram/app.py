@@ -38,7 +38,7 @@ from bot.telegram import subscriptions as subscription_handlers
 from bot.telegram import texts
 from bot.telegram.context import BotContext, BotData
 from bot.telegram.services import Services, ServicesFactory
-from index.errors import NewsbotError
+from index.errors import BotStartError, MissingTokenError, NewsbotError
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +54,6 @@ _TEXT = _NEW & filters.TEXT & ~filters.COMMAND
 POLL_JOB = "poll-sources"
 ALERT_JOB = "deliver-alerts"
 ADMIN_COMMANDS = ("addsource", "sources", "removesource", "reindex")
-
-
-class MissingTokenError(NewsbotError):
-    """`newsbot run` without a bot token."""
-
-
-class BotStartError(NewsbotError):
-    """Telegram refused the bot or could not be reached: said in one line, never the token."""
 
 
 def handler_list() -> list[BaseHandler]:

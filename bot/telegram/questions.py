@@ -15,10 +15,12 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.telegram import texts
 from bot.telegram.context import BotContext
+from bot.telegram.errors import error_text
 from bot.telegram.html import Page, escape, page_count, render_page, split_html
 from bot.telegram.replies import reply
 from bot.telegram.services import Services
 from bot.user_input import clean
+from index.errors import QuestionError
 from index.models import Answer
 
 log = logging.getLogger(__name__)
@@ -152,7 +154,7 @@ async def on_error(update: object, context: BotContext) -> None:
     if not isinstance(update, Update):
         return
     lang = texts.supported(update.effective_user.language_code if update.effective_user else None)
-    error = texts.text(lang or texts.DEFAULT_LANG, "error")
+    error = error_text(lang or texts.DEFAULT_LANG, context.error or Exception())
     if update.callback_query is not None:
         with contextlib.suppress(TelegramError):  # already answered, or too old to answer
             await update.callback_query.answer(error)
@@ -176,19 +178,15 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     services, message = context.services, update.effective_message
     assert message is not None
     lang = await user_lang(update, services)
-    question = " ".join(clean(question).split())
-    if not question:
-        await reply(update, context, texts.text(lang, "ask_usage"))
-        return
-    limit = services.settings.max_question_chars
-    if len(question) > limit:
-        too_long = texts.text(lang, "too_long", length=len(question), limit=limit)
-        await reply(update, context, too_long)
-        return
+    question = clean(question)  # the core checks it (empty, too long): one set of rules
     with contextlib.suppress(TelegramError):  # only a hint: the answer itself will tell
         await message.reply_chat_action(ChatAction.TYPING)
     k = min(50, services.settings.bot_page_hits * services.settings.bot_max_pages)
-    found = await asyncio.to_thread(services.news.ask, question, k)
+    try:
+        found = await asyncio.to_thread(services.news.ask, question, k)
+    except QuestionError as exc:
+        await reply(update, context, error_text(lang, exc))
+        return
     page = render_page(found, 0, services.settings.bot_page_hits, lang)
     answer_id = services.answers.put(found) if page.has_more else ""
     markup = more_markup(page, answer_id, lang)

@@ -12,20 +12,15 @@ from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.telegram import texts
 from bot.telegram.context import BotContext
+from bot.telegram.errors import error_text
 from bot.telegram.html import escape, split_html
 from bot.telegram.questions import user_lang
 from bot.telegram.replies import follow_migration, reply
 from bot.user_input import clean, number
-from index.alerts.subscriptions import SubscriptionError
+from index.errors import SubscriptionError
 
 log = logging.getLogger(__name__)
 
-_ERROR_TEXTS = {
-    "topic_too_long": "subscribe_too_long",
-    "too_many": "subscribe_too_many",
-    "duplicate": "subscribe_duplicate",
-    "missing": "unsubscribe_missing",
-}
 _ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
@@ -44,7 +39,7 @@ async def subscribe_command(update: Update, context: BotContext) -> None:
             subscriptions.add, chat.id, topic, lang, user.id if user else None
         )
     except SubscriptionError as exc:
-        await reply(update, context, texts.text(lang, _ERROR_TEXTS[exc.code], **exc.values))
+        await reply(update, context, error_text(lang, exc))
         return
     if made.topic:
         await reply(
@@ -94,7 +89,7 @@ async def unsubscribe_command(update: Update, context: BotContext) -> None:
     try:
         await asyncio.to_thread(subscriptions.remove, subscription_id, chat.id)
     except SubscriptionError as exc:
-        await reply(update, context, texts.text(lang, _ERROR_TEXTS[exc.code], **exc.values))
+        await reply(update, context, error_text(lang, exc))
         return
     await reply(update, context, texts.text(lang, "unsubscribed", id=subscription_id))
 

@@ -19,20 +19,8 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from index.errors import InputError
+from index.errors import SubscriptionError
 from index.store.article_db import ArticleDB, utc_now
-
-
-class SubscriptionError(InputError):
-    """A subscription that cannot be made: too many, topic too long, unknown id.
-
-    `code` and `values` let a front say it in the user's language.
-    """
-
-    def __init__(self, message: str, code: str, **values: object) -> None:
-        super().__init__(message)
-        self.code = code
-        self.values = values
 
 
 @dataclass(frozen=True)

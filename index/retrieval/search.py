@@ -47,7 +47,10 @@ def clean_question(question: str, max_chars: int) -> str:
     if len(text) > max_chars:
         raise QuestionError(
             f"the question is {len(text):,} characters long; the limit is {max_chars:,}. "
-            "Ask it in a sentence or two."
+            "Ask it in a sentence or two.",
+            "question_too_long",
+            length=len(text),
+            limit=max_chars,
         )
     return text
 

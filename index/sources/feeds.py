@@ -14,14 +14,10 @@ from typing import Any
 import feedparser
 import lxml.html
 
-from index.errors import InputError
+from index.errors import FeedError
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _FEED_START = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(rss|feed|rdf:RDF)\b", re.S)
-
-
-class FeedError(InputError):
-    """Bytes that are not a usable feed."""
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,10 @@ error, so `newsbot sources list` and the bot's /sources can tell an admin what i
 from dataclasses import dataclass
 from typing import Literal
 
-from index.errors import InputError
+from index.errors import DuplicateSourceError, SourceNotFoundError
 from index.store.article_db import ArticleDB, utc_now
 
 SourceKind = Literal["feed", "page", "path"]
-
-
-class SourceNotFoundError(InputError):
-    """No source with that id."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +45,11 @@ class SourceRegistry:
     def add(self, kind: SourceKind, location: str, name: str) -> Source:
         existing = self.find(location)
         if existing:
-            raise InputError(f"{location} is already source #{existing.id} ({existing.name})")
+            raise DuplicateSourceError(
+                f"{location} is already source #{existing.id} ({existing.name})",
+                id=existing.id,
+                name=existing.name,
+            )
         with self.db.connect() as conn:
             cursor = conn.execute(
                 "INSERT INTO sources (kind, location, name, added_at) VALUES (?, ?, ?, ?)",

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 
 import httpx
 
-from index.errors import InputError
+from index.errors import FetchError
 from index.settings import IndexSettings
 from index.sources.pinned_connect import PinnedTransport, request_deadline
 from index.sources.url_policy import UrlPolicy
@@ -34,10 +34,6 @@ PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 ANY_TYPES = FEED_TYPES + PAGE_TYPES
 
 _MAX_REDIRECTS = 5
-
-
-class FetchError(InputError):
-    """A URL that could not be fetched within the rules; the message says which rule."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +101,11 @@ class SafeFetcher:
                             return self._read(response, current, accept)
                     current = urljoin(current, response.headers["Location"])
         except httpx.TimeoutException:
-            raise FetchError(f"{url}: no complete answer within {self.timeout:g} s") from None
+            raise FetchError(
+                f"{url}: no complete answer within {self.timeout:g} s",
+                "fetch_timeout",
+                seconds=self.timeout,
+            ) from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {_describe(exc)}") from None
         raise FetchError(f"{url}: more than {_MAX_REDIRECTS} redirects")
@@ -116,11 +116,17 @@ class SafeFetcher:
         if response.status_code == 304:
             return Fetched(url, 304, b"", "", etag, last_modified)
         if response.status_code != 200:
-            raise FetchError(f"{url}: the server answered HTTP {response.status_code}")
+            raise FetchError(
+                f"{url}: the server answered HTTP {response.status_code}",
+                "fetch_status",
+                status=response.status_code,
+            )
         content_type = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
         if content_type and content_type not in accept:
             raise FetchError(
-                f"{url}: content type {content_type!r} is not one of {', '.join(accept)}"
+                f"{url}: content type {content_type!r} is not one of {', '.join(accept)}",
+                "fetch_type",
+                type=content_type,
             )
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:

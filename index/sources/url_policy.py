@@ -10,13 +10,9 @@ import socket
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-from index.errors import InputError
+from index.errors import UrlRefusedError
 
 Resolver = Callable[[str, int], list[str]]
-
-
-class UrlRefusedError(InputError):
-    """A URL newsbot will not fetch, with the reason."""
 
 
 def resolve(host: str, port: int) -> list[str]:

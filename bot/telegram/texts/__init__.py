@@ -7,6 +7,7 @@ Telegram HTML: placeholders are filled with values that the caller has already e
 from typing import Final
 
 from bot.telegram.texts import answers as texts_answers
+from bot.telegram.texts import errors as texts_errors
 from bot.telegram.texts import sources as texts_sources
 from bot.telegram.texts import subscriptions as texts_subscriptions
 
@@ -176,7 +177,11 @@ def _merged(*tables: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 # Each feature keeps its words in its own module (bot/telegram/texts/), in the same four languages.
 _TEXTS: Final = _merged(
-    _CORE_TEXTS, texts_sources.TEXTS, texts_subscriptions.TEXTS, texts_answers.TEXTS
+    _CORE_TEXTS,
+    texts_sources.TEXTS,
+    texts_subscriptions.TEXTS,
+    texts_answers.TEXTS,
+    texts_errors.TEXTS,
 )
 
 

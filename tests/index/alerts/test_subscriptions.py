@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from bot.settings import Settings
-from index.alerts.subscriptions import PendingAlert, SubscriptionError, Subscriptions
+from index.alerts.subscriptions import PendingAlert, Subscriptions
+from index.errors import SubscriptionError
 from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
 from index.store.article_db import MIGRATIONS, ArticleDB

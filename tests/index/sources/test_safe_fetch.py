@@ -8,9 +8,10 @@ import pytest
 import trustme
 
 from bot.settings import Settings
-from index.sources.feeds import FeedError, parse_feed
-from index.sources.safe_fetch import FEED_TYPES, PAGE_TYPES, FetchError, SafeFetcher
-from index.sources.url_policy import UrlPolicy, UrlRefusedError, is_public
+from index.errors import FeedError, FetchError, UrlRefusedError
+from index.sources.feeds import parse_feed
+from index.sources.safe_fetch import FEED_TYPES, PAGE_TYPES, SafeFetcher
+from index.sources.url_policy import UrlPolicy, is_public
 from tests.news_server import BILLION_LAUGHS, NewsSite, Route, gzip_bomb, running_news_site
 
 
