@@ -75,7 +75,7 @@ class NewsIndex:
             story_min,
         )
         self.indexer = Indexer(db, store, embedder, settings, self.alerts) if writable else None
-        self.writer = AnswerWriter.from_settings(settings)  # None: passages only
+        self.writer = AnswerWriter.from_settings(settings.writing)  # None: passages only
         self._lock = lock
         self.store_moved_aside: Path | None = None  # set by open(recover_store=True)
         self._owns_catalog = False
@@ -191,7 +191,7 @@ class NewsIndex:
     def add_source(self, location: str, name: str | None = None) -> Source:
         """Register a feed, page or local path after checking that it can be read."""
         self._writer()
-        with SafeFetcher(self.settings) as fetcher:
+        with SafeFetcher(self.settings.fetching) as fetcher:
             kind, where, suggested = identify_source(location, fetcher, self.settings)
         return self.catalog.sources.add(kind, where, (name or suggested or where).strip()[:200])
 
@@ -211,7 +211,7 @@ class NewsIndex:
         self._writer()
         sources = self.catalog.sources
         chosen = [sources.get(source_id)] if source_id is not None else sources.all()
-        with SafeFetcher(self.settings) as fetcher:
+        with SafeFetcher(self.settings.fetching) as fetcher:
             reader = SourceReader(self.settings, self.catalog.sources, fetcher, self._is_known)
 
             def counted(event: Progress) -> None:

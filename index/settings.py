@@ -1,12 +1,44 @@
-"""Settings of the core, read once from the environment (prefix NEWSBOT_) and `.env`."""
+"""Settings of the core, read once from the environment (prefix NEWSBOT_) and `.env`.
+
+The variables stay flat (`NEWSBOT_FETCH_TIMEOUT_SECONDS`), as people set them; a component
+takes only its own group (`settings.fetching`, `settings.writing`), a small frozen model, so
+what it depends on is plain and a test builds it in one line.
+"""
 
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_MODEL = "intfloat/multilingual-e5-small"
+
+
+class FetchSettings(BaseModel):
+    """How sources are fetched (index/sources/safe_fetch.py, reading.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    timeout_seconds: float = 20.0
+    max_bytes: int = 10_000_000
+    feed_max_items: int = 50
+    allow_private_urls: bool = False
+    private_url_hosts: tuple[str, ...] = ()
+    user_agent: str = "newsbot/0.1"
+    max_file_bytes: int = 20_000_000
+
+
+class WriterSettings(BaseModel):
+    """The optional answer writer's endpoint and limits (index/answers/writer.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str | None = None
+    model: str = "qwen2.5:7b"
+    api_key: SecretStr = SecretStr("none")
+    timeout_seconds: float = 20.0
+    max_tokens: int = 400
+    passages: int = 5
 
 
 class IndexSettings(BaseSettings):
@@ -97,6 +129,29 @@ class IndexSettings(BaseSettings):
         if isinstance(value, str):
             return [part.strip().lower() for part in value.split(",") if part.strip()]
         return value
+
+    @property
+    def fetching(self) -> FetchSettings:
+        return FetchSettings(
+            timeout_seconds=self.fetch_timeout_seconds,
+            max_bytes=self.max_fetch_bytes,
+            feed_max_items=self.feed_max_items,
+            allow_private_urls=self.allow_private_urls,
+            private_url_hosts=tuple(self.private_url_hosts),
+            user_agent=self.user_agent,
+            max_file_bytes=self.max_file_bytes,
+        )
+
+    @property
+    def writing(self) -> WriterSettings:
+        return WriterSettings(
+            url=self.llm_url,
+            model=self.llm_model,
+            api_key=self.llm_api_key,
+            timeout_seconds=self.llm_timeout_seconds,
+            max_tokens=self.llm_max_tokens,
+            passages=self.llm_passages,
+        )
 
     @property
     def db_path(self) -> Path:

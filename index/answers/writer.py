@@ -23,7 +23,7 @@ from index.answers.prompt import (
     summary_messages,
 )
 from index.models import Answer, Article
-from index.settings import IndexSettings
+from index.settings import WriterSettings
 
 if TYPE_CHECKING:
     import openai
@@ -47,8 +47,8 @@ class WrittenAnswer:
 class AnswerWriter:
     """Writes answers from passages through one OpenAI-compatible chat endpoint."""
 
-    def __init__(self, settings: IndexSettings) -> None:
-        if not settings.llm_url:
+    def __init__(self, settings: WriterSettings) -> None:
+        if not settings.url:
             raise ValueError("AnswerWriter needs NEWSBOT_LLM_URL")
         self.settings = settings
         self._client: openai.OpenAI | None = None
@@ -56,9 +56,9 @@ class AnswerWriter:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: IndexSettings) -> "AnswerWriter | None":
+    def from_settings(cls, settings: WriterSettings) -> "AnswerWriter | None":
         """The writer when an endpoint is configured, else None (and `openai` stays unloaded)."""
-        return cls(settings) if settings.llm_url else None
+        return cls(settings) if settings.url else None
 
     # --- answers ------------------------------------------------------------------------
 
@@ -71,7 +71,7 @@ class AnswerWriter:
                 source=hit.article.outlet or hit.article.source,
                 date=hit.article.published or "unknown",
             )
-            for i, hit in enumerate(answer.hits[: self.settings.llm_passages], start=1)
+            for i, hit in enumerate(answer.hits[: self.settings.passages], start=1)
         ]
 
     def write(self, answer: Answer) -> WrittenAnswer | None:
@@ -124,17 +124,17 @@ class AnswerWriter:
         """The reply's text, or None after logging why (without the key)."""
         try:
             response = self._openai().chat.completions.create(
-                model=self.settings.llm_model,
+                model=self.settings.model,
                 messages=messages,  # type: ignore[arg-type]
                 temperature=_TEMPERATURE,
-                max_tokens=self.settings.llm_max_tokens,
+                max_tokens=self.settings.max_tokens,
             )
             content = response.choices[0].message.content if response.choices else None
         except Exception as exc:  # noqa: BLE001 - whatever the endpoint does, passages still go out
             log.warning("answer writer failed: %s", self._redacted(exc))
             return None
         if not isinstance(content, str) or not content.strip():
-            log.warning("answer writer: empty reply from %s", self.settings.llm_model)
+            log.warning("answer writer: empty reply from %s", self.settings.model)
             return None
         return content.strip()
 
@@ -143,16 +143,16 @@ class AnswerWriter:
             import openai  # only when written answers are on
 
             self._client = openai.OpenAI(
-                base_url=self.settings.llm_url,
-                api_key=self.settings.llm_api_key.get_secret_value(),
-                timeout=self.settings.llm_timeout_seconds,
+                base_url=self.settings.url,
+                api_key=self.settings.api_key.get_secret_value(),
+                timeout=self.settings.timeout_seconds,
                 max_retries=0,  # one call per question: a retry would double the wait
             )
         return self._client
 
     def _redacted(self, exc: Exception) -> str:
         message = f"{type(exc).__name__}: {exc}"[:300]
-        key = self.settings.llm_api_key.get_secret_value()
+        key = self.settings.api_key.get_secret_value()
         return message.replace(key, "***") if len(key) >= 4 else message
 
     def _cached(self, key: Hashable) -> WrittenAnswer | str | None:

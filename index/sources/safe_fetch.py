@@ -18,7 +18,7 @@ from urllib.parse import urljoin
 import httpx
 
 from index.errors import FetchError
-from index.settings import IndexSettings
+from index.settings import FetchSettings
 from index.sources.pinned_connect import PinnedTransport, request_deadline
 from index.sources.url_policy import UrlPolicy
 
@@ -55,10 +55,12 @@ class Fetched:
 class SafeFetcher:
     """One httpx client for all fetches of a run; call `close` (or use `with`) when done."""
 
-    def __init__(self, settings: IndexSettings, policy: UrlPolicy | None = None) -> None:
-        self.timeout = settings.fetch_timeout_seconds
-        self.max_bytes = settings.max_fetch_bytes
-        self.policy = policy or UrlPolicy(settings.allow_private_urls, settings.private_url_hosts)
+    def __init__(self, settings: FetchSettings, policy: UrlPolicy | None = None) -> None:
+        self.timeout = settings.timeout_seconds
+        self.max_bytes = settings.max_bytes
+        self.policy = policy or UrlPolicy(
+            settings.allow_private_urls, list(settings.private_url_hosts)
+        )
         self._client = httpx.Client(
             transport=PinnedTransport(self.policy),
             follow_redirects=False,

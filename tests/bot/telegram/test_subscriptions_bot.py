@@ -264,7 +264,7 @@ async def test_with_written_answers_an_alert_carries_a_summary_in_the_subscriber
         settings = services.settings.model_copy(
             update={"llm_url": endpoint.base_url, "llm_model": "test-model"}
         )
-        writer = AnswerWriter.from_settings(settings)
+        writer = AnswerWriter.from_settings(settings.writing)
         delivery = AlertDelivery(
             services.catalog.subscriptions, services.catalog.db, clock, writer=writer
         )

@@ -65,7 +65,7 @@ def writer_for(settings: Settings, url: str, timeout: float = 5.0) -> AnswerWrit
             "llm_timeout_seconds": timeout,
         }
     )
-    return AnswerWriter(configured)
+    return AnswerWriter(configured.writing)
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_only_the_configured_number_of_passages_can_be_cited(
     settings: Settings, endpoint: FakeOpenAI
 ):
     limited = writer_for(settings, endpoint.base_url)
-    limited.settings = limited.settings.model_copy(update={"llm_passages": 2})
+    limited.settings = limited.settings.model_copy(update={"passages": 2})
     endpoint.script(text("See [3] and [2]."))
 
     written = limited.write(answer())

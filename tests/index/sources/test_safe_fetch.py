@@ -28,20 +28,26 @@ def fetch_settings(settings: Settings) -> Settings:
 
 def test_a_page_is_fetched_within_limits(site: NewsSite, fetch_settings: Settings):
     site.routes["/a"] = Route(b"<html><body><p>Hello</p></body></html>")
-    with SafeFetcher(fetch_settings) as fetcher:
+    with SafeFetcher(fetch_settings.fetching) as fetcher:
         got = fetcher.get(site.url("/a"), PAGE_TYPES)
     assert got.status == 200 and b"Hello" in got.body and got.content_type == "text/html"
 
 
 def test_a_50_mb_body_is_refused_by_its_declared_length(site: NewsSite, fetch_settings: Settings):
     site.routes["/big"] = Route(b"x" * 100, headers={"Content-Length": str(50_000_000)})
-    with SafeFetcher(fetch_settings) as fetcher, pytest.raises(FetchError, match="over the"):
+    with (
+        SafeFetcher(fetch_settings.fetching) as fetcher,
+        pytest.raises(FetchError, match="over the"),
+    ):
         fetcher.get(site.url("/big"), PAGE_TYPES)
 
 
 def test_a_50_mb_body_without_a_length_is_cut_off(site: NewsSite, fetch_settings: Settings):
     site.routes["/big"] = Route(b"x" * 50_000_000, declare_length=False)
-    with SafeFetcher(fetch_settings) as fetcher, pytest.raises(FetchError, match="over the"):
+    with (
+        SafeFetcher(fetch_settings.fetching) as fetcher,
+        pytest.raises(FetchError, match="over the"),
+    ):
         fetcher.get(site.url("/big"), PAGE_TYPES)
 
 
@@ -49,14 +55,17 @@ def test_a_gzip_bomb_is_refused_after_decompression(site: NewsSite, fetch_settin
     bomb = gzip_bomb(50_000_000)
     assert len(bomb) < 100_000
     site.routes["/bomb"] = Route(bomb, headers={"Content-Encoding": "gzip"})
-    with SafeFetcher(fetch_settings) as fetcher, pytest.raises(FetchError, match="over the"):
+    with (
+        SafeFetcher(fetch_settings.fetching) as fetcher,
+        pytest.raises(FetchError, match="over the"),
+    ):
         fetcher.get(site.url("/bomb"), PAGE_TYPES)
 
 
 def test_a_slow_drip_is_cut_off_by_the_deadline(site: NewsSite, fetch_settings: Settings):
     site.routes["/drip"] = Route(drip=True)
     quick = fetch_settings.model_copy(update={"fetch_timeout_seconds": 0.5})
-    with SafeFetcher(quick) as fetcher, pytest.raises(FetchError, match="within 0.5 s"):
+    with SafeFetcher(quick.fetching) as fetcher, pytest.raises(FetchError, match="within 0.5 s"):
         fetcher.get(site.url("/drip"), PAGE_TYPES)
 
 
@@ -70,7 +79,7 @@ def test_dripped_headers_are_cut_off_by_the_one_deadline(
     site.routes["/hop"] = Route(status=302, headers={"Location": "/slow-head"})
     quick = fetch_settings.model_copy(update={"fetch_timeout_seconds": 1})
     started = time.monotonic()
-    with SafeFetcher(quick) as fetcher, pytest.raises(FetchError, match="within 1 s"):
+    with SafeFetcher(quick.fetching) as fetcher, pytest.raises(FetchError, match="within 1 s"):
         fetcher.get(site.url(path), PAGE_TYPES)
     assert time.monotonic() - started < 2 * quick.fetch_timeout_seconds + 1
     assert site.hits("/slow-head")
@@ -80,7 +89,7 @@ def test_redirects_are_followed_a_few_times(site: NewsSite, fetch_settings: Sett
     site.routes["/old"] = Route(status=301, headers={"Location": "/a"})
     site.routes["/a"] = Route(b"<html><body><p>moved</p></body></html>")
     site.routes["/loop"] = Route(status=302, headers={"Location": "/loop"})
-    with SafeFetcher(fetch_settings) as fetcher:
+    with SafeFetcher(fetch_settings.fetching) as fetcher:
         moved = fetcher.get(site.url("/old"), PAGE_TYPES)
         with pytest.raises(FetchError, match="more than 5 redirects"):
             fetcher.get(site.url("/loop"), PAGE_TYPES)
@@ -92,7 +101,7 @@ def test_a_redirect_body_is_never_read(site: NewsSite, fetch_settings: Settings)
     """A 302 whose body never ends (it could as well be a gzip bomb): only its Location counts."""
     site.routes["/go"] = Route(status=302, headers={"Location": "/a"}, drip=True)
     site.routes["/a"] = Route(b"<html><body><p>arrived</p></body></html>")
-    with SafeFetcher(fetch_settings) as fetcher:
+    with SafeFetcher(fetch_settings.fetching) as fetcher:
         assert b"arrived" in fetcher.get(site.url("/go"), PAGE_TYPES).body
 
 
@@ -107,13 +116,16 @@ def test_a_redirect_to_a_private_address_is_refused(
     feed_host = "localhost" if "127.0.0.1" in target else "127.0.0.1"
     allowed = settings.model_copy(update={"private_url_hosts": [f"{feed_host}:{port}"]})
     refused = pytest.raises(UrlRefusedError, match="is a private, loopback")
-    with SafeFetcher(allowed) as fetcher, refused:
+    with SafeFetcher(allowed.fetching) as fetcher, refused:
         fetcher.get(f"http://{feed_host}:{port}/go", PAGE_TYPES)
     assert [r.path for r in site.requests] == ["/go"]
 
 
 def test_private_addresses_are_refused_by_default(site: NewsSite, settings: Settings):
-    with SafeFetcher(settings) as fetcher, pytest.raises(UrlRefusedError, match="127.0.0.1"):
+    with (
+        SafeFetcher(settings.fetching) as fetcher,
+        pytest.raises(UrlRefusedError, match="127.0.0.1"),
+    ):
         fetcher.get(site.url("/a"))
     assert site.requests == []
 
@@ -165,20 +177,26 @@ def test_loopback_inside_an_ipv6_address_is_refused_before_connecting(
     site: NewsSite, settings: Settings, host: str
 ):
     port = site.base.rsplit(":", 1)[1]
-    with SafeFetcher(settings) as fetcher, pytest.raises(UrlRefusedError, match="loopback"):
+    with (
+        SafeFetcher(settings.fetching) as fetcher,
+        pytest.raises(UrlRefusedError, match="loopback"),
+    ):
         fetcher.get(f"http://{host}:{port}/a", PAGE_TYPES)
     assert site.requests == []
 
 
 def test_wrong_content_types_are_refused(site: NewsSite, fetch_settings: Settings):
     site.routes["/img"] = Route(b"\x89PNG", content_type="image/png")
-    with SafeFetcher(fetch_settings) as fetcher, pytest.raises(FetchError, match="image/png"):
+    with (
+        SafeFetcher(fetch_settings.fetching) as fetcher,
+        pytest.raises(FetchError, match="image/png"),
+    ):
         fetcher.get(site.url("/img"), FEED_TYPES)
 
 
 def test_conditional_get_sends_the_validators(site: NewsSite, fetch_settings: Settings):
     site.routes["/feed"] = Route(b"<rss/>", content_type="application/rss+xml", etag='"v1"')
-    with SafeFetcher(fetch_settings) as fetcher:
+    with SafeFetcher(fetch_settings.fetching) as fetcher:
         first = fetcher.get(site.url("/feed"), FEED_TYPES)
         second = fetcher.get(site.url("/feed"), FEED_TYPES, etag=first.etag)
     assert first.etag == '"v1"' and not first.not_modified
@@ -217,7 +235,10 @@ def test_dns_rebinding_between_check_and_connect_reaches_nothing(
     port = site.base.rsplit(":", 1)[1]
     site.routes["/a"] = Route(b"<html><body><p>secret</p></body></html>")
     policy = UrlPolicy(resolver=RebindingResolver())
-    with SafeFetcher(settings, policy) as fetcher, pytest.raises(UrlRefusedError, match="127"):
+    with (
+        SafeFetcher(settings.fetching, policy) as fetcher,
+        pytest.raises(UrlRefusedError, match="127"),
+    ):
         fetcher.get(f"http://localhost:{port}/a", PAGE_TYPES)
     assert site.requests == []
 
@@ -229,7 +250,7 @@ def test_connections_go_to_the_addresses_the_policy_resolved(site: NewsSite, set
     policy = UrlPolicy(
         private_hosts=[f"news.invalid:{port}"], resolver=lambda host, port: ["127.0.0.1"]
     )
-    with SafeFetcher(settings, policy) as fetcher:
+    with SafeFetcher(settings.fetching, policy) as fetcher:
         fetched = fetcher.get(f"http://news.invalid:{port}/a", PAGE_TYPES)
     assert b"pinned" in fetched.body
     assert site.requests[0].headers["host"] == f"news.invalid:{port}"
@@ -255,7 +276,7 @@ def test_https_through_a_pinned_address_still_verifies_the_host_name(
         policy = UrlPolicy(
             private_hosts=[f"news.invalid:{port}"], resolver=lambda host, port: ["127.0.0.1"]
         )
-        with SafeFetcher(settings, policy) as fetcher:
+        with SafeFetcher(settings.fetching, policy) as fetcher:
             if works:
                 assert b"over tls" in fetcher.get(f"https://news.invalid:{port}/a").body
             else:
