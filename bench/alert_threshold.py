@@ -150,7 +150,9 @@ def report_stories(pairs: StoryPairs, rule: StoryRule) -> None:
         threshold, f1, precision, recall = best_f1(values[across], kinds[across] == "translation")
         print(f"  {name}: translations vs different stories across languages, best F1 "
               f"{f1:.3f} at {threshold:.3f} (precision {precision:.3f}, recall {recall:.3f}); "
-              f"seed reports {values[seeds].max():.3f}")  # fmt: skip
+              f"seed reports {values[seeds].max():.3f}, as alike as "
+              f"{(values[different & ~same] >= values[seeds].max()).sum()} pairs of "
+              f"different stories across languages")  # fmt: skip
         for label, mask in (("within a language", same), ("across languages", ~same)):
             others = values[different & mask]
             retold = values[(kinds == "retold") & mask]
