@@ -133,6 +133,8 @@ def _built(folder: Path, build: Callable[[Path], None], model: "SentenceTransfor
         agreement = _agreement(model, graph)
         manifest = {"size": graph.stat().st_size, "sha256": _sha256(graph), "agreement": agreement}
         (staging / _MANIFEST).write_text(json.dumps(manifest))
+        if _intact(folder):  # another process finished the same build meanwhile
+            return folder
         if folder.exists():  # damaged or partial: replaced whole
             shutil.rmtree(folder, ignore_errors=True)
         try:
