@@ -4,28 +4,47 @@
    paragraphs play new articles (scored like newsbot does: the best passage's cosine, a
    sentence standing for a passage). A pair matches when the question is about the paragraph,
    in any language. The threshold with the best F1 is printed, with precision and recall.
-2. Same story (NEWSBOT_STORY_MIN_SIMILARITY): NTREX-128 documents, each in several languages.
-   Two articles are one story when they are the same document; the mean-vector cosine
-   threshold with the best F1 is printed, for pairs within a language and across languages.
+2. Same story (NEWSBOT_STORY_MIN_SIMILARITY): NTREX-128 documents in several languages and
+   the two seed reports, cut into passages and embedded as the indexer does. Two versions of
+   one document are a translation; reports of one event by different outlets are the same
+   story retold (`bench/ntrex_stories.py`; the seed reports are such a pair); the rest are
+   different stories. For the old signal (the cosine of the articles' mean vectors) and the
+   one newsbot uses (`index/retrieval/story_groups.py`: the two most alike passage pairs): the
+   best F1 between translations and different stories across languages, the most alike different
+   stories within and across languages, the seed reports' value, and, at the profile's rule,
+   what folds, with how many different stories fold at thresholds around it.
 
-    python -m bench.alert_threshold [--langs en,vi] [--limit 100] [--model PATH_OR_ID]
+    python -m bench.alert_threshold [--langs en,vi] [--limit 100] [--docs 200] [--model ID]
+
+`--limit 0` skips the topic part, `--docs 0` the story part.
 """
 
 import argparse
 import itertools
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from bench.corpus import NTREX
+from bench.ntrex_stories import relation
 from bench.xquad_r import load_pool
 from bot.settings import Settings
 from index.embedding.embedder import load_embedder
-from index.retrieval.story_groups import article_vector
+from index.passages.chunking import chunk_text
+from index.passages.language import detect_language
+from index.retrieval.story_groups import (
+    ArticlePassages,
+    StoryRule,
+    story_similarity,
+)
+from index.sources.extraction import extract_plain
+from index.store.indexer import normalize_text
 
 XQUAD = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "xquad-r"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 NTREX_LANGS = {"en": "newstest2019-src.eng.txt", "vi": "newstest2019-ref.vie.txt",
                "hi": "newstest2019-ref.hin.txt", "ru": "newstest2019-ref.rus.txt",
                "de": "newstest2019-ref.deu.txt", "zh": "newstest2019-ref.zho-CN.txt"}  # fmt: skip
@@ -65,71 +84,139 @@ def topic_pairs(
     return np.array(scores), np.array(labels), kinds
 
 
-def story_pairs(embedder, langs: Sequence[str], docs: int) -> dict[str, tuple[np.ndarray, ...]]:
+@dataclass(frozen=True)
+class StoryPairs:
+    """Every pair of articles: how they relate, whether in one language, and both signals."""
+
+    relation: np.ndarray  # "translation", "retold", "different" or "seeds" per pair
+    same_language: np.ndarray
+    mean_cosine: np.ndarray  # cosine of the articles' mean passage vectors (the old signal)
+    passages: np.ndarray  # story_similarity: the two most alike passage pairs (the new one)
+
+
+def story_articles(
+    embedder, langs: Sequence[str], docs: int
+) -> dict[tuple[str, str], ArticlePassages]:
+    """NTREX documents per language and the seed reports, read, cut into passages and
+    embedded the way the indexer does it (a dateline dropped, the language detected); keyed
+    by (language, NTREX id) and ("seed", file name)."""
     doc_ids = (NTREX / "DOCUMENT_IDS.tsv").read_text(encoding="utf-8").splitlines()
-    vectors: dict[tuple[str, str], np.ndarray] = {}
+    texts: dict[tuple[str, str], str] = {}
     for lang in langs:
         lines = (NTREX / NTREX_LANGS[lang]).read_text(encoding="utf-8").splitlines()
         by_doc: dict[str, list[str]] = {}
         for doc_id, line in zip(doc_ids, lines, strict=True):
             by_doc.setdefault(doc_id, []).append(line)
         for doc_id in list(by_doc)[:docs]:
-            passages = embedder.embed_passages(by_doc[doc_id], [lang] * len(by_doc[doc_id]))
-            vectors[(lang, doc_id)] = article_vector(list(passages))
-    result: dict[str, tuple[list[float], list[bool]]] = {"same language": ([], []),
-                                                         "across languages": ([], [])}  # fmt: skip
-    for (a, va), (b, vb) in itertools.combinations(vectors.items(), 2):
-        kind = "same language" if a[0] == b[0] else "across languages"
-        result[kind][0].append(float(va @ vb))
-        result[kind][1].append(a[1] == b[1])
-    return {k: (np.array(s), np.array(y)) for k, (s, y) in result.items()}
+            texts[(lang, doc_id)] = "\n".join(by_doc[doc_id])
+    for seed in sorted(SEEDS.glob("*.txt")):
+        texts[("seed", seed.name)] = seed.read_text(encoding="utf-8")
+    articles = {}
+    for key, raw in texts.items():
+        text = normalize_text(extract_plain(raw).text)
+        lang = detect_language(text)
+        passages = chunk_text(text, lang, embedder.count_tokens, embedder.passage_token_budget)
+        vectors = embedder.embed_passages(passages, [lang] * len(passages))
+        articles[key] = ArticlePassages(lang, vectors)
+    return articles
+
+
+def story_pairs(articles: dict[tuple[str, str], ArticlePassages]) -> StoryPairs:
+    """Both signals for every pair of articles; pairs of related documents are left out."""
+    means = {k: a.vectors.mean(axis=0) / np.linalg.norm(a.vectors.mean(axis=0))
+             for k, a in articles.items()}  # fmt: skip
+    rows: list[tuple[str, bool, float, float]] = []
+    for (a, article_a), (b, article_b) in itertools.combinations(articles.items(), 2):
+        seeds = (a[0] == "seed") + (b[0] == "seed")
+        kind = "seeds" if seeds == 2 else "different" if seeds else relation(a[1], b[1])
+        if kind == "related":
+            continue
+        rows.append((
+            kind,
+            article_a.lang == article_b.lang,
+            float(means[a] @ means[b]),
+            story_similarity(article_a.vectors, article_b.vectors),
+        ))  # fmt: skip
+    kinds, same, mean, passages = zip(*rows, strict=True)
+    return StoryPairs(np.array(kinds), np.array(same), np.array(mean), np.array(passages))
+
+
+def report_stories(pairs: StoryPairs, rule: StoryRule) -> None:
+    kinds, same = pairs.relation, pairs.same_language
+    different, seeds = kinds == "different", kinds == "seeds"
+    print(f"\nsame story: {len(kinds)} pairs of articles; "
+          f"{(kinds == 'translation').sum()} translations, {(kinds == 'retold').sum()} "
+          f"retold by another outlet ({(same & (kinds == 'retold')).sum()} in one language), "
+          f"{(different & ~same).sum()} different stories across languages and "
+          f"{(different & same).sum()} within one")  # fmt: skip
+    across = (kinds == "translation") | (different & ~same)
+    for name, values in (("mean vectors", pairs.mean_cosine), ("passages", pairs.passages)):
+        threshold, f1, precision, recall = best_f1(values[across], kinds[across] == "translation")
+        print(f"  {name}: translations vs different stories across languages, best F1 "
+              f"{f1:.3f} at {threshold:.3f} (precision {precision:.3f}, recall {recall:.3f}); "
+              f"seed reports {values[seeds].max():.3f}, as alike as "
+              f"{(values[different & ~same] >= values[seeds].max()).sum()} pairs of "
+              f"different stories across languages")  # fmt: skip
+        for label, mask in (("within a language", same), ("across languages", ~same)):
+            others = values[different & mask]
+            retold = values[(kinds == "retold") & mask]
+            print(f"    different stories {label}: max {others.max():.3f}, 99.9th "
+                  f"percentile {np.percentile(others, 99.9):.3f}; retold: median "
+                  f"{np.median(retold):.3f}")  # fmt: skip
+    needed = rule.min_similarity + np.where(same, rule.same_language_margin, 0.0)
+    folded = pairs.passages >= needed
+    print(f"  at the profile's rule ({rule.min_similarity:.2f} across languages, "
+          f"{rule.min_similarity + rule.same_language_margin:.2f} within one): translations "
+          f"folded {folded[kinds == 'translation'].mean():.3f}, retold folded "
+          f"{folded[(kinds == 'retold') & ~same].mean():.3f} across languages and "
+          f"{folded[(kinds == 'retold') & same].mean():.3f} within one; seed reports folded: "
+          f"{bool(folded[seeds].all())}")  # fmt: skip
+    for label, mask in (("across languages", ~same), ("within a language", same)):
+        base = rule.min_similarity + (rule.same_language_margin if label[0] == "w" else 0.0)
+        counts = ", ".join(
+            f"{t:.2f}: {(pairs.passages[different & mask] >= t).sum()}"
+            for t in np.round(base + np.arange(-0.03, 0.035, 0.01), 2)
+        )
+        print(f"    different stories folded {label}, by threshold: {counts} "
+              f"(of {(different & mask).sum()})")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--langs", default="en,vi")
     parser.add_argument("--limit", type=int, default=100, help="XQuAD-R questions per language")
-    parser.add_argument("--docs", type=int, default=40, help="NTREX documents per language")
+    parser.add_argument("--docs", type=int, default=200, help="NTREX documents per language")
     parser.add_argument("--model", default=None)
     args = parser.parse_args(argv)
     settings = Settings(**({"embedding_model": args.model} if args.model else {}))
     embedder = load_embedder(settings)
     langs = args.langs.split(",")
     print(f"cpus: {os.cpu_count()}  model: {embedder.identity.split('|', 1)[0]}  langs: {langs}")
-    scores, labels, kinds = topic_pairs(embedder, langs, args.limit)
-    threshold, f1, precision, recall = best_f1(scores, labels)
-    print(f"\ntopic match, {labels.sum()} matching of {len(labels)} (question, paragraph) pairs")
-    print(f"  best threshold {threshold:.3f}: F1 {f1:.3f}, precision {precision:.3f}, "
-          f"recall {recall:.3f}")  # fmt: skip
-    for kind in sorted(set(kinds)):
-        mask = np.array([k == kind for k in kinds])
-        found = (scores[mask] >= threshold) & labels[mask]
-        wrong = (scores[mask] >= threshold) & ~labels[mask]
-        print(f"  {kind}: recall {found.sum() / max(1, labels[mask].sum()):.3f}, "
-              f"false alerts {wrong.sum()} of {(~labels[mask]).sum()} pairs")  # fmt: skip
-    chosen = embedder.profile.alert_min_score
-    hit = scores >= chosen
-    print(
-        f"  at the profile's {chosen:.2f}: precision {(hit & labels).sum() / max(1, hit.sum()):.3f}"
-        f", recall {(hit & labels).sum() / max(1, labels.sum()):.3f}"
-    )
-    stories = story_pairs(embedder, langs, args.docs)
-    across, across_labels = stories["across languages"]
-    threshold, f1, precision, recall = best_f1(across, across_labels)
-    print(f"\nsame story across languages: {across_labels.sum()} of {len(across)} pairs; "
-          f"best threshold {threshold:.3f}: F1 {f1:.3f}, precision {precision:.3f}, "
-          f"recall {recall:.3f}")  # fmt: skip
-    story = embedder.profile.story_min_similarity
-    for kind, (values, same) in stories.items():
+    if args.limit:
+        scores, labels, kinds = topic_pairs(embedder, langs, args.limit)
+        threshold, f1, precision, recall = best_f1(scores, labels)
         print(
-            f"at the profile's {story:.2f}, {kind}: same story folded "
-            f"{(values[same] >= story).mean():.3f}, different stories folded "
-            f"{(values[~same] >= story).sum()} of {(~same).sum()} pairs"
+            f"\ntopic match, {labels.sum()} matching of {len(labels)} (question, paragraph) pairs"
         )
-    for kind, (values, same) in stories.items():
-        others = values[~same]
-        print(f"different stories, {kind}: max similarity {others.max():.3f}, "
-              f"99.9th percentile {np.percentile(others, 99.9):.3f}")  # fmt: skip
+        print(f"  best threshold {threshold:.3f}: F1 {f1:.3f}, precision {precision:.3f}, "
+              f"recall {recall:.3f}")  # fmt: skip
+        for kind in sorted(set(kinds)):
+            mask = np.array([k == kind for k in kinds])
+            found = (scores[mask] >= threshold) & labels[mask]
+            wrong = (scores[mask] >= threshold) & ~labels[mask]
+            print(f"  {kind}: recall {found.sum() / max(1, labels[mask].sum()):.3f}, "
+                  f"false alerts {wrong.sum()} of {(~labels[mask]).sum()} pairs")  # fmt: skip
+        chosen = embedder.profile.alert_min_score
+        hit = scores >= chosen
+        precision = (hit & labels).sum() / max(1, hit.sum())
+        recall = (hit & labels).sum() / max(1, labels.sum())
+        print(f"  at the profile's {chosen:.2f}: precision {precision:.3f}, recall {recall:.3f}")
+    if args.docs:
+        pairs = story_pairs(story_articles(embedder, langs, args.docs))
+        profile = embedder.profile
+        report_stories(
+            pairs, StoryRule(profile.story_min_similarity, profile.story_same_language_margin)
+        )
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Embedding backends side by side: speed, and whether they rank like torch fp32.
 
-For each backend (torch, onnx, onnx-int8): passages embedded per second on NTREX news
-sentences, and the top-5 agreement with torch fp32 (how many of torch's top 5 the backend
-also ranks in its top 5, averaged) for the XQuAD-R questions against their pooled sentences.
+For each backend (torch, onnx, onnx-int8; and which one `auto`, the default, runs): passages
+embedded per second on NTREX news sentences, and the top-5 agreement with torch fp32 (how
+many of torch's top 5 the backend also ranks in its top 5, averaged) for the XQuAD-R
+questions against their pooled sentences.
 
     python -m bench.embedding_backends [--langs en,vi] [--limit 100] [--passages 400]
 """
@@ -41,6 +42,8 @@ def main(argv: list[str] | None = None) -> None:
         base = Settings(data_dir=Path(data))
         ranks: dict[str, np.ndarray] = {}
         print(f"cpus: {os.cpu_count()}  questions: {len(questions)}  pool: {len(sentences)}")
+        default = load_embedder(base).backend
+        print(f"the default backend (auto) runs this model as: {default}")
         for backend in BACKENDS:
             model = load_embedder(base.model_copy(update={"embedding_backend": backend}))
             if backend == "torch":

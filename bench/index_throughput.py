@@ -1,8 +1,9 @@
 """Indexing throughput: articles/s, passages/s and peak memory, on NTREX news articles.
 
-    python -m bench.index_throughput [--langs eng,hin,vie] [--model PATH]
+    python -m bench.index_throughput [--langs eng,hin,vie] [--model PATH] [--backend onnx]
 
-Prints figures only. The model is the configured one (NEWSBOT_EMBEDDING_MODEL or --model).
+Prints figures only. The model and backend are the configured ones (NEWSBOT_EMBEDDING_MODEL,
+NEWSBOT_EMBEDDING_BACKEND, default `auto`) unless given.
 """
 
 import argparse
@@ -21,12 +22,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--langs", default=",".join(LANGS))
     parser.add_argument("--model", default=None)
+    parser.add_argument("--backend", default=None, choices=["auto", "torch", "onnx", "onnx-int8"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         articles = write_ntrex_articles(Path(tmp) / "in", langs=tuple(args.langs.split(",")))
         overrides = {"data_dir": Path(tmp) / "data"}
         if args.model:
             overrides["embedding_model"] = args.model
+        if args.backend:
+            overrides["embedding_backend"] = args.backend
         settings = IndexSettings(**overrides)  # type: ignore[arg-type]
         with NewsIndex.open(settings, writer=True) as news:
             news.embedder.embed_passages(["warm up"])
@@ -34,8 +38,12 @@ def main() -> None:
             report = news.index_paths([Path(tmp) / "in"])
             elapsed = time.perf_counter() - started
             model = news.stats().model
+            backend = getattr(news.embedder, "backend", "?")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"index throughput · model {model} · cpus {os.cpu_count()} · {articles} articles")
+    print(
+        f"index throughput · model {model} · backend {backend} · cpus {os.cpu_count()} · "
+        f"{articles} articles"
+    )
     print(f"{report.summary()}")
     print(
         f"{elapsed:.1f}s · {report.new / elapsed:.1f} articles/s · "

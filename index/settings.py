@@ -54,8 +54,8 @@ class IndexSettings(BaseSettings):
         None, description="where the bundled model is built once; empty: ~/.cache/newsbot/models"
     )
     embedding_device: str = Field("cpu", description="torch device for the model")
-    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "torch", description="onnx-int8: ~1.8x faster on CPU, vectors within 0.02 cosine"
+    embedding_backend: Literal["auto", "torch", "onnx", "onnx-int8"] = Field(
+        "auto", description="auto: onnx for the bundled model (torch's vectors, faster), else torch"
     )
     reranker_model: str | None = Field(
         None, description="a cross-encoder (hub id or path) that reorders the passages shown"

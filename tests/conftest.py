@@ -84,7 +84,8 @@ def fake_index(settings: Settings, fake_embedder: HashingEmbedder) -> Iterator[N
 
 @pytest.fixture(scope="session")
 def real_embedder(model_cache: Path) -> SentenceTransformerEmbedder:
-    """The real sentence-transformers path, with the bundled multilingual model."""
+    """The real sentence-transformers path, with the bundled multilingual model on its default
+    backend (onnx: exported once per run, beside the model in `model_cache`)."""
     return load_embedder(
         Settings(_env_file=None, embedding_model="bundled", model_cache_dir=model_cache)
     )

@@ -7,8 +7,8 @@ or a failure left unmatched is matched by `match_pending` from the stored vector
 re-embedded or rebuilt article never alerts again. A topic is embedded as a query and compared
 with every passage of the article; the best passage's score decides, against a threshold
 measured with `bench/alert_threshold.py` (the model's profile holds it). Topic-less
-subscriptions take every new article. Articles matched in one batch are grouped into stories:
-one alert per story.
+subscriptions take every new article. Articles matched in one batch are grouped into stories
+(`index/retrieval/story_groups.py`: their most alike passages): one alert per story.
 """
 
 import logging
@@ -22,7 +22,12 @@ from index.embedding.embedder import Embedder
 from index.embedding.query_encoder import QueryEncoder
 from index.passages.sentences import split_sentences
 from index.retrieval.best_sentence import best_sentences
-from index.retrieval.story_groups import article_vectors, group_stories
+from index.retrieval.story_groups import (
+    ArticlePassages,
+    StoryRule,
+    article_passages,
+    group_stories,
+)
 from index.store.indexer import EmbeddedArticle
 from index.store.vectors import StoredPassage, VectorStore
 
@@ -49,6 +54,9 @@ class AlertMatcher:
         self.queries = queries
         self.min_score = min_score
         self.story_min_similarity = story_min_similarity
+        self.story_rule = StoryRule(
+            story_min_similarity, embedder.profile.story_same_language_margin
+        )
 
     def prepare(
         self, batch: Sequence[EmbeddedArticle]
@@ -90,32 +98,32 @@ class AlertMatcher:
         subscribers = self.subscriptions.active()
         if not passages or not subscribers:
             return []
-        vectors = article_vectors(passages)
+        articles = article_passages(passages)
         matches: list[Match] = []
         for subscription in subscribers:
-            matches.extend(self._for_subscription(subscription, passages, vectors))
+            matches.extend(self._for_subscription(subscription, passages, articles))
         return matches
 
     def _for_subscription(
         self,
         subscription: Subscription,
         passages: dict[str, Passages],
-        vectors: dict[str, np.ndarray],
+        articles: dict[str, ArticlePassages],
     ) -> list[Match]:
         topic = self.queries.encode(subscription.topic) if subscription.topic else None
         scored: dict[str, tuple[float, StoredPassage]] = {}
-        for article_id, article_passages in passages.items():
+        for article_id, pairs in passages.items():
             if topic is None:
-                scored[article_id] = (1.0, article_passages[0][0])
+                scored[article_id] = (1.0, pairs[0][0])
                 continue
-            scores = np.stack([v for _, v in article_passages]) @ topic
+            scores = np.stack([v for _, v in pairs]) @ topic
             best = int(np.argmax(scores))
             if float(scores[best]) >= self.min_score:
-                scored[article_id] = (float(scores[best]), article_passages[best][0])
+                scored[article_id] = (float(scores[best]), pairs[best][0])
         if not scored:
             return []
         order = sorted(scored, key=lambda aid: -scored[aid][0])
-        stories = group_stories(vectors, order, self.story_min_similarity)
+        stories = group_stories(articles, order, self.story_rule)
         lead_ids = [story[0] for story in stories]
         sentences = self._sentences(topic, [scored[aid][1] for aid in lead_ids])
         matches = []

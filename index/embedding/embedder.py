@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 ModelT = TypeVar("ModelT")
 
 _HUB_PROBE_SECONDS = 3.0
+# fp32 ONNX vectors at least this close to torch's (at export) share torch's index.
+ONNX_MIN_AGREEMENT = 0.999
 
 
 class Embedder(Protocol):
@@ -88,8 +90,8 @@ class SentenceTransformerEmbedder:
 
     @property
     def identity(self) -> str:
-        # fp32 ONNX gives torch's vectors (cosine 1.0, tested), so it shares torch's space;
-        # int8 vectors differ a little, so they get a collection of their own.
+        # fp32 ONNX runs only when its vectors matched torch's at export (ONNX_MIN_AGREEMENT),
+        # so it shares torch's space; int8 vectors differ a little: a collection of their own.
         suffix = "|int8" if self.backend == "onnx-int8" else ""
         centred = f"|{self.space.tag}" if self.space else ""
         return f"{self.name}|{self.passage_prompt}|{_dimension(self._model)}{suffix}{centred}"
@@ -147,7 +149,6 @@ def load_embedder(settings: IndexSettings) -> SentenceTransformerEmbedder:
         settings.passage_prompt,
         settings.chunk_tokens,
         settings.embedding_backend,
-        settings.data_dir / "onnx",
         settings.model_cache_dir,
     )
 
@@ -159,8 +160,7 @@ def _load_cached(
     query_prompt: str | None,
     passage_prompt: str | None,
     chunk_tokens: int,
-    backend: str = "torch",
-    onnx_cache: Path | None = None,
+    backend: str = "auto",
     model_cache: Path | None = None,
 ) -> SentenceTransformerEmbedder:
     from sentence_transformers import SentenceTransformer
@@ -188,18 +188,13 @@ def _load_cached(
                 passage_prompt,
                 chunk_tokens,
                 backend,
-                onnx_cache,
                 model_cache,
             )
     profile = profile_for(name, getattr(model, "prompts", None) or {})
     profile = profile.with_prompts(query_prompt, passage_prompt)
-    runner = None
-    if backend != "torch" and onnx_cache is not None:
-        try:
-            runner = onnx_runner(model, name, onnx_cache, quantized=backend == "onnx-int8")
-        except Exception as exc:  # a model the exporter cannot handle still works in torch
-            log.warning("the %s backend failed (%s); using torch", backend, _short(exc))
-            backend = "torch"
+    if backend == "auto":  # onnx where it was measured to give torch's rankings, faster
+        backend = "onnx" if name == BUNDLED_NAME else "torch"
+    runner = backend_runner(model, name, backend, model_cache or default_cache_dir())
     embedder = SentenceTransformerEmbedder(
         model,
         name=name,
@@ -216,6 +211,27 @@ def _load_cached(
             model_cache or default_cache_dir(),
         )
     return embedder
+
+
+def backend_runner(
+    model: "SentenceTransformer", name: str, backend: str, cache: Path
+) -> OnnxRunner | None:
+    """The ONNX runner of `backend`, or None for torch: also when the export fails or its
+    fp32 vectors differ from torch's (they share torch's index only if they agree)."""
+    if backend == "torch":
+        return None
+    try:
+        runner = onnx_runner(model, name, cache, quantized=backend == "onnx-int8")
+    except Exception as exc:  # a model the exporter cannot handle still works in torch
+        log.warning("the %s backend failed (%s); using torch", backend, _short(exc))
+        return None
+    if backend == "onnx" and runner.agreement < ONNX_MIN_AGREEMENT:
+        log.warning(
+            "the onnx export gives other vectors than torch (cosine %.4f); using torch",
+            runner.agreement,
+        )
+        return None
+    return runner
 
 
 def load_hub_model(model_class: Callable[..., ModelT], name: str, device: str) -> ModelT:

@@ -3,15 +3,25 @@
 sentence-transformers' own ONNX backend needs optimum-onnx, which (0.1.0) pins transformers
 below 4.58, older than the one newsbot runs on. So the model is exported here, once, with
 torch.onnx (tokens in, normalised sentence embeddings out: the model's own pooling and
-normalisation are in the graph), and cached in the data dir; int8 weights come from ONNX
-Runtime's dynamic quantization, per channel. Tokenization stays with the model's tokenizer.
+normalisation are in the graph); int8 weights come from ONNX Runtime's dynamic quantization,
+per channel. Tokenization stays with the model's tokenizer.
+
+Exports are kept beside the models (NEWSBOT_MODEL_CACHE_DIR), one folder per model identity
+(its name, sequence length and a fingerprint of its weights), so every data dir and every test
+run shares one export. A folder is built in a staging directory and renamed into place with a
+manifest (size and SHA-256 of the graph, and how closely its vectors matched torch's when it
+was built); a folder whose graph does not match its manifest is rebuilt, and a crash mid-export
+leaves only a staging directory that nothing trusts (removed by the next build).
 """
 
 import hashlib
+import json
 import logging
 import os
+import shutil
+import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,15 +33,27 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _OPSET = 17
+_FORMAT = 1  # bump when the export changes meaning: older folders are then not reused
+_GRAPH = "model.onnx"
+_MANIFEST = "newsbot-onnx.json"
+_STAGING = ".building-onnx-"
+# Checked against torch when a graph is built: vectors this close share torch's index.
+PROBES = (
+    "The Budapest summit between Trump and Putin was dropped.",
+    "व्हाइट हाउस ने कहा कि ट्रम्प और पुतिन की मुलाकात की कोई योजना नहीं है।",
+    "Giá vàng hôm nay tăng mạnh sau khi ngân hàng trung ương giữ nguyên lãi suất.",
+    "短",
+)
 
 
 class OnnxRunner:
     """Encodes texts with an ONNX session; the same vectors (or near) as the torch model."""
 
-    def __init__(self, session: Any, tokenizer: Any, max_length: int) -> None:
+    def __init__(self, session: Any, tokenizer: Any, max_length: int, agreement: float) -> None:
         self.session = session
         self.tokenizer = tokenizer
         self.max_length = max_length
+        self.agreement = agreement  # least cosine to torch's vectors on PROBES, at build time
         self.inputs = [i.name for i in session.get_inputs()]
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
@@ -62,26 +84,133 @@ class OnnxRunner:
 def onnx_runner(
     model: "SentenceTransformer", name: str, cache: Path, quantized: bool
 ) -> OnnxRunner:
-    """Export (first time only) and open the model's ONNX graph from `cache`."""
+    """Open the model's ONNX graph from `cache`, exporting (and quantizing) it the first time."""
     import onnxruntime as ort
 
-    folder = cache / hashlib.sha1(f"{name}|{model.max_seq_length}".encode()).hexdigest()[:16]
-    path = _exported(model, folder)
+    key = export_key(model, name)
+    fp32 = _built(cache / f"onnx-{key}", lambda path: _export(model, path), model)
+    folder = fp32
     if quantized:
-        path = _quantized(path)
+        folder = _built(
+            cache / f"onnx-{key}-int8", lambda path: _quantize(fp32 / _GRAPH, path), model
+        )
     options = ort.SessionOptions()
     options.intra_op_num_threads = os.cpu_count() or 1
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    return OnnxRunner(session, model.tokenizer, model.max_seq_length or 512)
+    session = ort.InferenceSession(
+        str(folder / _GRAPH), options, providers=["CPUExecutionProvider"]
+    )
+    manifest = _manifest(folder)
+    assert manifest is not None  # _built returns only folders that have one
+    return OnnxRunner(
+        session, model.tokenizer, model.max_seq_length or 512, float(manifest["agreement"])
+    )
 
 
-def _exported(model: "SentenceTransformer", folder: Path) -> Path:
-    path = folder / "model.onnx"
-    if path.exists():
-        return path
+def export_key(model: "SentenceTransformer", name: str) -> str:
+    """Names the model's export: its name, sequence length and a fingerprint of its weights
+    (a strided sample of every tensor), so another model or new weights get a new export."""
+    digest = hashlib.sha256(f"{_FORMAT}|{_OPSET}|{name}|{model.max_seq_length}".encode())
+    for tensor_name, tensor in model.state_dict().items():
+        flat = tensor.detach().reshape(-1)
+        sample = flat[:: max(1, flat.numel() // 1024)].float().cpu().numpy()
+        digest.update(f"{tensor_name}|{tuple(tensor.shape)}|".encode())
+        digest.update(sample.tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _built(folder: Path, build: Callable[[Path], None], model: "SentenceTransformer") -> Path:
+    """`folder` as a complete build: reused if its graph matches its manifest, else built in a
+    staging directory (with its agreement with torch measured) and renamed into place."""
+    if _intact(folder):
+        return folder
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned(folder.parent)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-", dir=folder.parent))
+    try:
+        graph = staging / _GRAPH
+        log.warning("exporting the embedding model to ONNX once, into %s", folder)
+        build(graph)
+        agreement = _agreement(model, graph)
+        manifest = {"size": graph.stat().st_size, "sha256": _sha256(graph), "agreement": agreement}
+        (staging / _MANIFEST).write_text(json.dumps(manifest))
+        if _intact(folder):  # another process finished the same build meanwhile
+            return folder
+        if folder.exists():  # damaged or partial: replaced whole
+            shutil.rmtree(folder, ignore_errors=True)
+        try:
+            os.rename(staging, folder)
+        except OSError:  # another process renamed its complete build first
+            if not _intact(folder):
+                raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def _intact(folder: Path) -> bool:
+    manifest = _manifest(folder)
+    graph = folder / _GRAPH
+    try:
+        return (
+            manifest is not None
+            and graph.stat().st_size == manifest["size"]
+            and _sha256(graph) == manifest["sha256"]
+        )
+    except OSError:
+        return False
+
+
+def _manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        manifest = json.loads((folder / _MANIFEST).read_text())
+    except (OSError, ValueError):
+        return None
+    needed = {"size", "sha256", "agreement"}
+    return manifest if isinstance(manifest, dict) and needed <= manifest.keys() else None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _remove_abandoned(parent: Path) -> None:
+    """Staging directories of builds whose process is gone (a crash mid-export)."""
+    for staging in parent.glob(f"{_STAGING}*"):
+        pid = staging.name[len(_STAGING) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _agreement(model: "SentenceTransformer", graph: Path) -> float:
+    """The least cosine between torch's vectors and the graph's on a few probe texts."""
+    import onnxruntime as ort
+
+    session = ort.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
+    runner = OnnxRunner(session, model.tokenizer, model.max_seq_length or 512, agreement=0.0)
+    reference = np.asarray(
+        model.encode(list(PROBES), normalize_embeddings=True, convert_to_numpy=True),
+        dtype=np.float32,
+    )
+    return float(np.min(np.sum(reference * runner.encode(PROBES), axis=1)))
+
+
+def _export(model: "SentenceTransformer", path: Path) -> None:
     import torch
 
-    folder.mkdir(parents=True, exist_ok=True)
     names = list(model.tokenizer.model_input_names)
     sample = model.tokenizer(
         ["a short sentence", "and a second one"], padding=True, return_tensors="pt"
@@ -98,33 +227,23 @@ def _exported(model: "SentenceTransformer", folder: Path) -> Path:
             return self.model(dict(zip(names, tensors, strict=True)))["sentence_embedding"]
 
     axes = {n: {0: "batch", 1: "tokens"} for n in names} | {"embedding": {0: "batch"}}
-    partial = path.with_suffix(".partial")
-    log.warning("exporting %s to ONNX once, into %s", path.parent.name, folder)
     # The tracer warns about Python branches on shapes; the graph is checked against torch's
-    # vectors at several lengths by the tests, so these warnings are expected.
+    # vectors when built (the manifest's agreement) and by the tests, so these are expected.
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
             Graph().eval(),
             tuple(sample[n] for n in names),
-            str(partial),
+            str(path),
             input_names=names,
             output_names=["embedding"],
             dynamic_axes=axes,
             opset_version=_OPSET,
             dynamo=False,
         )
-    partial.replace(path)  # a crash mid-export leaves no half file under the real name
-    return path
 
 
-def _quantized(source: Path) -> Path:
-    path = source.with_name("model-int8.onnx")
-    if path.exists():
-        return path
+def _quantize(source: Path, path: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    partial = path.with_suffix(".partial")
-    quantize_dynamic(str(source), str(partial), per_channel=True, weight_type=QuantType.QInt8)
-    partial.replace(path)
-    return path
+    quantize_dynamic(str(source), str(path), per_channel=True, weight_type=QuantType.QInt8)

@@ -23,7 +23,8 @@ class ModelProfile:
     min_score: float  # below this score nothing is shown ("nothing relevant found")
     close_score: float  # from this score a passage answers; between the two: "the nearest"
     alert_min_score: float  # a topic alert fires from this relevance score of a passage
-    story_min_similarity: float  # articles whose mean vectors are this alike are one story
+    story_min_similarity: float  # articles whose most alike passages are this alike: one story
+    story_same_language_margin: float  # ... plus this when both are in one language
     retrieval: Mode  # what `auto` means for this family
     centred: bool  # vectors centred on their language (index/embedding/language_space.py)
 
@@ -45,7 +46,8 @@ _E5 = ModelProfile(
     min_score=0.24,
     close_score=0.37,
     alert_min_score=0.36,
-    story_min_similarity=0.82,
+    story_min_similarity=0.57,
+    story_same_language_margin=0.14,
     retrieval="dense",
     centred=True,
 )
@@ -61,6 +63,7 @@ _GENERIC = ModelProfile(
     close_score=0.20,
     alert_min_score=0.66,
     story_min_similarity=0.97,
+    story_same_language_margin=0.0,
     retrieval="hybrid",
     centred=False,
 )

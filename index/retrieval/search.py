@@ -22,7 +22,7 @@ from index.retrieval.fusion import cascade, reciprocal_rank_fusion
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.reranker import Reranker
 from index.retrieval.story_folding import fold_stories
-from index.retrieval.story_groups import article_vectors
+from index.retrieval.story_groups import ArticlePassages, StoryRule, article_passages
 from index.store.article_db import ArticleDB
 from index.store.vectors import StoredPassage, VectorStore
 
@@ -84,11 +84,19 @@ class Searcher:
         self.mode = mode
         self.transliterate = transliterate
         self.story_min_similarity = story_min_similarity  # None: every article on its own
+        self.story_rule = (
+            None
+            if story_min_similarity is None
+            else StoryRule(story_min_similarity, profile.story_same_language_margin)
+        )
         self.reranker = reranker  # None: the retrieval order stands
         self.queries = QueryEncoder(embedder)
         self._lexical: tuple[tuple[int, int], LexicalIndex] | None = None
         self._lexical_lock = threading.Lock()
-        self._article_vectors: tuple[tuple[int, int], dict[str, np.ndarray]] = ((-1, -1), {})
+        self._article_passages: tuple[tuple[int, int], dict[str, ArticlePassages]] = (
+            (-1, -1),
+            {},
+        )
 
     def search(self, question: str, k: int, *, with_candidates: bool = False) -> Answer:
         """The `k` best passages; `with_candidates` adds every ranked candidate (evaluation
@@ -106,8 +114,8 @@ class Searcher:
         candidates = [c for c in candidates if c.passage.article_id in articles]
         ranked = [c for c in candidates if c.score >= self.min_score]
         siblings: dict[str, list[str]] = {}
-        if self.story_min_similarity is not None:
-            folded = fold_stories(ranked, self._vectors_of_articles, self.story_min_similarity)
+        if self.story_rule is not None:
+            folded = fold_stories(ranked, self._passages_of_articles, self.story_rule)
             ranked, siblings = folded.candidates, folded.siblings  # siblings: among `articles`
         if copies:  # a passage repeated by another outlet: one story, named once
             for lead, republished in copies.items():
@@ -181,15 +189,15 @@ class Searcher:
         order = self.reranker.order(question, [c.passage.text for c in head])
         return [head[i] for i in order] + tail
 
-    def _vectors_of_articles(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
-        """Each article's mean passage vector, kept until the store changes."""
+    def _passages_of_articles(self, article_ids: Sequence[str]) -> dict[str, ArticlePassages]:
+        """Each article's passage vectors, kept until the store changes."""
         stamp = (self.store.count(), self.store.writes)
-        cached_stamp, cache = self._article_vectors
+        cached_stamp, cache = self._article_passages
         if cached_stamp != stamp:
             cache = {}
-            self._article_vectors = (stamp, cache)
+            self._article_passages = (stamp, cache)
         missing = [a for a in article_ids if a not in cache]
-        cache.update(article_vectors(self.store.passages_of(missing)))
+        cache.update(article_passages(self.store.passages_of(missing)))
         return {a: cache[a] for a in article_ids if a in cache}
 
     def _best_sentences(self, query: np.ndarray, candidates: list[StoredPassage]) -> list[str]:

@@ -8,9 +8,7 @@ story stays; the others are named beside it as sibling sources, their passages d
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
-from index.retrieval.story_groups import group_stories
+from index.retrieval.story_groups import ArticlePassages, StoryRule, group_stories
 from index.store.vectors import StoredPassage
 
 
@@ -24,22 +22,22 @@ class FoldedCandidates:
 
 def fold_stories(
     candidates: Sequence[StoredPassage],
-    article_vectors: Callable[[Sequence[str]], Mapping[str, np.ndarray]],
-    min_similarity: float,
+    article_passages: Callable[[Sequence[str]], Mapping[str, ArticlePassages]],
+    rule: StoryRule,
 ) -> FoldedCandidates:
     """Keep the candidates of each story's best-ranked article; name the others as siblings.
 
-    `article_vectors` gives the (normalised) vector of each article id it can; an article
-    without one stands alone.
+    `article_passages` gives the passage vectors of each article id it can; an article
+    without them stands alone.
     """
     order = list(dict.fromkeys(c.passage.article_id for c in candidates))
     if len(order) < 2:
         return FoldedCandidates(list(candidates), {})
-    vectors = article_vectors(order)
-    known = [a for a in order if a in vectors]
+    articles = article_passages(order)
+    known = [a for a in order if a in articles]
     siblings: dict[str, list[str]] = {}
     folded: set[str] = set()
-    for group in group_stories(vectors, known, min_similarity):
+    for group in group_stories(articles, known, rule):
         if len(group) > 1:
             siblings[group[0]] = group[1:]
             folded.update(group[1:])
