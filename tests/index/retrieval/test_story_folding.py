@@ -21,8 +21,8 @@ from index.retrieval.story_folding import fold_stories
 from index.retrieval.story_groups import ArticlePassages, StoryRule, story_similarity
 from index.store.vectors import StoredPassage
 from tests.conftest import HINDI_SEED, SEEDS, VIETNAMESE_SEED
+from tests.index.alerts.test_subscriptions import claim_all
 from tests.index.test_cross_lingual import NTREX
-from tests.index.test_subscriptions import claim_all
 
 
 def _candidate(article_id: str, seq: int) -> StoredPassage:
@@ -161,9 +161,9 @@ def test_the_two_seed_reports_are_one_alert(
     settings: Settings, real_embedder: SentenceTransformerEmbedder
 ):
     with NewsIndex.open(settings, writer=True, embedder=real_embedder) as news:
-        news.subscriptions.add(10, "Trump Putin summit in Budapest", "en")
+        news.catalog.subscriptions.add(10, "Trump Putin summit in Budapest", "en")
         news.index_paths([SEEDS])
-        due = claim_all(news.subscriptions)
+        due = claim_all(news.catalog.subscriptions)
         sources = {a.id: Path(a.source).name for a in news.db.all_articles()}
     assert len(due) == 1
     (alert,) = due
