@@ -4,9 +4,11 @@ Two reports of one event, even by different outlets in different languages, rete
 the same facts: a few of their passages say nearly the same thing. Two different stories on
 one topic (two football matches, two Kavanaugh stories) share a topic, not such passages. So
 the same-story signal is passage-level: the mean of the two most alike (passage, passage)
-cosines of the two articles (`story_similarity`). The mean vectors of whole articles cannot
-tell those apart: reports of one event by different outlets, measured with
-`bench/alert_threshold.py`, are often less alike by their means than different stories are.
+cosines of the two articles (`story_similarity`). The mean vector of a whole article is
+mostly its topic and genre: measured with `bench/alert_threshold.py`, means separate
+translations from different stories less well and have a longer tail of alike different
+stories, and neither signal puts every retelling above every different story (README,
+"Subscriptions and alerts").
 
 Cosines run higher within one language than across languages, even for centred vectors; the
 model's profile says by how much (`story_same_language_margin`), and a pair in one language
