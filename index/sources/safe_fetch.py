@@ -106,7 +106,7 @@ class SafeFetcher:
             raise FetchError(
                 f"{url}: no complete answer within {self.timeout:g} s",
                 "fetch_timeout",
-                seconds=self.timeout,
+                seconds=f"{self.timeout:g}",
             ) from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{url}: {_describe(exc)}") from None
