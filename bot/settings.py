@@ -42,6 +42,19 @@ class Settings(IndexSettings):
         gt=0,
         description="an alert left 'sending' this long by a stopped process is marked failed",
     )
+    alert_burst: int = Field(
+        3,
+        ge=0,
+        description="more alerts than this due at once for one subscription are one digest",
+    )
+
+    # Inline mode (@bot question in any chat).
+    inline_cache_seconds: int = Field(
+        300, ge=0, description="how long Telegram and the bot keep an inline query's results"
+    )
+    inline_per_minute: int = Field(
+        20, ge=1, description="inline searches one user may start per minute"
+    )
 
     # Answers in chats.
     bot_page_hits: int = Field(3, ge=1, le=10, description="passages per message page")

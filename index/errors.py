@@ -10,7 +10,8 @@ NewsbotError                      code
 │   │   ├── FeedError             feed_invalid      bytes that are not a usable feed
 │   │   ├── SourceNotFoundError   source_missing (id)
 │   │   └── DuplicateSourceError  source_duplicate (id, name)
-│   └── SubscriptionError         topic_too_long (limit), too_many (limit), duplicate, missing
+│   └── SubscriptionError         topic_too_long, too_many (limit), duplicate, missing,
+│                                 bad_period (low, high)
 ├── SettingsError                 settings          a NEWSBOT_* setting that cannot be used
 ├── BotStartError                 bot_start         Telegram refused the bot or is unreachable
 │   └── MissingTokenError         missing_token

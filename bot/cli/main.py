@@ -127,10 +127,12 @@ def main() -> None:
 def _register_commands() -> None:
     from bot.cli.data import backup_command, restore_command
     from bot.cli.evaluation import eval_command
+    from bot.cli.latest import latest_command
     from bot.cli.sources import check_command, reindex_command, sources_app
     from bot.cli.subscriptions import subscriptions_app
 
     app.command("eval")(eval_command)
+    app.command("latest")(latest_command)
     app.command("reindex")(reindex_command)
     app.command("check")(check_command)
     app.command("backup")(backup_command)

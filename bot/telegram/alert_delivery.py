@@ -1,10 +1,12 @@
 """Send queued alerts: paced, RetryAfter honoured, blocked chats paused, migrations followed.
 
-A repeating job calls `deliver` every few seconds. It claims ONE alert at a time (marked
-"sending" with a lease, in the database), sends it, then marks it sent: a crash can leave at
-most that one alert unconfirmed, and when its lease runs out it is marked failed, not sent
-again (Telegram has no idempotency key: it may have arrived). One that must wait goes back to
-the queue with its time, so none is dropped.
+A repeating job calls `deliver` every few seconds. It claims what ONE message carries at a
+time (one alert, or a digest: see index/alerts/subscriptions.py; marked "sending" with a
+lease, in the database), sends it, then marks it sent: a crash can leave at most that one
+message unconfirmed, and when its lease runs out it is marked failed, not sent again
+(Telegram has no idempotency key: it may have arrived). One that must wait goes back to the
+queue with its time, so none is dropped. Every message carries the buttons that mute or end
+its subscription.
 
 Alerts go through a plain `telegram.Bot`, not the Application's rate-limited one: PTB's
 limiter would sleep through a RetryAfter inside the delivery loop (it cannot be told not to
@@ -31,10 +33,10 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.telegram.alert_format import render_alert
+from bot.telegram.alert_format import alert_markup, render_alert, render_digest
 from bot.telegram.alert_pacing import Pacer
 from bot.telegram.replies import follow_migration
-from index.alerts.subscriptions import PendingAlert, Subscriptions
+from index.alerts.subscriptions import Claim, Subscriptions
 from index.answers.writer import AnswerWriter
 from index.store.article_db import ArticleDB
 
@@ -55,6 +57,7 @@ class AlertDelivery:
         pacer: Pacer | None = None,
         writer: AnswerWriter | None = None,
         lease_seconds: float = 120.0,
+        burst: int | None = 3,
     ) -> None:
         self.subscriptions = subscriptions
         self.db = db
@@ -62,22 +65,27 @@ class AlertDelivery:
         self.clock = clock
         self.pacer = pacer or Pacer(clock)
         self.lease_seconds = lease_seconds
+        self.burst = burst  # more alerts than this due for one subscription: one digest
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     async def deliver(self, bot: Bot, limit: int = 100) -> int:
-        """Send what is due and may go now, one claimed alert at a time (at most `limit`);
-        returns how many were sent."""
+        """Send what is due and may go now, one claimed message at a time (at most `limit`);
+        returns how many messages were sent."""
         sent = 0
         for _ in range(limit):
             alert = await asyncio.to_thread(
-                self.subscriptions.claim_next, self.name, self.clock(), self.lease_seconds
+                self.subscriptions.claim,
+                self.name,
+                self.clock(),
+                self.lease_seconds,
+                self.burst,
             )
             if alert is None:
                 break
             sent += await self._one(bot, alert)
         return sent
 
-    async def _one(self, bot: Bot, alert: PendingAlert) -> int:
+    async def _one(self, bot: Bot, alert: Claim) -> int:
         chat_id = alert.subscription.chat_id
         wait = self.pacer.reserve(chat_id)
         if wait > 0:
@@ -98,6 +106,7 @@ class AlertDelivery:
                 html,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=alert_markup(alert.subscription, alert.subscription.lang, False),
             )
         except RetryAfter as exc:
             seconds = _seconds(exc.retry_after)
@@ -130,7 +139,7 @@ class AlertDelivery:
         await asyncio.to_thread(self.subscriptions.mark_sent, alert)
         return 1
 
-    async def _retry(self, alert: PendingAlert, exc: TelegramError) -> int:
+    async def _retry(self, alert: Claim, exc: TelegramError) -> int:
         """Network trouble before Telegram had the message: later, a few times."""
         if alert.attempts >= _MAX_ATTEMPTS:
             await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
@@ -138,7 +147,10 @@ class AlertDelivery:
             await self._later(alert, _BACKOFF_SECONDS * alert.attempts, str(exc)[:200])
         return 0
 
-    def _render(self, alert: PendingAlert) -> str | None:
+    def _render(self, claim: Claim) -> str | None:
+        if claim.digest:
+            return render_digest(claim, self.db.get_many([a.article_id for a in claim.alerts]))
+        (alert,) = claim.alerts
         articles = self.db.get_many([alert.article_id, *alert.siblings])
         article = articles.get(alert.article_id)
         if article is None:
@@ -151,7 +163,7 @@ class AlertDelivery:
             )
         return render_alert(alert, article, siblings, summary)
 
-    async def _later(self, alert: PendingAlert, seconds: float, error: str | None) -> None:
+    async def _later(self, alert: Claim, seconds: float, error: str | None) -> None:
         await asyncio.to_thread(self.subscriptions.reschedule, alert, self.clock() + seconds, error)
 
 

@@ -1,22 +1,31 @@
-"""An alert as one Telegram message: what matched, the article's citation (with the other
-sources of the same story), and the passage with its best sentence in bold."""
+"""Alerts as Telegram messages, with the buttons that mute or end their subscription.
+
+One alert: what matched, the article's citation (with the other sources of the same story)
+and the passage with its best sentence in bold. A digest (a digest subscription's message, or
+a burst of alerts folded into one): a heading and one line per article, its linked headline,
+outlet and date.
+"""
+
+from datetime import date, datetime
+from pathlib import PurePath
+
+from babel.dates import format_date
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram import texts
 from bot.telegram.html import MAX_MESSAGE, escape, render_hit, utf16_len
-from index.alerts.subscriptions import PendingAlert
+from index.alerts.subscriptions import Claim, PendingAlert, Subscription
 from index.models import Article, Hit, Passage
+
+MUTE_HOURS = 24  # the mute button's length; the unmute button lifts it earlier
+_TITLE_CHARS = 110  # a digest line's headline, cut beyond this
 
 
 def render_alert(
     alert: PendingAlert, article: Article, siblings: list[Article], summary: str | None = None
 ) -> str:
     lang = alert.subscription.lang
-    topic = alert.subscription.topic
-    head = (
-        texts.text(lang, "alert_topic", topic=escape(topic))
-        if topic
-        else texts.text(lang, "alert_everything")
-    )
+    head = _heading(alert.subscription, lang)
     if summary:
         head += f"\n<i>{escape(summary[:500])}</i>"
     hit = Hit(
@@ -28,3 +37,81 @@ def render_alert(
     )
     budget = MAX_MESSAGE - utf16_len(head) - 2
     return f"{head}\n\n{render_hit(hit, None, lang, budget)}"
+
+
+def render_digest(claim: Claim, articles: dict[str, Article]) -> str | None:
+    """One message listing the claim's articles (those still stored); None if none is."""
+    subscription, lang = claim.subscription, claim.subscription.lang
+    listed = [(a, articles[a.article_id]) for a in claim.alerts if a.article_id in articles]
+    if not listed:
+        return None
+    topic = escape(subscription.topic) if subscription.topic else None
+    values = {"count": len(listed), "topic": topic, "hours": subscription.digest_hours}
+    if subscription.digest_hours is not None:
+        key = "digest_topic" if topic else "digest_everything"
+    else:
+        key = "burst_topic" if topic else "burst_everything"
+    head = texts.text(lang, key, **values)
+    lines = [digest_line(article, lang, len(alert.siblings)) for alert, article in listed]
+    body = "\n".join(lines)
+    while utf16_len(head) + 2 + utf16_len(body) > MAX_MESSAGE and len(lines) > 1:
+        lines.pop()  # never reached with max_listed lines of cut headlines; a safety net
+        body = "\n".join(lines)
+    return f"{head}\n\n{body}"
+
+
+def digest_line(article: Article, lang: str, others: int = 0) -> str:
+    """`• Headline — Outlet, 22 Oct 2025`, the headline linked to the article."""
+    title = " ".join((article.title or article.source).split())
+    if len(title) > _TITLE_CHARS:
+        title = title[: _TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    url = article.url if article.url and article.url.startswith(("http://", "https://")) else None
+    linked = f'<a href="{escape(url)}">{escape(title)}</a>' if url else escape(title)
+    details = [outlet_name(article)]
+    day = human_date(article.published, lang)
+    if day:
+        details.append(day)
+    more = f" +{others}" if others else ""
+    return f"• {linked} — <i>{escape(', '.join(details))}{more}</i>"
+
+
+def outlet_name(article: Article) -> str:
+    """The outlet, else the source; a local file by its name, never its path."""
+    if article.outlet:
+        return article.outlet
+    if article.url is None and ("/" in article.source or "\\" in article.source):
+        return PurePath(article.source).name
+    return article.source
+
+
+def human_date(published: str | None, lang: str) -> str | None:
+    """ "22 Oct 2025" in the reader's language; None when there is no readable date."""
+    if not published:
+        return None
+    try:
+        day: date = datetime.fromisoformat(published.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+    return format_date(day, "d MMM y", locale=lang)
+
+
+def alert_markup(subscription: Subscription, lang: str, muted: bool) -> InlineKeyboardMarkup:
+    """🔕 Mute 24 h (or 🔔 Unmute while muted) and Unsubscribe, for the alert's subscription."""
+    sid = subscription.id
+    toggle = (
+        InlineKeyboardButton(texts.text(lang, "button_unmute"), callback_data=f"unmute:{sid}")
+        if muted
+        else InlineKeyboardButton(
+            texts.text(lang, "button_mute", hours=MUTE_HOURS), callback_data=f"mute:{sid}"
+        )
+    )
+    stop = InlineKeyboardButton(
+        texts.text(lang, "button_unsubscribe"), callback_data=f"unsub:{sid}"
+    )
+    return InlineKeyboardMarkup([[toggle, stop]])
+
+
+def _heading(subscription: Subscription, lang: str) -> str:
+    if subscription.topic:
+        return texts.text(lang, "alert_topic", topic=escape(subscription.topic))
+    return texts.text(lang, "alert_everything")

@@ -26,17 +26,20 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.logs import BOT_FORMAT, configure_logging, quiet_library_logs, redact
 from bot.settings import Settings
 from bot.telegram import admin as admin_handlers
+from bot.telegram import inline, latest, small_talk, texts
 from bot.telegram import questions as handlers
 from bot.telegram import subscriptions as subscription_handlers
-from bot.telegram import texts
 from bot.telegram.context import BotContext, BotData
+from bot.telegram.language_note import note_language
 from bot.telegram.services import Services, ServicesFactory
 from index.errors import BotStartError, MissingTokenError, NewsbotError
 
@@ -45,7 +48,7 @@ log = logging.getLogger(__name__)
 BotApplication = Application
 
 # Telegram sends only these; edits, channel posts, reactions... are never even fetched.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 
 _NEW = filters.UpdateType.MESSAGE  # new messages only: edits are not questions
 _TEXT = _NEW & filters.TEXT & ~filters.COMMAND
@@ -59,8 +62,10 @@ ADMIN_COMMANDS = ("addsource", "sources", "removesource", "reindex")
 def handler_list() -> list[BaseHandler]:
     """Every handler, in order. Add new commands here."""
     return [
-        CommandHandler(["start", "help"], handlers.help_command, filters=_NEW),
+        CommandHandler("start", small_talk.start_command, filters=_NEW),
+        CommandHandler("help", handlers.help_command, filters=_NEW),
         CommandHandler("ask", handlers.ask_command, filters=_NEW),
+        CommandHandler("latest", latest.latest_command, filters=_NEW),
         CommandHandler("lang", handlers.lang_command, filters=_NEW),
         CommandHandler("addsource", admin_handlers.addsource_command, filters=_NEW),
         CommandHandler("sources", admin_handlers.sources_command, filters=_NEW),
@@ -73,13 +78,17 @@ def handler_list() -> list[BaseHandler]:
         # Button data is whatever a client sends: each handler checks all of it.
         CallbackQueryHandler(handlers.more_callback, pattern=r"^more:"),
         CallbackQueryHandler(handlers.lang_callback, pattern=r"^lang:"),
+        CallbackQueryHandler(small_talk.example_callback, pattern=r"^ask:"),
+        CallbackQueryHandler(subscription_handlers.alert_button, pattern=r"^(mute|unmute|unsub):"),
         CallbackQueryHandler(handlers.unknown_callback),  # any other button: answered, never spins
-        MessageHandler(filters.ChatType.PRIVATE & _TEXT, handlers.private_question),
+        InlineQueryHandler(inline.inline_query),
+        # Greetings, thanks, emoji... get a friendly reply with examples; the rest is searched.
+        MessageHandler(filters.ChatType.PRIVATE & _TEXT, small_talk.private_message),
         MessageHandler(
             filters.ChatType.GROUPS
             & _TEXT
             & (filters.Entity(MessageEntity.MENTION) | filters.REPLY),
-            handlers.group_question,
+            small_talk.group_message,
         ),
         MessageHandler(
             filters.ChatType.PRIVATE & _NEW & ~filters.TEXT & ~filters.StatusUpdate.ALL,
@@ -146,6 +155,8 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
         .build()
     )
     app.add_handlers(handler_list())
+    # Before any other handler: a user whose language the bot lacks is told so, once.
+    app.add_handler(TypeHandler(Update, note_language), group=-1)
     app.add_error_handler(handlers.on_error)
     if settings.poll_minutes > 0 and app.job_queue is not None:
         interval = settings.poll_minutes * 60
@@ -174,7 +185,15 @@ async def _warm_up(services: Services) -> None:
 
 
 def commands_for(lang: str, admin: bool = False) -> list[BotCommand]:
-    names: tuple[str, ...] = ("ask", "subscribe", "subscriptions", "unsubscribe", "help", "lang")
+    names: tuple[str, ...] = (
+        "ask",
+        "latest",
+        "subscribe",
+        "subscriptions",
+        "unsubscribe",
+        "help",
+        "lang",
+    )
     names += ADMIN_COMMANDS if admin else ()
     return [BotCommand(name, texts.text(lang, f"cmd_{name}")) for name in names]
 

@@ -13,6 +13,8 @@ from pathlib import Path
 # Each entry moves the schema one version forward; never edit a released entry.
 MIGRATIONS: list[str] = [
     "CREATE TABLE user_lang (user_id INTEGER PRIMARY KEY, lang TEXT NOT NULL);",
+    # 2: users told once that the bot does not speak their Telegram language
+    "CREATE TABLE language_noted (user_id INTEGER PRIMARY KEY);",
 ]
 
 DB_NAME = "bot.sqlite3"
@@ -56,3 +58,11 @@ class ChatPrefs:
                 "ON CONFLICT(user_id) DO UPDATE SET lang = excluded.lang",
                 (user_id, lang),
             )
+
+    def note_once(self, user_id: int) -> bool:
+        """True the first time only: the user is told (once) that answers are in English."""
+        with self._connect() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO language_noted (user_id) VALUES (?)", (user_id,)
+            )
+            return cursor.rowcount == 1

@@ -20,6 +20,7 @@ _KEYS = {
     "too_many": "subscribe_too_many",
     "duplicate": "subscribe_duplicate",
     "missing": "unsubscribe_missing",
+    "bad_period": "subscribe_bad_period",
     "model_unavailable": "error_store_unavailable",
     "database_damaged": "error_store_unavailable",
     "error": "error",

@@ -36,12 +36,17 @@ async def help_command(update: Update, context: BotContext) -> None:
     stats = await asyncio.to_thread(context.services.news.stats)
     sources = _listing(stats.sources, lang, "no_sources")
     languages = _listing(
-        {texts.LANGUAGE_NAMES.get(c, c): n for c, n in stats.languages.items()},
+        {texts.language_name(c, lang): n for c, n in stats.languages.items()},
         lang,
         "no_languages",
     )
     help_text = texts.text(
-        lang, "help", articles=stats.articles, sources=sources, languages=languages
+        lang,
+        "help",
+        articles=stats.articles,
+        sources=sources,
+        languages=languages,
+        bot=escape(context.bot.username),
     )
     for chunk in split_html(help_text):
         await reply(update, context, chunk)
@@ -277,5 +282,7 @@ def _listing(counts: dict[str, int], lang: str, empty: str) -> str:
     names = [escape(name) for name, _ in sorted(counts.items(), key=lambda kv: -kv[1])]
     if not names:
         return texts.text(lang, empty)
-    more = f" +{len(names) - _MAX_LISTED}" if len(names) > _MAX_LISTED else ""
-    return ", ".join(names[:_MAX_LISTED]) + more
+    listed = ", ".join(names[:_MAX_LISTED])
+    if len(names) > _MAX_LISTED:
+        listed += " " + texts.text(lang, "and_more", count=len(names) - _MAX_LISTED)
+    return listed

@@ -14,6 +14,7 @@ from bot.settings import Settings
 from bot.telegram.alert_delivery import AlertDelivery
 from bot.telegram.answer_cache import AnswerCache
 from bot.telegram.chat_prefs import ChatPrefs
+from bot.telegram.inline_cache import InlineAnswers
 from index.catalog import Catalog
 from index.embedding.embedder import Embedder
 from index.news_index import NewsIndex
@@ -32,6 +33,7 @@ class Services:
     answers: AnswerCache
     delivery: AlertDelivery
     jobs: asyncio.Lock = field(default_factory=asyncio.Lock)  # one reindex or poll at a time
+    inline: InlineAnswers = field(default_factory=InlineAnswers)  # inline mode's cache, limit
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> "Services":
@@ -56,6 +58,7 @@ class Services:
                 catalog.db,
                 writer=news.writer,
                 lease_seconds=settings.alert_lease_seconds,
+                burst=settings.alert_burst,
             ),
         )
 

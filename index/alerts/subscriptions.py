@@ -7,15 +7,30 @@ Exactly once, across crashes:
   `unmatched`; a crash in between leaves it waiting, and the next run matches it. So a
   stored article is matched once: never forgotten, never twice.
 - The outbox row for a (subscription, article) pair is created once, ever (its primary key).
-  A sender claims ONE row at a time (`claim_next`: status "sending", a lease and its name),
-  sends, then marks it sent. Telegram has no idempotency key, so a row still "sending" when
-  its lease runs out (its sender died with the message in flight, delivered or not) is marked
-  failed, never sent again: a crash may lose the one alert in flight, never repeat one.
+  A sender claims what ONE message will carry (`claim`: status "sending", a lease, its name
+  and a claim id), sends it, then marks it sent. Telegram has no idempotency key, so rows
+  still "sending" when their lease runs out (their sender died with the message in flight,
+  delivered or not) are marked failed, never sent again: a crash may lose the one message in
+  flight, never repeat one.
+
+What one message carries:
+
+- one alert, for an immediate subscription with at most `burst` alerts due;
+- a digest of up to `max_listed` alerts of one subscription when more are due at once (a
+  burst: a reindex that brought twelve articles is one message, not twelve);
+- for a digest subscription (`digest_hours`), everything due for it, at most once every
+  `digest_hours`: its first message goes when something arrives, the next one
+  `digest_hours` later at the earliest.
+
+A muted subscription (`muted_until` in the future) is not matched against new articles, and
+alerts it already had queued wait until the mute ends.
 """
 
 import json
+import re
 import sqlite3
 import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +47,12 @@ class Subscription:
     created_by: int | None
     created_at: str
     paused_reason: str | None = None
+    digest_hours: int | None = None  # None: each alert as it comes (bursts folded)
+    next_digest_at: float = 0.0  # a digest subscription's next message, not before (epoch)
+    muted_until: float = 0.0  # no alerts before this time (epoch); 0: not muted
+
+    def muted(self, now: float | None = None) -> bool:
+        return self.muted_until > (time.time() if now is None else now)
 
 
 @dataclass(frozen=True)
@@ -60,7 +81,48 @@ class Match:
     merged: bool = False  # a sibling of a better article of the same story: never sent
 
 
-_SUB_COLUMNS = "id, chat_id, topic, lang, created_by, created_at, paused_reason"
+@dataclass(frozen=True)
+class Claim:
+    """What one message carries: one alert, or a digest of several for one subscription."""
+
+    subscription: Subscription
+    alerts: tuple[PendingAlert, ...]
+    claim_id: str
+
+    @property
+    def digest(self) -> bool:
+        """A list of headlines (a digest subscription, or a burst), not one alert."""
+        return self.subscription.digest_hours is not None or len(self.alerts) > 1
+
+    @property
+    def attempts(self) -> int:
+        return max(a.attempts for a in self.alerts)
+
+
+MIN_DIGEST_HOURS, MAX_DIGEST_HOURS = 1, 168
+_PERIOD = re.compile(r"([0-9]{1,3})\s*([hd])", re.IGNORECASE)
+
+
+def parse_period(text: str) -> int | None:
+    """Hours from "6h" or "1d" (1 h to 7 days); None when `text` is not a period."""
+    found = _PERIOD.fullmatch(text.strip())
+    if found is None:
+        return None
+    hours = int(found.group(1)) * (24 if found.group(2).lower() == "d" else 1)
+    if not MIN_DIGEST_HOURS <= hours <= MAX_DIGEST_HOURS:
+        raise SubscriptionError(
+            f"a digest comes every {MIN_DIGEST_HOURS} to {MAX_DIGEST_HOURS} hours, not {hours}",
+            "bad_period",
+            low=MIN_DIGEST_HOURS,
+            high=MAX_DIGEST_HOURS,
+        )
+    return hours
+
+
+_SUB_COLUMNS = (
+    "id, chat_id, topic, lang, created_by, created_at, paused_reason,"
+    " digest_hours, next_digest_at, muted_until"
+)
 
 
 class Subscriptions:
@@ -74,9 +136,23 @@ class Subscriptions:
     # --- subscriptions --------------------------------------------------------------------
 
     def add(
-        self, chat_id: int, topic: str | None, lang: str, created_by: int | None = None
+        self,
+        chat_id: int,
+        topic: str | None,
+        lang: str,
+        created_by: int | None = None,
+        digest_hours: int | None = None,
     ) -> Subscription:
+        """Subscribe `chat_id` to `topic` (None: every new article); with `digest_hours`, at
+        most one message every that many hours, listing the headlines."""
         topic = " ".join((topic or "").split()) or None
+        if digest_hours is not None and not MIN_DIGEST_HOURS <= digest_hours <= MAX_DIGEST_HOURS:
+            raise SubscriptionError(
+                f"a digest comes every {MIN_DIGEST_HOURS} to {MAX_DIGEST_HOURS} hours",
+                "bad_period",
+                low=MIN_DIGEST_HOURS,
+                high=MAX_DIGEST_HOURS,
+            )
         if topic and len(topic) > self.max_topic_chars:
             raise SubscriptionError(
                 f"the topic is {len(topic)} characters; the limit is {self.max_topic_chars}",
@@ -105,9 +181,10 @@ class Subscriptions:
                     f"already subscribed to that (#{duplicate[0]})", "duplicate", id=duplicate[0]
                 )
             cursor = conn.execute(
-                "INSERT INTO subscriptions (chat_id, topic, lang, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (chat_id, topic, lang, created_by, utc_now()),
+                "INSERT INTO subscriptions"
+                " (chat_id, topic, lang, created_by, created_at, digest_hours)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, topic, lang, created_by, utc_now(), digest_hours),
             )
             new_id = int(cursor.lastrowid or 0)
         return self.get(new_id)
@@ -129,11 +206,13 @@ class Subscriptions:
     def all(self) -> list[Subscription]:
         return self._select("ORDER BY chat_id, id", ())
 
-    def active(self) -> list[Subscription]:
-        return self._select("WHERE paused_reason IS NULL ORDER BY id", ())
+    def active(self, now: float | None = None) -> list[Subscription]:
+        """Those new articles are matched against: neither paused nor muted."""
+        now = time.time() if now is None else now
+        return self._select("WHERE paused_reason IS NULL AND muted_until <= ? ORDER BY id", (now,))
 
-    def remove(self, subscription_id: int, chat_id: int | None = None) -> Subscription:
-        """Delete one; with `chat_id`, only if it belongs to that chat (users' own)."""
+    def own(self, subscription_id: int, chat_id: int | None) -> Subscription:
+        """The subscription, if it belongs to `chat_id` (None: any chat)."""
         subscription = self.get(subscription_id)
         if chat_id is not None and subscription.chat_id != chat_id:
             raise SubscriptionError(
@@ -141,6 +220,20 @@ class Subscriptions:
                 "missing",
                 id=subscription_id,
             )
+        return subscription
+
+    def mute(self, subscription_id: int, chat_id: int | None, until: float) -> Subscription:
+        """No alerts before `until` (epoch seconds); 0 unmutes."""
+        self.own(subscription_id, chat_id)
+        with self.db.connect() as conn:
+            conn.execute(
+                "UPDATE subscriptions SET muted_until = ? WHERE id = ?", (until, subscription_id)
+            )
+        return self.get(subscription_id)
+
+    def remove(self, subscription_id: int, chat_id: int | None = None) -> Subscription:
+        """Delete one; with `chat_id`, only if it belongs to that chat (users' own)."""
+        subscription = self.own(subscription_id, chat_id)
         with self.db.connect() as conn:
             conn.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
         return subscription
@@ -227,43 +320,81 @@ class Subscriptions:
         conn.executemany("DELETE FROM unmatched WHERE article_id = ?", [(aid,) for aid in matched])
         return queued
 
-    def claim_next(
-        self, claimer: str, now: float | None = None, lease_seconds: float = 120.0
-    ) -> PendingAlert | None:
-        """The next due alert, marked "sending" by `claimer` until `now + lease_seconds`;
-        None when nothing is due. Rows whose lease ran out are marked failed first."""
+    def claim(
+        self,
+        claimer: str,
+        now: float | None = None,
+        lease_seconds: float = 120.0,
+        burst: int | None = 3,
+        max_listed: int = 15,
+    ) -> Claim | None:
+        """What the next message carries, marked "sending" by `claimer` until
+        `now + lease_seconds`; None when nothing is due. Rows whose lease ran out are marked
+        failed first. More than `burst` alerts due for one immediate subscription (None:
+        never) are one digest of at most `max_listed`; a digest subscription takes all that
+        is due (at most `max_listed`) and its next message waits `digest_hours`."""
         now = time.time() if now is None else now
         with self.db.connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")  # choose and mark in one write: no two claimers
             self._expire(conn, now)
-            claimed = conn.execute(
-                "UPDATE alerts SET status = 'sending', attempts = attempts + 1,"
-                " lease_until = ?, claimed_by = ?"
-                " WHERE rowid = (SELECT a.rowid FROM alerts a"
-                "  JOIN subscriptions s ON s.id = a.subscription_id"
-                "  WHERE a.status = 'queued' AND a.next_attempt_at <= ?"
-                "  AND s.paused_reason IS NULL"
-                "  ORDER BY a.next_attempt_at, a.created_at, a.article_id LIMIT 1)"
-                " RETURNING subscription_id, article_id",
-                (now + lease_seconds, claimer, now),
+            first = conn.execute(
+                "SELECT a.subscription_id, s.digest_hours FROM alerts a"
+                " JOIN subscriptions s ON s.id = a.subscription_id"
+                " WHERE a.status = 'queued' AND a.next_attempt_at <= ?"
+                " AND s.paused_reason IS NULL AND s.muted_until <= ?"
+                " AND (s.digest_hours IS NULL OR s.next_digest_at <= ?)"
+                f" ORDER BY {_DUE_ORDER} LIMIT 1",
+                (now, now, now),
             ).fetchone()
-            if claimed is None:
+            if first is None:
                 return None
-            row = conn.execute(
-                f"SELECT {', '.join('s.' + c for c in _SUB_COLUMNS.split(', '))},"
-                " a.article_id, a.score, a.passage, a.best_sentence, a.siblings, a.attempts"
-                " FROM alerts a JOIN subscriptions s ON s.id = a.subscription_id"
-                " WHERE a.subscription_id = ? AND a.article_id = ?",
-                (claimed[0], claimed[1]),
+            subscription_id, digest_hours = first[0], first[1]
+            due = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT a.article_id FROM alerts a WHERE a.subscription_id = ?"
+                    " AND a.status = 'queued' AND a.next_attempt_at <= ?"
+                    f" ORDER BY {_DUE_ORDER} LIMIT ?",
+                    (subscription_id, now, max_listed),
+                )
+            ]
+            folded = digest_hours is not None or (burst is not None and len(due) > burst)
+            taken = due if folded else due[:1]
+            claim_id = uuid.uuid4().hex
+            marks = ",".join("?" * len(taken))
+            conn.execute(
+                "UPDATE alerts SET status = 'sending', attempts = attempts + 1,"
+                " lease_until = ?, claimed_by = ?, claim_id = ?"
+                f" WHERE subscription_id = ? AND article_id IN ({marks})",
+                (now + lease_seconds, claimer, claim_id, subscription_id, *taken),
+            )
+            if digest_hours is not None:
+                conn.execute(
+                    "UPDATE subscriptions SET next_digest_at = ? WHERE id = ?",
+                    (now + digest_hours * 3600, subscription_id),
+                )
+            sub_row = conn.execute(
+                f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)
             ).fetchone()
-        return PendingAlert(
-            subscription=Subscription(**{k: row[k] for k in _SUB_COLUMNS.split(", ")}),
-            article_id=row["article_id"],
-            score=row["score"],
-            passage=row["passage"],
-            best_sentence=row["best_sentence"],
-            siblings=tuple(json.loads(row["siblings"])),
-            attempts=row["attempts"],
+            subscription = Subscription(**dict(sub_row))
+            rows = conn.execute(
+                "SELECT article_id, score, passage, best_sentence, siblings, attempts"
+                f" FROM alerts a WHERE claim_id = ? ORDER BY {_DUE_ORDER}",
+                (claim_id,),
+            ).fetchall()
+        alerts = tuple(
+            PendingAlert(
+                subscription=subscription,
+                article_id=row["article_id"],
+                score=row["score"],
+                passage=row["passage"],
+                best_sentence=row["best_sentence"],
+                siblings=tuple(json.loads(row["siblings"])),
+                attempts=row["attempts"],
+            )
+            for row in rows
         )
+        return Claim(subscription, alerts, claim_id)
 
     def _expire(self, conn: sqlite3.Connection, now: float) -> int:
         return conn.execute(
@@ -272,20 +403,25 @@ class Subscriptions:
             (_LOST, now),
         ).rowcount
 
-    def mark_sent(self, alert: PendingAlert) -> None:
-        self._finish(alert, "sent", None)
+    def mark_sent(self, claim: Claim) -> None:
+        self._finish(claim, "sent", None)
 
-    def mark_failed(self, alert: PendingAlert, error: str) -> None:
-        self._finish(alert, "failed", error)
+    def mark_failed(self, claim: Claim, error: str) -> None:
+        self._finish(claim, "failed", error)
 
-    def reschedule(self, alert: PendingAlert, at: float, error: str | None = None) -> None:
+    def reschedule(self, claim: Claim, at: float, error: str | None = None) -> None:
         """Back in the queue, not before `at` (a RetryAfter, a pace, a network error)."""
         with self.db.connect() as conn:
             conn.execute(
                 "UPDATE alerts SET status = 'queued', next_attempt_at = ?, last_error = ?,"
-                " claimed_by = NULL WHERE subscription_id = ? AND article_id = ?",
-                (at, error, alert.subscription.id, alert.article_id),
+                " claimed_by = NULL WHERE claim_id = ? AND status = 'sending'",
+                (at, error, claim.claim_id),
             )
+            if claim.subscription.digest_hours is not None:  # its digest is still to come
+                conn.execute(
+                    "UPDATE subscriptions SET next_digest_at = 0 WHERE id = ?",
+                    (claim.subscription.id,),
+                )
 
     def counts(self) -> dict[str, int]:
         """Alerts by status, for `newsbot subscriptions list` and tests."""
@@ -293,15 +429,16 @@ class Subscriptions:
             rows = conn.execute("SELECT status, COUNT(*) FROM alerts GROUP BY status")
             return {row[0]: row[1] for row in rows}
 
-    def _finish(self, alert: PendingAlert, status: str, error: str | None) -> None:
+    def _finish(self, claim: Claim, status: str, error: str | None) -> None:
         with self.db.connect() as conn:
             conn.execute(
                 "UPDATE alerts SET status = ?, sent_at = ?, last_error = ?, claimed_by = NULL"
-                " WHERE subscription_id = ? AND article_id = ?",
-                (status, utc_now(), error, alert.subscription.id, alert.article_id),
+                " WHERE claim_id = ?",
+                (status, utc_now(), error, claim.claim_id),
             )
 
 
+_DUE_ORDER = "a.next_attempt_at, a.created_at, a.article_id"
 _LOST = (
     "its sender stopped while sending it (a crash?): it may or may not have arrived, "
     "and is not sent again"

@@ -84,7 +84,7 @@ class SourceReader:
             return
         feed = parse_feed(fetched.body, source.location, self.settings.feed_max_items)
         fresh = [item for item in feed.items if not self.is_known(canonical_url(item.link))]
-        self.expected += len(fresh)
+        self.expected += len(fresh) - 1  # the feed stood for one document: its items replace it
         for item in fresh:
             yield self._item(source, item)
         self.registry.record_success(source.id, fetched.etag, fetched.last_modified)

@@ -111,6 +111,16 @@ MIGRATIONS: list[str] = [
     ALTER TABLE vector_spaces ADD COLUMN used_at TEXT;
     UPDATE vector_spaces SET state = 'staging' WHERE collection LIKE '%-next';
     """,
+    # 6: alerts people keep. A subscription may be a digest (at most one message every
+    # `digest_hours`, listing what arrived) and may be muted until a time; the alerts one
+    # message carried (one, or a digest of several) share a `claim_id`.
+    """
+    ALTER TABLE subscriptions ADD COLUMN digest_hours INTEGER;
+    ALTER TABLE subscriptions ADD COLUMN next_digest_at REAL NOT NULL DEFAULT 0;
+    ALTER TABLE subscriptions ADD COLUMN muted_until REAL NOT NULL DEFAULT 0;
+    ALTER TABLE alerts ADD COLUMN claim_id TEXT;
+    CREATE INDEX IF NOT EXISTS alerts_claim ON alerts(claim_id);
+    """,
 ]
 
 _COLUMNS = "id, source, url, title, published, lang, content_hash, text, outlet, source_id"
@@ -259,6 +269,16 @@ class ArticleDB:
     def count(self) -> int:
         with self.connect() as conn:
             return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def newest(self, limit: int) -> list[Article]:
+        """The `limit` most recent articles: by publication date, else when they were stored."""
+        with self.connect() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM articles"
+                " ORDER BY COALESCE(published, indexed_at) DESC, indexed_at DESC, id LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [_article(row) for row in rows]
 
     def languages(self) -> dict[str, int]:
         with self.connect() as conn:

@@ -2,7 +2,8 @@
 
 It answers `/bot<token>/<method>` like Telegram does: getMe, getUpdates (long polling with
 `offset` and `timeout`, woken by injected updates, never by sleeping), sendMessage,
-editMessageText, answerCallbackQuery, and True for anything else (setMyCommands,
+editMessageText, editMessageReplyMarkup, answerCallbackQuery, answerInlineQuery (checking
+what Telegram checks of its results), and True for anything else (setMyCommands,
 sendChatAction, deleteWebhook...). It checks what Telegram checks about the HTML we send
 (balanced supported tags, escaped `<` and `&`, at most 4096 characters after parsing), records
 every call so a test can await "the next sendMessage to chat X", and can be told to fail the
@@ -37,10 +38,11 @@ BOT = {
     "username": "newsbot_test_bot",
     "can_join_groups": True,
     "can_read_all_group_messages": False,
-    "supports_inline_queries": False,
+    "supports_inline_queries": True,
 }
 MAX_TEXT = 4096
-_TEXT_PARAMS = {"text", "callback_query_id", "secret_token", "url", "description", "language_code"}
+_TEXT_PARAMS = {"text", "callback_query_id", "secret_token", "url", "description", "language_code",
+                "inline_query_id"}  # fmt: skip
 _TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span",
          "tg-spoiler", "tg-emoji", "blockquote"}  # fmt: skip
 _BARE_AMP = re.compile(r"&(?!(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
@@ -205,6 +207,11 @@ class FakeBotAPI:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(enough), timeout)
 
+    def last_sent(self, chat_id: int) -> dict[str, Any]:
+        """The newest message the bot sent (or edited) in `chat_id`, as Telegram holds it: what
+        a button press on it carries."""
+        return self.sent[max(key for key in self.sent if key[0] == chat_id)]
+
     def calls_of(self, method: str, chat_id: int | None = None) -> list[Call]:
         return [
             c
@@ -331,6 +338,38 @@ class FakeBotAPI:
         return _ok(message)
 
     async def _answerCallbackQuery(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        if len(str(params.get("text", ""))) > 200:
+            return _error(400, "Bad Request: MESSAGE_TOO_LONG")
+        return _ok(True)
+
+    async def _editMessageReplyMarkup(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.sent:
+            return _error(400, "Bad Request: message to edit not found")
+        message = dict(self.sent[key])
+        if message.get("reply_markup") == params.get("reply_markup"):
+            return _error(400, "Bad Request: message is not modified")
+        message.pop("reply_markup", None)
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.sent[key] = message
+        return _ok(message)
+
+    async def _answerInlineQuery(self, params: dict[str, Any]) -> web.Response:  # noqa: N802
+        results = params.get("results")
+        if not isinstance(results, list) or len(results) > 50:
+            return _error(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(r.get("id", "")) for r in results]
+        if len(set(ids)) != len(ids) or any(not 0 < len(i.encode()) <= 64 for i in ids):
+            return _error(400, "Bad Request: RESULT_ID_INVALID")
+        for result in results:
+            content = result.get("input_message_content") or {}
+            problem = None if result.get("title") else "RESULT_TITLE_EMPTY"
+            problem = problem or check_text(
+                {"text": content.get("message_text", ""), "parse_mode": content.get("parse_mode")}
+            )
+            if problem:
+                return _error(400, f"Bad Request: {problem}")
         return _ok(True)
 
 
@@ -474,6 +513,11 @@ def _entities(text: str) -> list[dict]:
         length = len(match.group(0).encode("utf-16-le", "surrogatepass")) // 2
         found.append({"type": kind, "offset": offset, "length": length})
     return found
+
+
+def inline_query(sender: dict, query: str) -> dict:
+    """`@bot query` typed in some chat."""
+    return {"id": str(next(_message_numbers)), "from": sender, "query": query, "offset": ""}
 
 
 def callback_query(sender: dict, bot_message: dict, data: str) -> dict:

@@ -6,7 +6,10 @@ Telegram HTML: placeholders are filled with values that the caller has already e
 
 from typing import Final
 
+from babel import Locale, UnknownLocaleError
+
 from bot.telegram.texts import answers as texts_answers
+from bot.telegram.texts import chat as texts_chat
 from bot.telegram.texts import errors as texts_errors
 from bot.telegram.texts import sources as texts_sources
 from bot.telegram.texts import subscriptions as texts_subscriptions
@@ -32,7 +35,11 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
             "I know <b>{articles}</b> articles from {sources}, in {languages}.\n\n"
             "In a private chat just write your question. In a group use "
             "<code>/ask your question</code>, mention me, or reply to one of my messages.\n"
-            "<code>/subscribe topic</code> alerts you when a new article about it arrives.\n"
+            "<code>/subscribe topic</code> alerts you when a new article about it arrives; "
+            "<code>/subscribe digest 6h topic</code> sends at most one list every 6 hours. "
+            "Each alert has buttons to mute or unsubscribe.\n"
+            "/latest lists the newest articles (<code>/latest topic</code>: on a topic).\n"
+            "In any chat, type <code>@{bot} question</code> to share an article.\n"
             "/lang chooses the language I speak."
         ),
         "ask_usage": "Usage: <code>/ask your question</code>, e.g. "
@@ -67,7 +74,11 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
             "मेरे पास {sources} से <b>{articles}</b> लेख हैं, इन भाषाओं में: {languages}।\n\n"
             "निजी चैट में बस अपना सवाल लिखिए। समूह में <code>/ask आपका सवाल</code> लिखिए, "
             "मुझे मेंशन कीजिए, या मेरे किसी संदेश का जवाब दीजिए।\n"
-            "<code>/subscribe विषय</code> — उस विषय पर नया लेख आने पर सूचना।\n"
+            "<code>/subscribe विषय</code> — उस विषय पर नया लेख आने पर सूचना; "
+            "<code>/subscribe digest 6h विषय</code> — हर 6 घंटे में अधिकतम एक सूची। "
+            "हर सूचना में म्यूट करने और सदस्यता हटाने के बटन हैं।\n"
+            "/latest सबसे नए लेख दिखाता है (<code>/latest विषय</code>: किसी विषय पर)।\n"
+            "किसी भी चैट में <code>@{bot} सवाल</code> लिखकर लेख साझा कीजिए।\n"
             "/lang से मेरी भाषा चुनिए।"
         ),
         "ask_usage": "उपयोग: <code>/ask आपका सवाल</code>, जैसे "
@@ -101,7 +112,11 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
             "Tôi biết <b>{articles}</b> bài báo từ {sources}, bằng {languages}.\n\n"
             "Trong trò chuyện riêng, chỉ cần viết câu hỏi. Trong nhóm, dùng "
             "<code>/ask câu hỏi</code>, nhắc đến tôi, hoặc trả lời một tin nhắn của tôi.\n"
-            "<code>/subscribe chủ đề</code> để được báo khi có bài mới về chủ đề đó.\n"
+            "<code>/subscribe chủ đề</code> để được báo khi có bài mới về chủ đề đó; "
+            "<code>/subscribe digest 6h chủ đề</code> gửi tối đa một danh sách mỗi 6 giờ. "
+            "Mỗi thông báo có nút tắt tiếng và hủy đăng ký.\n"
+            "/latest liệt kê các bài mới nhất (<code>/latest chủ đề</code>: theo chủ đề).\n"
+            "Trong bất kỳ cuộc trò chuyện nào, gõ <code>@{bot} câu hỏi</code> để chia sẻ bài.\n"
             "/lang để chọn ngôn ngữ của tôi."
         ),
         "ask_usage": "Cách dùng: <code>/ask câu hỏi của bạn</code>, ví dụ "
@@ -136,7 +151,11 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
             "Я знаю <b>{articles}</b> статей из источников: {sources}; языки: {languages}.\n\n"
             "В личном чате просто напишите вопрос. В группе используйте "
             "<code>/ask ваш вопрос</code>, упомяните меня или ответьте на моё сообщение.\n"
-            "<code>/subscribe тема</code> — оповещение о новой статье на эту тему.\n"
+            "<code>/subscribe тема</code> — оповещение о новой статье на эту тему; "
+            "<code>/subscribe digest 6h тема</code> — не чаще одного списка в 6 часов. "
+            "Под каждым оповещением есть кнопки «тишина» и «отписаться».\n"
+            "/latest — новейшие статьи (<code>/latest тема</code> — по теме).\n"
+            "В любом чате напишите <code>@{bot} вопрос</code>, чтобы поделиться статьёй.\n"
             "/lang выбирает язык, на котором я говорю."
         ),
         "ask_usage": "Использование: <code>/ask ваш вопрос</code>, например "
@@ -181,6 +200,7 @@ _TEXTS: Final = _merged(
     texts_sources.TEXTS,
     texts_subscriptions.TEXTS,
     texts_answers.TEXTS,
+    texts_chat.TEXTS,
     texts_errors.TEXTS,
 )
 
@@ -210,3 +230,13 @@ def keys(lang: str) -> set[str]:
 
 def languages() -> list[str]:
     return list(_TEXTS)
+
+
+def language_name(code: str, lang: str) -> str:
+    """The name of the language `code` ("de") in `lang` ("German", "जर्मन"); the code itself
+    when neither Babel nor our own names know it."""
+    try:
+        name = Locale.parse(lang).languages.get(code.lower().replace("-", "_").split("_")[0])
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return name or LANGUAGE_NAMES.get(code, code)

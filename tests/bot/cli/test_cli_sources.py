@@ -13,7 +13,9 @@ from typer.testing import CliRunner
 
 from bot.cli.main import app
 from bot.settings import Settings
+from index.models import Article
 from index.news_index import NewsIndex
+from index.store.article_db import ArticleDB
 from tests.conftest import REPO
 from tests.news_server import NewsSite, Route, publish
 
@@ -139,3 +141,39 @@ def test_subscriptions_from_the_command_line(env_settings: Path):
     assert newsbot("subscriptions", "add", "42", "x" * 300).exit_code == 1
     assert "removed subscription #1" in newsbot("subscriptions", "remove", "1").stdout
     assert newsbot("subscriptions", "remove", "1").exit_code == 1
+
+
+def test_a_digest_subscription_from_the_command_line(env_settings: Path):
+    added = newsbot("subscriptions", "add", "42", "gold", "--digest", "6h")
+    assert added.exit_code == 0, added.output
+    assert "subscription #1: chat 42 gold, a digest every 6 h" in added.stdout
+    assert "[digest every 6 h]" in newsbot("subscriptions", "list").stdout
+    assert "1 to 168 hours" in flat(
+        newsbot("subscriptions", "add", "42", "x", "--digest", "9d").output
+    )
+    assert "a period such as" in flat(
+        newsbot("subscriptions", "add", "42", "x", "--digest", "soon").output
+    )
+
+
+def test_latest_lists_the_newest_articles_without_loading_a_model(env_settings: Path):
+    assert "no articles yet" in newsbot("latest").stdout
+    db = ArticleDB(env_settings / "newsbot.sqlite3")
+    try:
+        for day, title in ((3, "Oldest report"), (9, "Newest report"), (5, "Middle report")):
+            db.save(
+                Article(
+                    id=f"a{day}", source="Harbour feed", url=f"https://harbour.example/{day}",
+                    title=title, published=f"2025-10-0{day}", lang="en", content_hash=f"h{day}",
+                    text="The council voted on the harbour budget.", outlet="Harbour News",
+                )
+            )  # fmt: skip
+    finally:
+        db.close()
+    listed = newsbot("latest", "--json", "--limit", "2")
+    assert listed.exit_code == 0, listed.output
+    payload = json.loads(listed.stdout)
+    assert [a["title"] for a in payload["articles"]] == ["Newest report", "Middle report"]
+    text = newsbot("latest").stdout
+    assert text.index("Newest report") < text.index("Middle report") < text.index("Oldest report")
+    assert "Harbour News · 2025-10-09 · https://harbour.example/9" in text

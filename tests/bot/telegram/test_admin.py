@@ -56,7 +56,9 @@ async def test_admin_adds_a_feed_and_sees_progress_then_a_summary(
     edited = {c.params["message_id"] for c in api.calls_of("editMessageText", ADMIN["id"])}
     assert len(edited) == 1  # progress and summary edit the one message in place
     progress = [visible_text(c.text) for c in api.calls_of("editMessageText", ADMIN["id"])]
-    assert any("Reindexing: 1 of" in text for text in progress)
+    # The count agrees with the summary: a feed of 2 new items is "of 2", not "of 3".
+    counted = [text for text in progress if text.startswith("Reindexing:")]
+    assert counted and all(" of 2 articles" in text for text in counted)
 
     await send(api, ADMIN, "/sources")
     listing = await api.next_call("sendMessage", chat_id=ADMIN["id"])

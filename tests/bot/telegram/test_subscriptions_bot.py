@@ -183,13 +183,10 @@ async def test_the_migration_service_message_moves_subscriptions(
 
 
 async def test_fifty_alerts_to_one_group_are_paced_not_dropped(
-    api: FakeBotAPI,
-    app: BotApplication,
-    alert_bot: Bot,
-    services: Services,
-    delivery: AlertDelivery,
-    clock,
+    api: FakeBotAPI, app: BotApplication, alert_bot: Bot, services: Services, clock
 ):
+    """Pacing alone: bursts are not folded into digests here (see test_alerts_kept.py)."""
+    delivery = AlertDelivery(services.catalog.subscriptions, services.catalog.db, clock, burst=None)
     group = group_chat(-5001, "Busy group")
     services.catalog.subscriptions.add(group["id"], None, "en")
     words = [hashlib.md5(str(i).encode()).hexdigest() for i in range(50)]  # unalike texts
@@ -234,7 +231,11 @@ async def test_commands_list_unsubscribe_and_limits(
     assert "no subscription #1" in await say(api, ENGLISH, "/unsubscribe 1")
     assert "Usage" in await say(api, ENGLISH, "/unsubscribe")
     await say(api, ENGLISH, "/subscribe")
-    assert "Removed all 1" in await say(api, ENGLISH, "/unsubscribe all")
+    assert "Removed this chat's subscription." in await say(api, ENGLISH, "/unsubscribe all")
+    assert "no subscriptions" in await say(api, ENGLISH, "/unsubscribe all")
+    await say(api, ENGLISH, "/subscribe gold")
+    await say(api, ENGLISH, "/subscribe silver")
+    assert "Removed all 2 subscriptions" in await say(api, ENGLISH, "/unsubscribe all")
 
 
 async def test_in_groups_only_admins_subscribe(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.settings import Settings
-from index.alerts.subscriptions import PendingAlert, Subscriptions
+from index.alerts.subscriptions import Claim, Subscriptions
 from index.errors import SubscriptionError
 from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
@@ -33,11 +33,11 @@ GOLD = (
 )
 
 
-def claim_all(subs: Subscriptions, now: float | None = None) -> list[PendingAlert]:
-    """Every due alert, claimed one at a time as a sender does."""
+def claim_all(subs: Subscriptions, now: float | None = None) -> list[Claim]:
+    """Every due message, claimed one at a time as a sender does."""
     claimed = []
-    while (alert := subs.claim_next("test", now)) is not None:
-        claimed.append(alert)
+    while (claim := subs.claim("test", now)) is not None:
+        claimed.append(claim)
     return claimed
 
 
@@ -79,14 +79,14 @@ def test_a_matching_article_alerts_and_an_unrelated_one_does_not(news: NewsIndex
     everything = news.catalog.subscriptions.add(20, None, "hi")
     news.index_documents([doc(SUMMIT_EN), doc(GOLD)])
     due = claim_all(news.catalog.subscriptions)
-    by_chat = {(a.subscription.chat_id, a.article_id) for a in due}
+    by_chat = {(c.subscription.chat_id, a.article_id) for c in due for a in c.alerts}
     articles = {a.title: a.id for a in news.db.all_articles()}
     assert by_chat == {
         (10, articles[SUMMIT_EN[1]]),
         (20, articles[SUMMIT_EN[1]]),
         (20, articles[GOLD[1]]),
     }
-    alert = next(a for a in due if a.subscription.id == topic.id)
+    alert = next(a for c in due for a in c.alerts if a.subscription.id == topic.id)
     assert "Budapest summit" in alert.best_sentence and alert.score >= 0.3
     assert everything.lang == "hi"
 
@@ -114,7 +114,7 @@ def test_exactly_once_across_restarts_reindexes_and_refetches(alert_settings: Se
 def test_the_same_story_in_two_languages_is_one_alert_listing_the_other(news: NewsIndex):
     news.catalog.subscriptions.add(10, "Budapest summit Trump Putin", "en")
     news.index_documents([doc(SUMMIT_EN), doc(SUMMIT_VI), doc(GOLD)])
-    (alert,) = claim_all(news.catalog.subscriptions)
+    ((alert,),) = [c.alerts for c in claim_all(news.catalog.subscriptions)]
     ids = {a.title: a.id for a in news.db.all_articles()}
     assert alert.article_id == ids[SUMMIT_EN[1]]
     assert alert.siblings == (ids[SUMMIT_VI[1]],)
@@ -148,13 +148,13 @@ def test_rescheduled_alerts_wait_for_their_time(news: NewsIndex):
 def test_a_sender_claims_one_alert_at_a_time(news: NewsIndex):
     news.catalog.subscriptions.add(10, None, "en")
     news.index_documents([doc(SUMMIT_EN), doc(GOLD)])
-    first = news.catalog.subscriptions.claim_next("sender-a", now=1000.0)
+    first = news.catalog.subscriptions.claim("sender-a", now=1000.0)
     assert first is not None
     assert news.catalog.subscriptions.counts() == {"sending": 1, "queued": 1}
     news.catalog.subscriptions.mark_sent(first)
-    second = news.catalog.subscriptions.claim_next("sender-a", now=1001.0)
-    assert second is not None and second.article_id != first.article_id
-    assert news.catalog.subscriptions.claim_next("sender-a", now=1002.0) is None
+    second = news.catalog.subscriptions.claim("sender-a", now=1001.0)
+    assert second is not None and second.alerts[0].article_id != first.alerts[0].article_id
+    assert news.catalog.subscriptions.claim("sender-a", now=1002.0) is None
 
 
 def test_an_alert_its_dead_sender_left_sending_is_failed_after_the_lease_never_resent(
@@ -162,14 +162,12 @@ def test_an_alert_its_dead_sender_left_sending_is_failed_after_the_lease_never_r
 ):
     news.catalog.subscriptions.add(10, None, "en")
     news.index_documents([doc(SUMMIT_EN), doc(GOLD)])
-    news.catalog.subscriptions.claim_next(
-        "dead-sender", now=1000.0, lease_seconds=60
-    )  # then killed
-    other = news.catalog.subscriptions.claim_next("new-sender", now=1059.0, lease_seconds=60)
+    news.catalog.subscriptions.claim("dead-sender", now=1000.0, lease_seconds=60)  # then killed
+    other = news.catalog.subscriptions.claim("new-sender", now=1059.0, lease_seconds=60)
     assert other is not None  # the other alert; the dead sender's one is still leased
     news.catalog.subscriptions.mark_sent(other)
     assert news.catalog.subscriptions.counts() == {"sending": 1, "sent": 1}
-    assert news.catalog.subscriptions.claim_next("new-sender", now=1060.0) is None  # not sent again
+    assert news.catalog.subscriptions.claim("new-sender", now=1060.0) is None  # not sent again
     assert news.catalog.subscriptions.counts() == {"failed": 1, "sent": 1}
 
 
@@ -208,7 +206,7 @@ def test_alerts_an_older_version_left_sending_are_resolved_after_the_upgrade(tmp
     db = ArticleDB(path)
     try:
         subs = Subscriptions(db)
-        assert subs.claim_next("new-sender") is None  # never sent again ...
+        assert subs.claim("new-sender") is None  # never sent again ...
         assert subs.counts() == {"failed": 1}  # ... and no longer stuck
     finally:
         db.close()

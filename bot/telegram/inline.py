@@ -1,0 +1,155 @@
+"""Inline mode: `@bot question` in any chat offers the best articles as results.
+
+Answered from the same search as a question in a chat, one result per article (its headline,
+outlet, date and best sentence; choosing one posts the headline linked, with the sentence).
+Telegram sends a query per keystroke, so:
+
+- answers are kept for `inline_cache_seconds`, by Telegram (`cache_time`) and here, in an
+  in-process cache keyed by the question and the reader's language;
+- each user may start `inline_per_minute` searches a minute; past that, a cached answer is
+  still given, otherwise a "one moment" result (cached by nobody) until the minute has room.
+
+An empty query gets a result that says how to ask, a too long one a result that says so;
+neither is an error.
+"""
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Sequence
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+
+from bot.telegram import texts
+from bot.telegram.alert_format import human_date, outlet_name
+from bot.telegram.context import BotContext
+from bot.telegram.html import escape
+from bot.telegram.questions import user_lang
+from bot.telegram.small_talk import EXAMPLE_KEYS
+from bot.user_input import clean
+from index.errors import NewsbotError
+from index.models import Answer, Article, Hit
+
+log = logging.getLogger(__name__)
+
+MAX_RESULTS = 10
+_SNIPPET = 200  # characters of the best sentence under a result's title
+
+
+async def inline_query(update: Update, context: BotContext) -> None:
+    query = update.inline_query
+    assert query is not None
+    services = context.services
+    settings, answers = services.settings, services.inline
+    lang = await user_lang(update, services)
+    question = " ".join(clean(query.query).split())
+    keep_for = settings.inline_cache_seconds
+    if not question:
+        example = texts.text(lang, EXAMPLE_KEYS[0])
+        how = _notice(
+            "help",
+            texts.text(lang, "inline_help_title"),
+            texts.text(lang, "inline_help_description", example=example),
+            texts.text(lang, "inline_help_text", bot=escape(context.bot.username)),
+        )
+        await query.answer([how], cache_time=keep_for)
+        return
+    limit = settings.max_question_chars
+    if len(question) > limit:
+        description = texts.text(
+            lang, "inline_too_long_description", length=len(question), limit=limit
+        )
+        title = texts.text(lang, "inline_too_long_title")
+        await query.answer([_notice("too-long", title, description)], cache_time=keep_for)
+        return
+    results = answers.cached(lang, question) or []
+    if not results:
+        if not answers.may_search(query.from_user.id, settings.inline_per_minute):
+            slow = _notice(
+                "slow",
+                texts.text(lang, "inline_slow_title"),
+                texts.text(lang, "inline_slow_description"),
+            )
+            await query.answer([slow], cache_time=0, is_personal=True)
+            return
+        results = await _search(context, question, lang)
+        answers.keep(lang, question, results, keep_for)
+    await query.answer(results, cache_time=keep_for)
+
+
+async def _search(context: BotContext, question: str, lang: str) -> list[InlineQueryResultArticle]:
+    try:
+        found: Answer = await asyncio.to_thread(context.services.news.ask, question, 30)
+    except NewsbotError as exc:  # e.g. no model space yet: said as "nothing found"
+        log.info("inline search for %r failed: %s", question[:80], exc)
+        found = Answer(question=question, hits=(), answered=False, min_score=0.0)
+    results = [_result(hit, lang) for hit in _one_per_article(found.hits)[:MAX_RESULTS]]
+    if not results:
+        results = [
+            _notice(
+                "none",
+                texts.text(lang, "inline_none_title"),
+                texts.text(lang, "inline_none_description"),
+            )
+        ]
+    return results
+
+
+def _one_per_article(hits: Sequence[Hit]) -> list[Hit]:
+    seen: set[str] = set()
+    kept = []
+    for hit in hits:
+        if hit.article.id not in seen:
+            seen.add(hit.article.id)
+            kept.append(hit)
+    return kept
+
+
+def _result(hit: Hit, lang: str) -> InlineQueryResultArticle:
+    """The article as a result: its headline, `outlet · date`, the best sentence; chosen,
+    it posts the linked headline, outlet and date, and the sentence."""
+    article = hit.article
+    title = " ".join((article.title or article.source).split())[:200]
+    sentence = " ".join((hit.best_sentence or hit.passage.text).split())
+    if len(sentence) > _SNIPPET:
+        sentence = sentence[: _SNIPPET - 1].rsplit(" ", 1)[0] + "…"
+    byline = _byline(article, lang)
+    url = _web_url(article)
+    heading = f'<a href="{escape(url)}">{escape(title)}</a>' if url else escape(title)
+    message = f"<b>{heading}</b>\n<i>{escape(byline)}</i>\n\n{escape(sentence)}"
+    return InlineQueryResultArticle(
+        id=hashlib.sha1(article.id.encode()).hexdigest(),
+        title=title,
+        description=f"{byline}\n{sentence}",
+        url=url,
+        input_message_content=InputTextMessageContent(
+            message,
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        ),
+    )
+
+
+def _byline(article: Article, lang: str) -> str:
+    day = human_date(article.published, lang) or texts.text(lang, "date_unknown")
+    return f"{outlet_name(article)} · {day}"
+
+
+def _web_url(article: Article) -> str | None:
+    url = article.url
+    return url if url and url.startswith(("http://", "https://")) else None
+
+
+def _notice(
+    key: str, title: str, description: str, message: str | None = None
+) -> InlineQueryResultArticle:
+    """A result that is a notice (how to ask, too long...); chosen, it posts `message`."""
+    return InlineQueryResultArticle(
+        id=key,
+        title=title,
+        description=description,
+        input_message_content=InputTextMessageContent(
+            message or escape(f"{title}: {description}"), parse_mode=ParseMode.HTML
+        ),
+    )

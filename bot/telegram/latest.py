@@ -1,0 +1,42 @@
+"""/latest [topic]: the newest articles (headline, outlet, date, link), optionally only those
+the search finds on a topic."""
+
+import asyncio
+
+from telegram import Update
+
+from bot.telegram import texts
+from bot.telegram.alert_format import digest_line
+from bot.telegram.context import BotContext
+from bot.telegram.html import escape, split_html
+from bot.telegram.questions import user_lang
+from bot.telegram.replies import reply
+from bot.user_input import clean
+from index.retrieval.latest import newest, newest_found
+
+LATEST_COUNT = 10  # articles listed
+_SEARCHED = 30  # hits a topic's search brings, before they are ordered by date
+
+
+async def latest_command(update: Update, context: BotContext) -> None:
+    services = context.services
+    lang = await user_lang(update, services)
+    topic = " ".join(clean(" ".join(context.args or [])).split())
+    limit = services.settings.max_question_chars
+    if len(topic) > limit:
+        await reply(update, context, texts.text(lang, "too_long", length=len(topic), limit=limit))
+        return
+    if topic:
+        found = await asyncio.to_thread(services.news.ask, topic, _SEARCHED)
+        articles = newest_found(found, LATEST_COUNT)
+        title = texts.text(lang, "latest_topic_title", topic=escape(topic))
+        empty = texts.text(lang, "latest_topic_none", topic=escape(topic))
+    else:
+        articles = await asyncio.to_thread(newest, services.catalog.db, LATEST_COUNT)
+        title, empty = texts.text(lang, "latest_title"), texts.text(lang, "latest_none")
+    if not articles:
+        await reply(update, context, empty)
+        return
+    listing = "\n".join([title, "", *(digest_line(a, lang) for a in articles)])
+    for chunk in split_html(listing):
+        await reply(update, context, chunk)
