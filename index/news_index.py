@@ -11,10 +11,12 @@ from pathlib import Path
 
 from index.alerts.matching import AlertMatcher
 from index.alerts.subscriptions import Subscriptions
+from index.answers.pages import AnswerPages
 from index.answers.writer import AnswerWriter, WrittenAnswer
 from index.embedding.embedder import Embedder, load_embedder
 from index.errors import ModelMismatchError, StoreError
 from index.models import Answer, DocumentFailure, SourceDocument
+from index.retrieval.best_sentence import SentenceScorer
 from index.retrieval.reranker import load_reranker
 from index.retrieval.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
@@ -269,10 +271,15 @@ class NewsIndex:
             self.searcher.lexical_index()
         self.searcher.queries.encode("warm-up")
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, *, sentences: bool = True) -> Answer:
+        """`sentences=False`: no best sentences; the front picks them per page (AnswerPages)."""
         text = clean_question(question, self.settings.max_question_chars)
         self._check_model()
-        return self.searcher.search(text, k or self.settings.top_k)
+        return self.searcher.search(text, k or self.settings.top_k, sentences)
+
+    def answer_pages(self, answer: Answer, per_page: int) -> AnswerPages:
+        """`answer` as pages of article blocks, each page's best sentences picked when opened."""
+        return AnswerPages(answer, per_page, SentenceScorer(self.embedder, self.searcher.queries))
 
     def write_answer(self, answer: Answer) -> WrittenAnswer | None:
         """A short answer in the question's language citing `answer.hits` as [1], [2]...;

@@ -8,7 +8,13 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.answer_text import answer_json, answer_markup, written_json
+from bot.cli.answer_text import (
+    answer_json,
+    answer_markup,
+    blocks_json,
+    with_best_sentences,
+    written_json,
+)
 from bot.cli.common import out, print_report, progress_bar, reporting_errors, settings
 from bot.logs import configure_logging
 from bot.user_input import undecodable
@@ -62,14 +68,17 @@ def ask(
                 "the question is not valid UTF-8 text: check your terminal's encoding (locale)"
             )
         with NewsIndex.open(settings()) as news:
-            answer = news.ask(question, k)
+            answer = news.ask(question, k, sentences=False)
+            blocks = news.answer_pages(answer, max(1, len(answer.hits))).all_blocks()
+            answer = with_best_sentences(answer, blocks)
             written = news.write_answer(answer)
             writing = news.writer is not None
     if as_json:
-        shape = answer_json(answer) | (written_json(answer, written) if writing else {})
+        shape = answer_json(answer) | blocks_json(blocks)
+        shape |= written_json(answer, written) if writing else {}
         sys.stdout.write(json.dumps(shape, ensure_ascii=False) + "\n")
     else:
-        out.print(answer_markup(answer, written), highlight=False)
+        out.print(answer_markup(answer, blocks, written), highlight=False)
 
 
 @app.command()
@@ -117,6 +126,7 @@ def main() -> None:
 def _register_commands() -> None:
     from bot.cli.data import backup_command, restore_command
     from bot.cli.evaluation import eval_command
+    from bot.cli.feedback import feedback_app
     from bot.cli.sources import check_command, reindex_command, sources_app
     from bot.cli.subscriptions import subscriptions_app
 
@@ -127,6 +137,7 @@ def _register_commands() -> None:
     app.command("restore")(restore_command)
     app.add_typer(sources_app, name="sources")
     app.add_typer(subscriptions_app, name="subscriptions")
+    app.add_typer(feedback_app, name="feedback")
 
 
 _register_commands()

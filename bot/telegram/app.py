@@ -80,6 +80,7 @@ def handler_list() -> list[BaseHandler]:
         MessageHandler(filters.StatusUpdate.MIGRATE, subscription_handlers.migrated),
         # Button data is whatever a client sends: each handler checks all of it.
         CallbackQueryHandler(handlers.more_callback, pattern=r"^more:"),
+        CallbackQueryHandler(handlers.vote_callback, pattern=r"^vote:"),
         CallbackQueryHandler(handlers.lang_callback, pattern=r"^lang:"),
         CallbackQueryHandler(handlers.unknown_callback),  # any other button: answered, never spins
         MessageHandler(filters.ChatType.PRIVATE & _TEXT, handlers.private_question),

@@ -13,6 +13,7 @@ from bot.telegram.answer_cache import AnswerCache
 from bot.telegram.chat_prefs import ChatPrefs
 from index.embedding.embedder import Embedder
 from index.news_index import NewsIndex
+from index.store.feedback import FeedbackStore
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Services:
     prefs: ChatPrefs
     answers: AnswerCache
     delivery: AlertDelivery
+    feedback: FeedbackStore
     jobs: asyncio.Lock = field(default_factory=asyncio.Lock)  # one reindex or poll at a time
 
     @classmethod
@@ -42,6 +44,7 @@ class Services:
                 writer=news.writer,
                 lease_seconds=settings.alert_lease_seconds,
             ),
+            feedback=FeedbackStore.in_data_dir(settings.data_dir),
         )
 
     def close(self) -> None:

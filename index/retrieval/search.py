@@ -87,7 +87,9 @@ class Searcher:
         self._lexical_lock = threading.Lock()
         self._article_vectors: tuple[tuple[int, int], dict[str, np.ndarray]] = ((-1, -1), {})
 
-    def search(self, question: str, k: int) -> Answer:
+    def search(self, question: str, k: int, sentences: bool = True) -> Answer:
+        """The `k` best passages; `sentences=False` leaves their best sentences empty, for a
+        front that picks them a page at a time (index/answers/pages.py)."""
         query = self.queries.encode(question)
         folding = self.story_min_similarity is not None
         candidates, copies = _distinct(
@@ -118,8 +120,8 @@ class Searcher:
         shown = ranked[:k]
         # Sentences are embedded for the passages shown only: for every candidate this was
         # most of a query's time (hundreds of sentences).
-        sentences = self._best_sentences(query, shown)
-        best = dict(zip([c.passage.id for c in shown], sentences, strict=True))
+        chosen = self._best_sentences(query, shown) if sentences else [""] * len(shown)
+        best = dict(zip([c.passage.id for c in shown], chosen, strict=True))
         # The final order: what is shown, then the rest as retrieved (evaluation reads it).
         placed = {c.passage.id for c in ranked}
         ordered = ranked + [c for c in candidates if c.passage.id not in placed]

@@ -1,0 +1,322 @@
+"""An answer as a reader takes it in: one block per article, a page of blocks at a time.
+
+Search returns passages; a reader wants articles. Each article of an answer becomes one block:
+the article (title, outlet, date, link), its best one or two passages as short snippets
+around their best sentence, and the other articles telling the same story. Pages are built
+when first opened, in order: the best sentences of page 3 are not computed (the costly part:
+every sentence of its passages goes through the model) until someone asks for page 3. A
+sentence is shown once per answer, however much passages overlap; captions, credits,
+bylines and the article's own headline are never a best sentence.
+
+Core code: no Telegram, no markup. `bot/telegram/html.py` and `bot/cli/answer_text.py` draw it.
+"""
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+
+from index.models import Answer, Article, Hit, Passage
+from index.passages.sentences import caption_sentences, is_caption_or_byline, split_sentences
+from index.retrieval.best_sentence import SentenceScorer
+
+SNIPPET_CHARS = 300  # a snippet: about this many characters around its best sentence
+SECOND_SNIPPET_CHARS = 200  # the second snippet of an article is shorter
+MAX_SNIPPETS = 2
+ELLIPSIS = "…"
+_HOSTLIKE = re.compile(r"(?:[\w-]+\.)+[\w-]+(?::\d+)?|[\w.-]+:\d+")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A short piece of a passage: `best` is its best sentence, the rest its context."""
+
+    passage: Passage
+    score: float
+    before: str
+    best: str  # as shown: a very long sentence is cut
+    after: str
+    sentence: str  # the best sentence, whole
+
+    @property
+    def text(self) -> str:
+        return self.before + self.best + self.after
+
+
+@dataclass(frozen=True)
+class ArticleBlock:
+    """One article of an answer, numbered across the whole answer (1-based)."""
+
+    number: int
+    article: Article
+    hits: tuple[Hit, ...]  # its passages among the answer's hits, best first
+    snippets: tuple[Snippet, ...]
+    siblings: tuple[Article, ...]  # other articles telling the same story
+
+
+def group_hits(hits: Sequence[Hit]) -> list[list[Hit]]:
+    """Hits of the same article together, articles in the order of their best hit."""
+    groups: dict[str, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.article.id, []).append(hit)
+    return list(groups.values())
+
+
+def headline(article: Article) -> str | None:
+    """The article's headline, or None when its title is not one: a title that is a
+    sentence ("… tuần này.", "…।") or a cut sentence ("…") is the body's start, not a
+    headline, and a reader is better served by the outlet's name."""
+    title = " ".join(article.title.split())
+    if not title or title.endswith((".", "।", "。", "…", "!", ";", ":")):
+        return None
+    return title if len(title) <= 150 else None
+
+
+def outlet_name(article: Article) -> str:
+    """Who published the article, for people: the outlet (site or feed name), else the
+    source's name; never a file path (a local file is named by its file name) and never a
+    bare host:port when a real name is known."""
+    names = [n.strip() for n in (article.outlet, article.source) if n and n.strip()]
+    names = [PurePath(n).name if _is_path(n, article) else n for n in names]
+    named = next((n for n in names if not _HOSTLIKE.fullmatch(n)), None)
+    if named:
+        return named
+    if names:  # only a host: without its port, and without "www."
+        return names[0].rsplit(":", 1)[0].removeprefix("www.")
+    return article.id
+
+
+def _is_path(name: str, article: Article) -> bool:
+    """A file path (absolute or relative) as the source of a local file."""
+    if name.startswith(("/", "~", "file:")) or re.match(r"^[A-Za-z]:[\\/]", name):
+        return True
+    return article.url is None and ("/" in name or "\\" in name)
+
+
+def key(sentence: str) -> str:
+    """What makes two sentences the same for "shown once": case and spacing aside."""
+    return " ".join(sentence.split()).casefold()
+
+
+def body_sentences(passage: Passage, article: Article) -> list[str]:
+    """The passage's sentences without the article's headline glued to the first one."""
+    text = passage.text.strip()
+    title = headline(article)
+    if title and text.startswith(title):
+        text = text[len(title) :].lstrip(" :-–—\n")
+    return split_sentences(text, article.lang) if text else []
+
+
+class AnswerPages:
+    """An answer's pages of article blocks, each built when first asked for (thread-safe).
+
+    Without a scorer (no model at hand) the search's own best sentence is used, else the
+    first sentence that is not a caption."""
+
+    def __init__(self, answer: Answer, per_page: int, scorer: SentenceScorer | None) -> None:
+        self.answer = answer
+        self.per_page = max(1, per_page)
+        self.scorer = scorer
+        self.groups = group_hits(answer.hits)
+        self._pages: list[tuple[ArticleBlock, ...]] = []
+        self._shown: set[str] = set()
+        self._lock = threading.Lock()
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-len(self.groups) // self.per_page))
+
+    @property
+    def built(self) -> int:
+        """Pages whose best sentences are computed so far."""
+        return len(self._pages)
+
+    def page(self, number: int) -> tuple[ArticleBlock, ...]:
+        """The blocks of page `number` (0-based, clamped); earlier pages are built first, so
+        what they show is never shown again."""
+        number = min(max(number, 0), self.count - 1)
+        with self._lock:
+            while len(self._pages) <= number:
+                self._pages.append(self._build(len(self._pages)))
+            return self._pages[number]
+
+    def all_blocks(self) -> list[ArticleBlock]:
+        return [block for n in range(self.count) for block in self.page(n)]
+
+    def _build(self, number: int) -> tuple[ArticleBlock, ...]:
+        start = number * self.per_page
+        groups = self.groups[start : start + self.per_page]
+        split = {
+            hit.passage.id: body_sentences(hit.passage, hit.article)
+            for hits in groups
+            for hit in hits
+        }
+        captions = {
+            article.id: {key(c) for c in caption_sentences(article.text, article.lang)}
+            for article in (hits[0].article for hits in groups)
+        }
+        scores = self._scores(groups, split, captions)
+        blocks = []
+        for offset, hits in enumerate(groups):
+            article = hits[0].article
+            snippets: list[Snippet] = []
+            for hit in hits:
+                if len(snippets) == MAX_SNIPPETS:
+                    break
+                budget = SNIPPET_CHARS if not snippets else SECOND_SNIPPET_CHARS
+                sentences = split[hit.passage.id]
+                snippet = self._snippet(hit, sentences, captions[article.id], scores, budget)
+                if snippet is not None:
+                    snippets.append(snippet)
+            siblings: dict[str, Article] = {}
+            for hit in hits:
+                for sibling in hit.siblings:
+                    if sibling.id != article.id:
+                        siblings.setdefault(sibling.id, sibling)
+            blocks.append(
+                ArticleBlock(
+                    number=start + offset + 1,
+                    article=article,
+                    hits=tuple(hits),
+                    snippets=tuple(snippets),
+                    siblings=tuple(siblings.values()),
+                )
+            )
+        return tuple(blocks)
+
+    def _scores(
+        self,
+        groups: list[list[Hit]],
+        split: dict[str, list[str]],
+        captions: dict[str, set[str]],
+    ) -> dict[str, float]:
+        """Each candidate sentence's score against the question: one model call per page,
+        each distinct sentence once."""
+        candidates: dict[str, tuple[str, str]] = {}  # key -> (sentence, lang)
+        for hits in groups:
+            for hit in hits:
+                for sentence in split[hit.passage.id]:
+                    k = key(sentence)
+                    if k not in self._shown and k not in captions[hit.article.id]:
+                        candidates.setdefault(k, (sentence, hit.article.lang))
+        if self.scorer is None:
+            best = {key(h.best_sentence) for hits in groups for h in hits if h.best_sentence}
+            return {k: (1.0 if k in best else 0.0) for k in candidates}
+        keys = list(candidates)
+        values = self.scorer.scores(
+            self.answer.question,
+            [candidates[k][0] for k in keys],
+            [candidates[k][1] for k in keys],
+        )
+        return dict(zip(keys, np.asarray(values, dtype=float).tolist(), strict=True))
+
+    def _snippet(
+        self,
+        hit: Hit,
+        sentences: list[str],
+        captions: set[str],
+        scores: dict[str, float],
+        budget: int,
+    ) -> Snippet | None:
+        """About `budget` characters of the passage around its best sentence not yet shown;
+        None when every sentence of the passage is shown already (or a caption)."""
+        usable = [
+            i
+            for i, s in enumerate(sentences)
+            if key(s) not in self._shown and key(s) not in captions and not is_caption_or_byline(s)
+        ]
+        if not usable:
+            return None
+        best = max(usable, key=lambda i: (scores.get(key(sentences[i]), 0.0), -i))
+        core = sentences[best]
+        if len(core) > budget:
+            self._shown.add(key(core))
+            cut = clip_end(core, budget)
+            lead = "" if best == 0 else ELLIPSIS + " "
+            return Snippet(hit.passage, hit.score, lead, cut, "", core)
+        low = high = best
+        room = budget - len(core)
+        fits = set(usable)
+        while room > 0:  # grow after, then before, while whole unseen sentences fit
+            grown = False
+            if high + 1 in fits and len(sentences[high + 1]) + 1 <= room:
+                high += 1
+                room -= len(sentences[high]) + 1
+                grown = True
+            if low - 1 in fits and len(sentences[low - 1]) + 1 <= room:
+                low -= 1
+                room -= len(sentences[low]) + 1
+                grown = True
+            if not grown:
+                break
+        parts = sentences[best + 1 : high + 1]
+        tail = ""
+        if high + 1 in fits and room >= 60:  # a good piece of the next sentence fits
+            high += 1
+            parts = [*parts, clip_end(sentences[high], room - 1)]
+        elif high + 1 < len(sentences):
+            tail = " " + ELLIPSIS
+        for sentence in sentences[low : high + 1]:
+            self._shown.add(key(sentence))
+        before = "".join(s + " " for s in sentences[low:best])
+        return Snippet(
+            passage=hit.passage,
+            score=hit.score,
+            before=(ELLIPSIS + " " if low > 0 else "") + before,
+            best=core,
+            after="".join(" " + s for s in parts) + tail,
+            sentence=core,
+        )
+
+
+def clip_end(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a word boundary, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(1, limit - 1)]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:–—-") + ELLIPSIS
+
+
+def block_dict(block: ArticleBlock, full_text: bool = False) -> dict[str, Any]:
+    """An article block as plain data (`ask --json`, stored votes): the article cited as a
+    reader sees it, its snippets, and with `full_text` each passage's whole text."""
+    article = block.article
+    passages = []
+    for snippet in block.snippets:
+        entry: dict[str, Any] = {
+            "passage_id": snippet.passage.id,
+            "score": round(snippet.score, 4),
+            "best_sentence": snippet.sentence,
+            "snippet": snippet.text,
+        }
+        if full_text:
+            entry["text"] = snippet.passage.text
+        passages.append(entry)
+    return {
+        "n": block.number,
+        "article_id": article.id,
+        "title": headline(article),
+        "source": outlet_name(article),
+        "url": article.url,
+        "published": article.published,
+        "lang": article.lang,
+        "passages": passages,
+        "siblings": [sibling_dict(s) for s in block.siblings],
+    }
+
+
+def sibling_dict(article: Article) -> dict[str, Any]:
+    return {
+        "article_id": article.id,
+        "title": headline(article),
+        "source": outlet_name(article),
+        "url": article.url,
+        "published": article.published,
+        "lang": article.lang,
+    }
