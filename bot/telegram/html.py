@@ -142,11 +142,11 @@ def citation_html(article: Article, number: int | None, lang: str) -> str:
     title = headline(article)
     url = article.url if article.url and urlsplit(article.url).scheme in ("http", "https") else None
     label = escape(title or outlet)
-    linked = f'<a href="{escape(url)}">{label}</a>' if url else f"<b>{label}</b>"
-    marker = f"<b>[{number}]</b> " if number is not None else ""
+    linked = f'<a href="{escape(url)}">{label}</a>' if url else label
+    marker = f"[{number}] " if number is not None else ""
     when = human_date(article.published, lang) or texts.text(lang, "date_unknown")
     details = f"{outlet} · {when}" if title else when
-    return f"{marker}{linked}\n<i>{escape(details)}</i>"
+    return f"<b>{marker}{linked}</b>\n<i>{escape(details)}</i>"
 
 
 def also_in_html(siblings: Sequence[Article], lang: str) -> str:

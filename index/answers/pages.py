@@ -16,19 +16,29 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from index.models import Answer, Article, Hit, Passage
 from index.passages.sentences import caption_sentences, is_caption_or_byline, split_sentences
-from index.retrieval.best_sentence import SentenceScorer
 
 SNIPPET_CHARS = 300  # a snippet: about this many characters around its best sentence
 SECOND_SNIPPET_CHARS = 200  # the second snippet of an article is shorter
 MAX_SNIPPETS = 2
+# A second snippet only when its best sentence is nearly as close to the question as the
+# first's (cosine): otherwise it is filler that pushes the next article off the screen.
+SECOND_SNIPPET_MARGIN = 0.1
 ELLIPSIS = "…"
 _HOSTLIKE = re.compile(r"(?:[\w-]+\.)+[\w-]+(?::\d+)?|[\w.-]+:\d+")
+
+
+class Scorer(Protocol):
+    """Scores sentences against a question (index/retrieval/best_sentence.py: the model)."""
+
+    def scores(
+        self, question: str, sentences: Sequence[str], langs: Sequence[str]
+    ) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,7 @@ class AnswerPages:
     Without a scorer (no model at hand) the search's own best sentence is used, else the
     first sentence that is not a caption."""
 
-    def __init__(self, answer: Answer, per_page: int, scorer: SentenceScorer | None) -> None:
+    def __init__(self, answer: Answer, per_page: int, scorer: Scorer | None) -> None:
         self.answer = answer
         self.per_page = max(1, per_page)
         self.scorer = scorer
@@ -164,14 +174,16 @@ class AnswerPages:
         for offset, hits in enumerate(groups):
             article = hits[0].article
             snippets: list[Snippet] = []
+            floor = -np.inf
             for hit in hits:
                 if len(snippets) == MAX_SNIPPETS:
                     break
                 budget = SNIPPET_CHARS if not snippets else SECOND_SNIPPET_CHARS
                 sentences = split[hit.passage.id]
-                snippet = self._snippet(hit, sentences, captions[article.id], scores, budget)
+                snippet = self._snippet(hit, sentences, captions[article.id], scores, budget, floor)
                 if snippet is not None:
                     snippets.append(snippet)
+                    floor = scores.get(key(snippet.sentence), 0.0) - SECOND_SNIPPET_MARGIN
             siblings: dict[str, Article] = {}
             for hit in hits:
                 for sibling in hit.siblings:
@@ -221,9 +233,11 @@ class AnswerPages:
         captions: set[str],
         scores: dict[str, float],
         budget: int,
+        floor: float,
     ) -> Snippet | None:
         """About `budget` characters of the passage around its best sentence not yet shown;
-        None when every sentence of the passage is shown already (or a caption)."""
+        None when every sentence of the passage is shown already (or a caption), or when its
+        best scores under `floor`."""
         usable = [
             i
             for i, s in enumerate(sentences)
@@ -232,6 +246,8 @@ class AnswerPages:
         if not usable:
             return None
         best = max(usable, key=lambda i: (scores.get(key(sentences[i]), 0.0), -i))
+        if scores.get(key(sentences[best]), 0.0) < floor:
+            return None
         core = sentences[best]
         if len(core) > budget:
             self._shown.add(key(core))

@@ -82,6 +82,7 @@ def test_unanswerable_question_says_nothing_relevant(indexed: Path):
         "question": "Who won the 2022 football World Cup?",
         "answered": False,
         "hits": [],
+        "articles": [],
     }
     assert "Nothing relevant found" in newsbot("ask", "Who won the 2022 football World Cup?").stdout
 
