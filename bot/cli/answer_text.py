@@ -6,7 +6,8 @@ from typing import Any
 from rich.markup import escape
 
 from bot.dates import human_date
-from index.answers.pages import ArticleBlock, block_dict, headline, outlet_name
+from index.answers.citing import headline, outlet_name
+from index.answers.pages import ArticleBlock, block_dict
 from index.answers.writer import WrittenAnswer
 from index.models import Answer, Article
 
@@ -66,8 +67,8 @@ def answer_markup(
     answer: Answer, blocks: list[ArticleBlock], written: WrittenAnswer | None = None
 ) -> str:
     """Rich markup: per article its citation, then its snippets with the best sentence in
-    bold, then the other sources of the story. A written answer comes first; its [n] name
-    passages (the order of the prompt), listed under it with the article they come from."""
+    bold, then the other sources of the story. A written answer, renumbered to cite the
+    articles' numbers, comes first."""
     if not answer.hits:
         best = max((h.score for h in answer.candidates), default=None)
         detail = (
@@ -77,14 +78,8 @@ def answer_markup(
         )
         return f"[yellow]Nothing relevant found[/yellow] for: {escape(answer.question)}{detail}"
     lines = []
-    if written is not None:
+    if written is not None:  # citing articles by number (AnswerPages.renumbered)
         lines += ["[bold]Answer[/bold]", escape(written.text), ""]
-        article_of = {h.passage.id: b.number for b in blocks for h in b.hits}
-        cited = ", ".join(
-            f"[{n}] → [{article_of.get(h.passage.id, '?')}]"
-            for n, h in enumerate(answer.hits, start=1)
-        )
-        lines += [f"[dim]passages → articles: {escape(cited)}[/dim]", ""]
     if not answer.answered:
         lines += [
             f"[yellow]No passage answers this closely[/yellow] (best score "

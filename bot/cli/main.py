@@ -69,16 +69,18 @@ def ask(
             )
         with NewsIndex.open(settings()) as news:
             answer = news.ask(question, k, sentences=False)
-            blocks = news.answer_pages(answer, max(1, len(answer.hits))).all_blocks()
+            pages = news.answer_pages(answer, max(1, len(answer.hits)))
+            blocks = pages.all_blocks()
             answer = with_best_sentences(answer, blocks)
             written = news.write_answer(answer)
             writing = news.writer is not None
-    if as_json:
+    if as_json:  # its citations name passages: `hits` in order
         shape = answer_json(answer) | blocks_json(blocks)
         shape |= written_json(answer, written) if writing else {}
         sys.stdout.write(json.dumps(shape, ensure_ascii=False) + "\n")
     else:
-        out.print(answer_markup(answer, blocks, written), highlight=False)
+        shown = pages.renumbered(written) if written else None
+        out.print(answer_markup(answer, blocks, shown), highlight=False)
 
 
 @app.command()

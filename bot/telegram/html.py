@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from bot.dates import human_date
 from bot.telegram import texts
-from index.answers.pages import MAX_SNIPPETS, AnswerPages, ArticleBlock, headline, outlet_name
+from index.answers.citing import headline, outlet_name
+from index.answers.pages import MAX_SNIPPETS, AnswerPages, ArticleBlock
 from index.answers.writer import WrittenAnswer
 from index.models import Article, Hit
 
@@ -25,8 +26,6 @@ MAX_WRITTEN = 1600  # UTF-16 units of the written answer's block: the passages n
 _ELLIPSIS = "…"
 _TAG = re.compile(r"(<[^>]*>)")
 _ATOM = re.compile(r"&[#\w]+;|\S+\s*|\s+")
-_CITE = re.compile(r"\[(\d{1,3})\]")
-_REPEATED_CITE = re.compile(r"(\[\d{1,3}\])(?:\s*\1)+")
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def render_page(
     count = pages.count
     number = min(max(number, 0), count - 1)
     blocks = pages.page(number)
-    header = written_html(renumbered(written, pages), lang) + "\n\n" if written else ""
+    header = written_html(pages.renumbered(written), lang) + "\n\n" if written else ""
     if not answer.answered:
         header = f"<i>{texts.text(lang, 'nearest_only')}</i>\n\n" + header
     footer = f"\n\n<i>{texts.text(lang, 'page', page=number + 1, pages=count)}</i>"
@@ -81,19 +80,6 @@ def render_page(
     else:
         markup = split_html(header + body)[0] + footer
     return Page(markup, number, count)
-
-
-def renumbered(written: WrittenAnswer, pages: AnswerPages) -> WrittenAnswer:
-    """The writer cites passages [n] (the answer's hits, in order); a reader sees articles,
-    so each [n] becomes its article's number, and a repeat of the same number goes."""
-    article_of: dict[int, int] = {}
-    for number, hits in enumerate(pages.groups, start=1):
-        for hit in hits:
-            article_of[pages.answer.hits.index(hit) + 1] = number
-    text = _CITE.sub(lambda m: f"[{article_of.get(int(m[1]), int(m[1]))}]", written.text)
-    text = _REPEATED_CITE.sub(r"\1", text)
-    cited = tuple(dict.fromkeys(article_of.get(n, n) for n in written.citations))
-    return WrittenAnswer(text, cited)
 
 
 def block_html(block: ArticleBlock, lang: str, snippets: int = MAX_SNIPPETS) -> str:

@@ -15,11 +15,12 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
 from typing import Any, Protocol
 
 import numpy as np
 
+from index.answers.citing import headline, outlet_name
+from index.answers.writer import WrittenAnswer
 from index.models import Answer, Article, Hit, Passage
 from index.passages.sentences import caption_sentences, is_caption_or_byline, split_sentences
 
@@ -30,7 +31,8 @@ MAX_SNIPPETS = 2
 # first's (cosine): otherwise it is filler that pushes the next article off the screen.
 SECOND_SNIPPET_MARGIN = 0.1
 ELLIPSIS = "…"
-_HOSTLIKE = re.compile(r"(?:[\w-]+\.)+[\w-]+(?::\d+)?|[\w.-]+:\d+")
+_CITE = re.compile(r"\[(\d{1,3})\]")
+_REPEATED_CITE = re.compile(r"(\[\d{1,3}\])(?:\s*\1)+")
 
 
 class Scorer(Protocol):
@@ -74,37 +76,6 @@ def group_hits(hits: Sequence[Hit]) -> list[list[Hit]]:
     for hit in hits:
         groups.setdefault(hit.article.id, []).append(hit)
     return list(groups.values())
-
-
-def headline(article: Article) -> str | None:
-    """The article's headline, or None when its title is not one: a title that is a
-    sentence ("… tuần này.", "…।") or a cut sentence ("…") is the body's start, not a
-    headline, and a reader is better served by the outlet's name."""
-    title = " ".join(article.title.split())
-    if not title or title.endswith((".", "।", "。", "…", "!", ";", ":")):
-        return None
-    return title if len(title) <= 150 else None
-
-
-def outlet_name(article: Article) -> str:
-    """Who published the article, for people: the outlet (site or feed name), else the
-    source's name; never a file path (a local file is named by its file name) and never a
-    bare host:port when a real name is known."""
-    names = [n.strip() for n in (article.outlet, article.source) if n and n.strip()]
-    names = [PurePath(n).name if _is_path(n, article) else n for n in names]
-    named = next((n for n in names if not _HOSTLIKE.fullmatch(n)), None)
-    if named:
-        return named
-    if names:  # only a host: without its port, and without "www."
-        return names[0].rsplit(":", 1)[0].removeprefix("www.")
-    return article.id
-
-
-def _is_path(name: str, article: Article) -> bool:
-    """A file path (absolute or relative) as the source of a local file."""
-    if name.startswith(("/", "~", "file:")) or re.match(r"^[A-Za-z]:[\\/]", name):
-        return True
-    return article.url is None and ("/" in name or "\\" in name)
 
 
 def key(sentence: str) -> str:
@@ -153,6 +124,19 @@ class AnswerPages:
             while len(self._pages) <= number:
                 self._pages.append(self._build(len(self._pages)))
             return self._pages[number]
+
+    def renumbered(self, written: WrittenAnswer) -> WrittenAnswer:
+        """The writer cites passages [n] (the answer's hits, in order); a reader sees
+        articles, so each [n] becomes its article's number, and a repeat of it goes."""
+        article_of: dict[int, int] = {}
+        position = {hit.passage.id: n for n, hit in enumerate(self.answer.hits, start=1)}
+        for number, hits in enumerate(self.groups, start=1):
+            for hit in hits:
+                article_of[position[hit.passage.id]] = number
+        text = _CITE.sub(lambda m: f"[{article_of.get(int(m[1]), int(m[1]))}]", written.text)
+        text = _REPEATED_CITE.sub(r"\1", text)
+        cited = tuple(dict.fromkeys(article_of.get(n, n) for n in written.citations))
+        return WrittenAnswer(text, cited)
 
     def all_blocks(self) -> list[ArticleBlock]:
         return [block for n in range(self.count) for block in self.page(n)]

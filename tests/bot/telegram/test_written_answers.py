@@ -113,7 +113,7 @@ async def _more_while_writing(api: FakeBotAPI, endpoint: FakeOpenAI) -> None:
     await api.inject({"message": message(private_chat(person), person, QUESTION)})
     first = await api.next_call("sendMessage", chat_id=42)
     assert "Page 1 of" in first.text and "Held answer" not in first.text
-    [data] = first.button_data
+    [data] = [d for d in first.button_data if d.startswith("more:")]  # More ›
     bot_message = api.sent[(42, max(k[1] for k in api.sent))]
     await api.inject({"callback_query": callback_query(person, bot_message, data)})
     second = await api.next_call("editMessageText", chat_id=42)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from index.answers.pages import SNIPPET_CHARS, AnswerPages, clip_end, headline, outlet_name
+from index.answers.citing import headline, outlet_name
+from index.answers.pages import SNIPPET_CHARS, AnswerPages, clip_end
 from index.models import Answer, Article, Hit, Passage
 from index.passages.sentences import caption_sentences, is_caption_or_byline
 from tests.conftest import HINDI_SEED, VIETNAMESE_SEED
