@@ -94,6 +94,7 @@ class NewsIndex:
         )
         self.indexer = Indexer(db, store, embedder, settings, self.alerts) if writable else None
         self.writer = AnswerWriter.from_settings(settings)  # None: passages only
+        self.sentence_scorer = SentenceScorer(embedder, self.searcher.queries)
         self._lock = lock
         self.store_moved_aside: Path | None = None  # set by open(recover_store=True)
         # One write at a time inside this process: a poll waits for a reindex, and vice versa.
@@ -279,7 +280,7 @@ class NewsIndex:
 
     def answer_pages(self, answer: Answer, per_page: int) -> AnswerPages:
         """`answer` as pages of article blocks, each page's best sentences picked when opened."""
-        return AnswerPages(answer, per_page, SentenceScorer(self.embedder, self.searcher.queries))
+        return AnswerPages(answer, per_page, self.sentence_scorer)
 
     def write_answer(self, answer: Answer) -> WrittenAnswer | None:
         """A short answer in the question's language citing `answer.hits` as [1], [2]...;

@@ -144,22 +144,24 @@ class AnswerPages:
     def _build(self, number: int) -> tuple[ArticleBlock, ...]:
         start = number * self.per_page
         groups = self.groups[start : start + self.per_page]
+        # Snippets come from an article's best passages: a spare one is enough to choose from.
+        candidates = [hits[: MAX_SNIPPETS + 1] for hits in groups]
         split = {
             hit.passage.id: body_sentences(hit.passage, hit.article)
-            for hits in groups
+            for hits in candidates
             for hit in hits
         }
         captions = {
             article.id: {key(c) for c in caption_sentences(article.text, article.lang)}
             for article in (hits[0].article for hits in groups)
         }
-        scores = self._scores(groups, split, captions)
+        scores = self._scores(candidates, split, captions)
         blocks = []
         for offset, hits in enumerate(groups):
             article = hits[0].article
             snippets: list[Snippet] = []
             floor = -np.inf
-            for hit in hits:
+            for hit in candidates[offset]:
                 if len(snippets) == MAX_SNIPPETS:
                     break
                 budget = SNIPPET_CHARS if not snippets else SECOND_SNIPPET_CHARS

@@ -3,6 +3,8 @@
 Photo captions, credits and bylines are never chosen while the passage has another sentence.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
@@ -34,15 +36,34 @@ def best_sentences(
 
 
 class SentenceScorer:
-    """Scores sentences against a question, the question's vector cached by the encoder:
-    what an answer's page needs when it is opened, not before."""
+    """Scores sentences against a question: what an answer's page needs when it is opened,
+    not before. The question's vector is cached by the query encoder, and each sentence's
+    vector here (it does not depend on the question), so an article shown before costs no
+    model call; least recently used out past `cache_size` sentences."""
 
-    def __init__(self, embedder: Embedder, queries: QueryEncoder) -> None:
+    def __init__(self, embedder: Embedder, queries: QueryEncoder, cache_size: int = 20_000) -> None:
         self.embedder = embedder
         self.queries = queries
+        self.cache_size = cache_size
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def scores(self, question: str, sentences: Sequence[str], langs: Sequence[str]) -> np.ndarray:
         if not sentences:
             return np.zeros(0, dtype=np.float32)
         query = self.queries.encode(question)
-        return np.asarray(self.embedder.embed_passages(list(sentences), list(langs)) @ query)
+        keys = list(zip(sentences, langs, strict=True))
+        with self._lock:
+            known = {k: self._vectors[k] for k in keys if k in self._vectors}
+            for k in known:
+                self._vectors.move_to_end(k)
+        missing = list(dict.fromkeys(k for k in keys if k not in known))
+        if missing:
+            vectors = self.embedder.embed_passages([s for s, _ in missing], [g for _, g in missing])
+            fresh = dict(zip(missing, vectors, strict=True))
+            known.update(fresh)
+            with self._lock:
+                self._vectors.update(fresh)
+                while len(self._vectors) > self.cache_size:
+                    self._vectors.popitem(last=False)
+        return np.array([float(known[k] @ query) for k in keys], dtype=np.float32)

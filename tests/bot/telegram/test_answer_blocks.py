@@ -186,6 +186,9 @@ async def test_the_first_page_is_built_first_and_a_repeated_question_is_cached(
     again = await ask(api, user(2), "  why was the budapest SUMMIT dropped? ")
     assert len(embedder.calls) == indexing_calls + 1  # nothing computed again
     assert visible_text(again.text) == visible_text(first.text)
+    ids = [d.split(":")[1] for d in (first.button_data[0], again.button_data[0])]
+    one, two = (bot.answers.get(i) for i in ids)
+    assert one is not None and two is not None and one.shared is two.shared  # not searched again
 
     await press(api, user(1), first, "More ›")
     await api.next_call("editMessageText", chat_id=1)
