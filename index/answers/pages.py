@@ -22,7 +22,12 @@ import numpy as np
 from index.answers.citing import headline, outlet_name
 from index.answers.writer import WrittenAnswer
 from index.models import Answer, Article, Hit, Passage
-from index.passages.sentences import caption_sentences, is_caption_or_byline, split_sentences
+from index.passages.sentences import (
+    caption_flags,
+    caption_sentences,
+    split_sentences,
+    strip_credit,
+)
 
 SNIPPET_CHARS = 300  # a snippet: about this many characters around its best sentence
 SECOND_SNIPPET_CHARS = 200  # the second snippet of an article is shorter
@@ -89,7 +94,9 @@ def body_sentences(passage: Passage, article: Article) -> list[str]:
     title = headline(article)
     if title and text.startswith(title):
         text = text[len(title) :].lstrip(" :-–—\n")
-    return split_sentences(text, article.lang) if text else []
+    sentences = split_sentences(text, article.lang) if text else []
+    flags = caption_flags(sentences)  # before a credit is cut off what it credits
+    return [s if flag else strip_credit(s) for s, flag in zip(sentences, flags, strict=True)]
 
 
 class AnswerPages:
@@ -224,10 +231,11 @@ class AnswerPages:
         """About `budget` characters of the passage around its best sentence not yet shown;
         None when every sentence of the passage is shown already (or a caption), or when its
         best scores under `floor`."""
+        flags = caption_flags(sentences)
         usable = [
             i
             for i, s in enumerate(sentences)
-            if key(s) not in self._shown and key(s) not in captions and not is_caption_or_byline(s)
+            if key(s) not in self._shown and key(s) not in captions and not flags[i]
         ]
         if not usable:
             return None

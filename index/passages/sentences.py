@@ -30,8 +30,10 @@ _PHOTO_WORDS = (
     r"photo|photos|picture|image|credit|file photo|ảnh|nguồn ảnh|фото|снимок|फोटो|फ़ोटो|तस्वीर|"
     r"चित्र|foto|bild|图|圖|照片"
 )
-_CREDIT_IN_PARENS = re.compile(rf"\((?:[^()]*\b)?(?:{_PHOTO_WORDS})\s*[:/：][^()]*\)", re.I)
-_CREDIT_START = re.compile(rf"^\W*(?:{_PHOTO_WORDS})\s*[:：]", re.I)
+_CREDIT = rf"\((?:[^()]*\b)?(?:{_PHOTO_WORDS})\s*[:/：][^()]*\)"
+_CREDIT_AT_END = re.compile(rf"{_CREDIT}\W*$", re.I)
+_CREDIT_AT_START = re.compile(rf"^\W*{_CREDIT}", re.I)
+_CREDIT_START = re.compile(rf"^[^\w(]*(?:{_PHOTO_WORDS})\s*[:：]", re.I)
 _BYLINE = re.compile(
     r"^\W*(?:by|reporting by|writing by|editing by|additional reporting by|bởi|автор|"
     r"текст|रिपोर्ट|लेखक)\s*[:\s]\s*\S",
@@ -49,7 +51,7 @@ def is_caption_or_byline(sentence: str) -> bool:
     """A photo caption or credit ("… (Ảnh: Getty)", "Photo: AP", "EPA/Shutterstock/Reuters")
     or a byline ("By Jane Doe", "… contributed to this report"): never a best sentence."""
     text = sentence.strip()
-    if _CREDIT_IN_PARENS.search(text) or _CREDIT_START.match(text):
+    if _CREDIT_AT_END.search(text) or _CREDIT_START.match(text):
         return True
     if _CONTRIBUTED.search(text):
         return True
@@ -58,6 +60,22 @@ def is_caption_or_byline(sentence: str) -> bool:
         return True
     # A credit line: a few words joined by slashes and no sentence end ("AFP/Getty Images").
     return "/" in text and len(words) <= 4 and not _SENTENCE_END.search(text)
+
+
+def strip_credit(sentence: str) -> str:
+    """The sentence without a photo credit the splitter left at its start."""
+    return _CREDIT_AT_START.sub("", sentence).strip() or sentence
+
+
+def caption_flags(sentences: list[str]) -> list[bool]:
+    """Which of a passage's consecutive sentences are captions: `is_caption_or_byline`, and
+    a sentence whose credit the splitter put at the start of the next one ("Trump and Putin."
+    then "(Photo: Getty) Officials said ...")."""
+    flags = [is_caption_or_byline(s) for s in sentences]
+    for i in range(1, len(sentences)):
+        if _CREDIT_AT_START.match(sentences[i]):
+            flags[i - 1] = True
+    return flags
 
 
 def caption_sentences(text: str, lang: str) -> set[str]:

@@ -11,7 +11,7 @@ import numpy as np
 
 from index.embedding.embedder import Embedder
 from index.embedding.query_encoder import QueryEncoder
-from index.passages.sentences import is_caption_or_byline, split_sentences
+from index.passages.sentences import caption_flags, split_sentences, strip_credit
 
 
 def best_sentences(
@@ -27,10 +27,10 @@ def best_sentences(
     best, start = [], 0
     for sentences in split:
         window = scores[start : start + len(sentences)].copy()
-        for i, sentence in enumerate(sentences):
-            if is_caption_or_byline(sentence) and len(sentences) > 1:
-                window[i] = -np.inf
-        best.append(sentences[int(np.argmax(window))])
+        flags = caption_flags(sentences)
+        if not all(flags):
+            window[np.array(flags, dtype=bool)] = -np.inf
+        best.append(strip_credit(sentences[int(np.argmax(window))]))
         start += len(sentences)
     return best
 
