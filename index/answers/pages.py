@@ -89,14 +89,15 @@ def key(sentence: str) -> str:
 
 
 def body_sentences(passage: Passage, article: Article) -> list[str]:
-    """The passage's sentences without the article's headline glued to the first one."""
+    """The passage's sentences without the article's headline glued to the first one, its
+    captions, or photo credits the splitter glued to a sentence."""
     text = passage.text.strip()
     title = headline(article)
     if title and text.startswith(title):
         text = text[len(title) :].lstrip(" :-–—\n")
     sentences = split_sentences(text, article.lang) if text else []
-    flags = caption_flags(sentences)  # before a credit is cut off what it credits
-    return [s if flag else strip_credit(s) for s, flag in zip(sentences, flags, strict=True)]
+    flags = caption_flags(sentences)  # found before a credit is cut off what it credits
+    return [strip_credit(s) for s, caption in zip(sentences, flags, strict=True) if not caption]
 
 
 class AnswerPages:
