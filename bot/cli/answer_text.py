@@ -80,7 +80,7 @@ def answer_markup(
     lines = []
     if written is not None:  # citing articles by number (AnswerPages.renumbered)
         lines += ["[bold]Answer[/bold]", escape(written.text), ""]
-    if not answer.answered:
+    if not answer.answered and written is None:  # a written answer says so in its words
         lines += [
             f"[yellow]No passage answers this closely[/yellow] (best score "
             f"{answer.hits[0].score:.2f}, {answer.close_score:.2f} answers); the nearest:",
