@@ -12,11 +12,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from index.alerts.matching import AlertMatcher
+from index.answers.pages import AnswerPages
 from index.answers.writer import AnswerWriter, WrittenAnswer
 from index.catalog import Catalog, IndexStats
 from index.embedding.embedder import Embedder, load_embedder
 from index.errors import ModelMismatchError, StoreError
 from index.models import Answer, DocumentFailure, SourceDocument
+from index.retrieval.best_sentence import SentenceScorer
 from index.retrieval.reranker import load_reranker
 from index.retrieval.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
@@ -76,6 +78,7 @@ class NewsIndex:
         )
         self.indexer = Indexer(db, store, embedder, settings, self.alerts) if writable else None
         self.writer = AnswerWriter.from_settings(settings.writing)  # None: passages only
+        self.sentence_scorer = SentenceScorer(embedder, self.searcher.queries)
         self._lock = lock
         self.store_moved_aside: Path | None = None  # set by open(recover_store=True)
         self._owns_catalog = False
@@ -262,12 +265,26 @@ class NewsIndex:
             self.searcher.lexical_index()
         self.searcher.queries.encode("warm-up")
 
-    def ask(self, question: str, k: int | None = None, *, candidates: bool = False) -> Answer:
-        """The passages that answer `question`; `candidates` adds every ranked one (for
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        *,
+        sentences: bool = True,
+        candidates: bool = False,
+    ) -> Answer:
+        """The passages that answer `question`. `sentences=False`: no best sentences, the
+        front picks them per page (AnswerPages). `candidates` adds every ranked passage (for
         evaluation: about 4·k hits with their articles, not for answers that are kept)."""
         text = clean_question(question, self.settings.max_question_chars)
         self._check_model()
-        return self.searcher.search(text, k or self.settings.top_k, with_candidates=candidates)
+        return self.searcher.search(
+            text, k or self.settings.top_k, sentences, with_candidates=candidates
+        )
+
+    def answer_pages(self, answer: Answer, per_page: int) -> AnswerPages:
+        """`answer` as pages of article blocks, each page's best sentences picked when opened."""
+        return AnswerPages(answer, per_page, self.sentence_scorer)
 
     def write_answer(self, answer: Answer) -> WrittenAnswer | None:
         """A short answer in the question's language citing `answer.hits` as [1], [2]...;

@@ -1,15 +1,20 @@
 """Answers for the terminal (rich markup) and for machines (the stable `--json` shape)."""
 
+from dataclasses import replace
 from typing import Any
 
 from rich.markup import escape
 
+from bot.dates import human_date
+from index.answers.citing import headline, outlet_name
+from index.answers.pages import ArticleBlock, block_dict
 from index.answers.writer import WrittenAnswer
-from index.models import Answer, Article, Hit
+from index.models import Answer, Article
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    """The `newsbot ask --json` object; later tools read it, so keep its keys stable."""
+    """The flat half of `newsbot ask --json` (every passage in order, as `hits`); later tools
+    read it, so keep its keys stable. `blocks_json` adds the same passages grouped by article."""
     return {
         "question": answer.question,
         "answered": answer.answered,
@@ -30,8 +35,8 @@ def article_json(article: Article) -> dict[str, Any]:
     """How `--json` cites an article: in each hit, and in its `siblings` (the same story)."""
     return {
         "article_id": article.id,
-        "title": article.title,
-        "source": article.outlet or article.source,
+        "title": headline(article),
+        "source": outlet_name(article),
         "url": article.url,
         "published": article.published,
         "lang": article.lang,
@@ -52,19 +57,18 @@ def _citation_keys(article: dict[str, Any]) -> dict[str, Any]:
     return {key: article[key] for key in ("article_id", "title", "source", "url")}
 
 
-def group_by_article(hits: tuple[Hit, ...]) -> list[list[Hit]]:
-    """Hits of the same article together, articles in order of their best hit."""
-    groups: dict[str, list[Hit]] = {}
-    for hit in hits:
-        groups.setdefault(hit.article.id, []).append(hit)
-    return list(groups.values())
+def blocks_json(blocks: list[ArticleBlock]) -> dict[str, Any]:
+    """The grouped half of `--json`: one object per article, as the bot shows them, with
+    each shown passage's whole text."""
+    return {"articles": [block_dict(block, full_text=True) for block in blocks]}
 
 
-def answer_markup(answer: Answer, written: WrittenAnswer | None = None) -> str:
-    """Rich markup: per article a citation line, then its passages, best sentence in bold.
-
-    With a written answer, the answer comes first and every passage gets its own number, the
-    one the writer cited it by (the order of the prompt)."""
+def answer_markup(
+    answer: Answer, blocks: list[ArticleBlock], written: WrittenAnswer | None = None
+) -> str:
+    """Rich markup: per article its citation, then its snippets with the best sentence in
+    bold, then the other sources of the story. A written answer, renumbered to cite the
+    articles' numbers, comes first."""
     if not answer.hits:
         best = max((h.score for h in answer.candidates), default=None)
         detail = (
@@ -73,61 +77,47 @@ def answer_markup(answer: Answer, written: WrittenAnswer | None = None) -> str:
             else ""
         )
         return f"[yellow]Nothing relevant found[/yellow] for: {escape(answer.question)}{detail}"
-    if written is not None:
-        return written_markup(answer, written)
     lines = []
-    if not answer.answered:
+    if written is not None:  # citing articles by number (AnswerPages.renumbered)
+        lines += ["[bold]Answer[/bold]", escape(written.text), ""]
+    if not answer.answered and written is None:  # a written answer says so in its words
         lines += [
             f"[yellow]No passage answers this closely[/yellow] (best score "
             f"{answer.hits[0].score:.2f}, {answer.close_score:.2f} answers); the nearest:",
             "",
         ]
-    for number, hits in enumerate(group_by_article(answer.hits), start=1):
-        lines.append(f"[bold cyan][{number}] {escape(hits[0].article.title)}[/bold cyan]")
-        lines.append(f"    [dim]{escape(citation(hits[0]))}[/dim]")
-        lines.extend(also_in(hits[0]))
-        for hit in hits:
-            lines.append(f"    [green]score {hit.score:.2f}[/green]  {highlight(hit)}")
+    for block in blocks:
+        title = headline(block.article) or outlet_name(block.article)
+        lines.append(f"[bold cyan][{block.number}] {escape(title)}[/bold cyan]")
+        lines.append(f"    [dim]{escape(citation(block.article))}[/dim]")
+        for snippet in block.snippets:
+            lines.append(
+                f"    [green]score {snippet.score:.2f}[/green]  {escape(snippet.before)}"
+                f"[bold]{escape(snippet.best)}[/bold]{escape(snippet.after)}"
+            )
+        if block.siblings:
+            named = ", ".join(
+                f"{outlet_name(s)} ({s.lang}{', ' + s.url if s.url else ''})"
+                for s in block.siblings
+            )
+            lines.append(f"    [dim]also in: {escape(named)}[/dim]")
         lines.append("")
     return "\n".join(lines).rstrip()
 
 
-def written_markup(answer: Answer, written: WrittenAnswer) -> str:
-    lines = ["[bold]Answer[/bold]", escape(written.text), ""]
-    for number, hit in enumerate(answer.hits, start=1):
-        lines.append(f"[bold cyan][{number}] {escape(hit.article.title)}[/bold cyan]")
-        lines.append(f"    [dim]{escape(citation(hit))}[/dim]")
-        lines.extend(also_in(hit))
-        lines.append(f"    [green]score {hit.score:.2f}[/green]  {highlight(hit)}")
-        lines.append("")
-    return "\n".join(lines).rstrip()
-
-
-def also_in(hit: Hit) -> list[str]:
-    """The line naming the other sources of the same story, if any."""
-    if not hit.siblings:
-        return []
-    named = ", ".join(
-        f"{s.outlet or s.source} ({s.lang}{', ' + s.url if s.url else ''})" for s in hit.siblings
-    )
-    return [f"    [dim]also in: {escape(named)}[/dim]"]
-
-
-def citation(hit: Hit) -> str:
-    article = hit.article
-    parts = [article.outlet or article.source]
-    if article.outlet and article.source != article.outlet:
-        parts.append(article.source)
-    parts.append(article.published or "date unknown")
+def citation(article: Article) -> str:
+    """`Outlet · 22 Oct 2025 · lang: vi · https://…` (the outlet when the title is a headline)."""
+    parts = [outlet_name(article)] if headline(article) else []
+    parts.append(human_date(article.published, "en") or "date unknown")
     parts.append(f"lang: {article.lang}")
     if article.url:
         parts.append(article.url)
     return " · ".join(parts)
 
 
-def highlight(hit: Hit) -> str:
-    text, best = hit.passage.text, hit.best_sentence
-    at = text.find(best)
-    if at < 0:
-        return escape(text)
-    return escape(text[:at]) + "[bold]" + escape(best) + "[/bold]" + escape(text[at + len(best) :])
+def with_best_sentences(answer: Answer, blocks: list[ArticleBlock]) -> Answer:
+    """The answer with each hit's best sentence as its block shows it ("" for a passage
+    whose sentences were all shown by a better one), for `hits` in `--json`."""
+    best = {s.passage.id: s.sentence for block in blocks for s in block.snippets}
+    hits = tuple(replace(h, best_sentence=best.get(h.passage.id, "")) for h in answer.hits)
+    return replace(answer, hits=hits)

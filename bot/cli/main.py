@@ -62,7 +62,13 @@ def ask(
     """Print the passages that best answer QUESTION, with their sources.
 
     With NEWSBOT_LLM_URL set, a short written answer citing them comes first."""
-    from bot.cli.answer_text import answer_json, answer_markup, written_json
+    from bot.cli.answer_text import (
+        answer_json,
+        answer_markup,
+        blocks_json,
+        with_best_sentences,
+        written_json,
+    )
 
     with reporting_errors():
         if undecodable(question):
@@ -71,14 +77,19 @@ def ask(
             )
         with open_root() as root:
             news = root.core()
-            answer = news.ask(question, k)
+            answer = news.ask(question, k, sentences=False)
+            pages = news.answer_pages(answer, max(1, len(answer.hits)))
+            blocks = pages.all_blocks()
+            answer = with_best_sentences(answer, blocks)
             written = news.write_answer(answer)
             writing = news.writer is not None
-    if as_json:
-        shape = answer_json(answer) | (written_json(answer, written) if writing else {})
+    if as_json:  # its citations name passages: `hits` in order
+        shape = answer_json(answer) | blocks_json(blocks)
+        shape |= written_json(answer, written) if writing else {}
         sys.stdout.write(json.dumps(shape, ensure_ascii=False) + "\n")
     else:
-        out.print(answer_markup(answer, written), highlight=False)
+        shown = pages.renumbered(written) if written else None
+        out.print(answer_markup(answer, blocks, shown), highlight=False)
 
 
 @app.command()
@@ -127,6 +138,7 @@ def main() -> None:
 def _register_commands() -> None:
     from bot.cli.data import backup_command, restore_command
     from bot.cli.evaluation import eval_command
+    from bot.cli.feedback import feedback_app
     from bot.cli.latest import latest_command
     from bot.cli.sources import check_command, reindex_command, sources_app
     from bot.cli.subscriptions import subscriptions_app
@@ -139,6 +151,7 @@ def _register_commands() -> None:
     app.command("restore")(restore_command)
     app.add_typer(sources_app, name="sources")
     app.add_typer(subscriptions_app, name="subscriptions")
+    app.add_typer(feedback_app, name="feedback")
 
 
 _register_commands()

@@ -1,42 +1,72 @@
-"""Recent answers, so a "More" button can show the next page without asking again.
+"""Recent answers: a repeated question is answered from here, and a message's page buttons
+(‹ Prev, More ›, 👍/👎) find what the message shows.
 
-Each entry also remembers the page the chat is looking at and the written answer once it has
-arrived: the written answer is added by an edit that may come after the reader pressed
-"More", and must then go on the page they are on, not pull them back to the first.
+Two levels. By question: the search's result and its pages, built a page at a time
+(index/answers/pages.py), shared by everyone who asks the same thing while the index is
+unchanged (the stamp says so). By message: the page the chat is looking at, the pages it has
+seen (what a vote is about), and the written answer once it has arrived; the written answer is
+added by an edit that may come after the reader pressed "More", and must then go on the page
+they are on, not pull them back to the first.
 
 Bounded (least recently used first out): memory stays flat however many questions come in.
 After a restart the ids are unknown and the button says the answer expired.
 """
 
 import secrets
+import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 
+from index.answers.pages import AnswerPages
 from index.answers.writer import WrittenAnswer
-from index.models import Answer
+
+
+@dataclass
+class SharedAnswer:
+    """One question's answer while the index is unchanged: its pages and written answer."""
+
+    pages: AnswerPages
+    written: WrittenAnswer | None = None
 
 
 @dataclass
 class CachedAnswer:
-    """An answer and what its message shows now."""
+    """An answer as one message shows it."""
 
-    answer: Answer
+    shared: SharedAnswer
+    lang: str
     page: int = 0
-    written: WrittenAnswer | None = None
+    seen: set[int] = field(default_factory=lambda: {0})
+
+    @property
+    def pages(self) -> AnswerPages:
+        return self.shared.pages
+
+    @property
+    def written(self) -> WrittenAnswer | None:
+        return self.shared.written
+
+
+def question_key(question: str) -> str:
+    return " ".join(question.split()).casefold()
 
 
 class AnswerCache:
-    """Answers by short id (8 hex digits: callback_data must stay under 64 bytes)."""
+    """Messages' answers by short id (8 hex digits: callback_data must stay under 64 bytes),
+    and answers by question."""
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
         self._answers: OrderedDict[str, CachedAnswer] = OrderedDict()
+        self._questions: OrderedDict[tuple[str, int, Hashable], SharedAnswer] = OrderedDict()
+        self._lock = threading.Lock()  # the by-question half is used from worker threads
 
-    def put(self, answer: Answer) -> str:
+    def put(self, shared: SharedAnswer, lang: str) -> str:
         answer_id = secrets.token_hex(4)
         while answer_id in self._answers:
             answer_id = secrets.token_hex(4)
-        self._answers[answer_id] = CachedAnswer(answer)
+        self._answers[answer_id] = CachedAnswer(shared, lang)
         while len(self._answers) > self.capacity:
             self._answers.popitem(last=False)
         return answer_id
@@ -46,6 +76,23 @@ class AnswerCache:
         if entry is not None:
             self._answers.move_to_end(answer_id)
         return entry
+
+    def recent(self, question: str, k: int, stamp: Hashable) -> SharedAnswer | None:
+        """The answer to the same question (case and spacing aside) from the same index."""
+        key = (question_key(question), k, stamp)
+        with self._lock:
+            shared = self._questions.get(key)
+            if shared is not None:
+                self._questions.move_to_end(key)
+            return shared
+
+    def remember(self, question: str, k: int, stamp: Hashable, shared: SharedAnswer) -> None:
+        key = (question_key(question), k, stamp)
+        with self._lock:
+            self._questions[key] = shared
+            self._questions.move_to_end(key)
+            while len(self._questions) > self.capacity:
+                self._questions.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._answers)

@@ -77,6 +77,7 @@ def handler_list() -> list[BaseHandler]:
         MessageHandler(filters.StatusUpdate.MIGRATE, subscription_handlers.migrated),
         # Button data is whatever a client sends: each handler checks all of it.
         CallbackQueryHandler(handlers.more_callback, pattern=r"^more:"),
+        CallbackQueryHandler(handlers.vote_callback, pattern=r"^vote:"),
         CallbackQueryHandler(handlers.lang_callback, pattern=r"^lang:"),
         CallbackQueryHandler(small_talk.example_callback, pattern=r"^ask:"),
         CallbackQueryHandler(subscription_handlers.alert_button, pattern=r"^(mute|unmute|unsub):"),

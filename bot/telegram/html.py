@@ -1,4 +1,4 @@
-"""Answers as Telegram HTML: escaped, cited, bold best sentence, never over the size limit.
+"""Answers as Telegram HTML: a block per article, escaped, bold best sentences, within the limit.
 
 Telegram refuses a message longer than 4096 characters after entity parsing (the visible
 text, counted in UTF-16 code units). The raw HTML is always at least as long as its visible
@@ -9,12 +9,16 @@ Every string that comes from outside (titles, passages, URLs, questions) goes th
 
 import html
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.dates import human_date
 from bot.telegram import texts
+from index.answers.citing import headline, outlet_name
+from index.answers.pages import MAX_SNIPPETS, AnswerPages, ArticleBlock
 from index.answers.writer import WrittenAnswer
-from index.models import Answer, Article, Hit
+from index.models import Article, Hit
 
 MAX_MESSAGE = 4096
 MAX_SIBLINGS = 5  # sibling sources named under a citation; the rest are counted
@@ -49,33 +53,45 @@ def escape(text: str) -> str:
 # --- answers ----------------------------------------------------------------------------------
 
 
-def page_count(answer: Answer, per_page: int) -> int:
-    return max(1, -(-len(answer.hits) // per_page))
-
-
 def render_page(
-    answer: Answer, number: int, per_page: int, lang: str, written: WrittenAnswer | None = None
+    pages: AnswerPages, number: int, lang: str, written: WrittenAnswer | None = None
 ) -> Page:
-    """Page `number` of an answer, within one message: long passages are shortened to fit.
+    """Page `number` of an answer: one block per article, within one message.
 
     A written answer, when given, goes on top (callers give it for the page the reader is on
-    when it arrives, then for the first page); its [n] are the passages' numbers across all
-    pages, which is the order the writer saw them in."""
-    pages = page_count(answer, per_page)
+    when it arrives, then for the first page); its [n] point at passages, and are shown as
+    the numbers of the articles those passages belong to."""
+    answer = pages.answer
     if not answer.hits:
         return Page(texts.text(lang, "nothing_found", question=escape(answer.question)), 0, 1)
-    number = min(max(number, 0), pages - 1)
-    start = number * per_page
-    hits = answer.hits[start : start + per_page]
-    header = written_html(written, lang) + "\n\n" if written else ""
+    count = pages.count
+    number = min(max(number, 0), count - 1)
+    blocks = pages.page(number)
+    header = written_html(pages.renumbered(written), lang) + "\n\n" if written else ""
     if not answer.answered:
         header = f"<i>{texts.text(lang, 'nearest_only')}</i>\n\n" + header
-    footer = f"\n\n<i>{texts.text(lang, 'page', page=number + 1, pages=pages)}</i>"
-    footer = footer if pages > 1 else ""
-    room = MAX_MESSAGE - utf16_len(header) - utf16_len(footer) - 2 * (len(hits) - 1)
-    budget = room // len(hits)
-    blocks = [render_hit(hit, start + i + 1, lang, budget) for i, hit in enumerate(hits)]
-    return Page(header + "\n\n".join(blocks) + footer, number, pages)
+    footer = f"\n\n<i>{texts.text(lang, 'page', page=number + 1, pages=count)}</i>"
+    footer = footer if count > 1 else ""
+    for snippets in (MAX_SNIPPETS, 1):  # a crowded page drops second snippets first
+        body = "\n\n".join(block_html(block, lang, snippets) for block in blocks)
+        markup = header + body + footer
+        if utf16_len(markup) <= MAX_MESSAGE:
+            break
+    else:
+        markup = split_html(header + body)[0] + footer
+    return Page(markup, number, count)
+
+
+def block_html(block: ArticleBlock, lang: str, snippets: int = MAX_SNIPPETS) -> str:
+    """`[1] Headline` (linked), `Outlet · 22 Oct 2025`, then its snippets, then "Also in"."""
+    lines = [citation_html(block.article, block.number, lang)]
+    for snippet in block.snippets[:snippets]:
+        lines.append(
+            escape(snippet.before) + "<b>" + escape(snippet.best) + "</b>" + escape(snippet.after)
+        )
+    if block.siblings:
+        lines.append(also_in_html(block.siblings, lang))
+    return "\n".join(lines)
 
 
 def written_html(written: WrittenAnswer, lang: str, budget: int = MAX_WRITTEN) -> str:
@@ -91,8 +107,11 @@ def written_html(written: WrittenAnswer, lang: str, budget: int = MAX_WRITTEN) -
 
 
 def render_hit(hit: Hit, number: int | None, lang: str, budget: int = MAX_MESSAGE) -> str:
-    """Citation then passage; the passage is cut around its best sentence to fit `budget`."""
-    head = citation_html(hit, number, lang) + "\n"
+    """One passage on its own (an alert): citation, "Also in", then the passage cut around
+    its best sentence to fit `budget`."""
+    head = citation_html(hit.article, number, lang) + "\n"
+    if hit.siblings:
+        head += also_in_html(hit.siblings, lang) + "\n"
     room = budget - utf16_len(head)
     limit = len(hit.passage.text)
     while True:
@@ -102,31 +121,30 @@ def render_hit(hit: Hit, number: int | None, lang: str, budget: int = MAX_MESSAG
         limit = max(0, limit - max(1, utf16_len(body) - room))
 
 
-def citation_html(hit: Hit, number: int | None, lang: str) -> str:
-    """`[1] Title` (a link when there is one), then outlet or feed, date and the site."""
-    article = hit.article
-    title = escape(article.title or article.source)
+def citation_html(article: Article, number: int | None, lang: str) -> str:
+    """`[1] Headline` linked to the article, then `Outlet · 22 Oct 2025` in italics. Without a
+    headline the outlet takes its place; a local file is named by its file name."""
+    outlet = outlet_name(article)
+    title = headline(article)
     url = article.url if article.url and urlsplit(article.url).scheme in ("http", "https") else None
-    linked = f'<a href="{escape(url)}">{title}</a>' if url else title
-    details = [article.outlet or article.source]
-    if article.outlet and article.source not in (article.outlet, article.url):
-        details.append(article.source)
-    details.append(article.published or texts.text(lang, "date_unknown"))
-    if url:
-        details.append(urlsplit(url).hostname or url)
+    label = escape(title or outlet)
+    linked = f'<a href="{escape(url)}">{label}</a>' if url else label
     marker = f"[{number}] " if number is not None else ""
-    lines = f"<b>{marker}{linked}</b>\n<i>{escape(' · '.join(details))}</i>"
-    if hit.siblings:
-        listed = ", ".join(source_link(s) for s in hit.siblings[:MAX_SIBLINGS])
-        more = len(hit.siblings) - MAX_SIBLINGS
-        listed += f" +{more}" if more > 0 else ""
-        lines += f"\n<i>{texts.text(lang, 'also_in')} {listed}</i>"
-    return lines
+    when = human_date(article.published, lang) or texts.text(lang, "date_unknown")
+    details = f"{outlet} · {when}" if title else when
+    return f"<b>{marker}{linked}</b>\n<i>{escape(details)}</i>"
+
+
+def also_in_html(siblings: Sequence[Article], lang: str) -> str:
+    listed = ", ".join(source_link(s) for s in siblings[:MAX_SIBLINGS])
+    more = len(siblings) - MAX_SIBLINGS
+    listed += f" {texts.text(lang, 'and_more', count=more)}" if more > 0 else ""
+    return f"<i>{texts.text(lang, 'also_in')} {listed}</i>"
 
 
 def source_link(article: Article) -> str:
     """`Outlet (lang)`, linked to the article when it has a web address."""
-    label = f"{escape(article.outlet or article.source)} ({escape(article.lang)})"
+    label = f"{escape(outlet_name(article))} ({escape(article.lang)})"
     url = article.url
     if url and urlsplit(url).scheme in ("http", "https"):
         return f'<a href="{escape(url)}">{label}</a>'

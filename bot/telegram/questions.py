@@ -14,19 +14,21 @@ from telegram.constants import ChatAction, MessageEntityType
 from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.telegram import texts
+from bot.telegram.answer_cache import CachedAnswer, SharedAnswer
 from bot.telegram.context import BotContext
 from bot.telegram.errors import error_text
-from bot.telegram.html import Page, escape, page_count, render_page, split_html
+from bot.telegram.html import Page, escape, render_page, split_html
 from bot.telegram.replies import reply
 from bot.telegram.services import Services
 from bot.user_input import clean
+from index.answers.pages import block_dict
 from index.errors import QuestionError
-from index.models import Answer
 
 log = logging.getLogger(__name__)
 
 _MAX_LISTED = 8  # sources named in /help before "and N more"
-_MORE_DATA = re.compile(r"more:([0-9a-f]{1,16}):([0-9]{1,2})")  # see more_markup
+_MORE_DATA = re.compile(r"more:([0-9a-f]{1,16}):([0-9]{1,2})")  # see answer_markup
+_VOTE_DATA = re.compile(r"vote:([0-9a-f]{1,16}):(up|down)")  # see answer_markup
 _LANG_DATA = re.compile(r"lang:([a-z]{2})")  # see lang_markup
 
 
@@ -85,7 +87,8 @@ async def unknown_command(update: Update, context: BotContext) -> None:
 
 
 async def more_callback(update: Update, context: BotContext) -> None:
-    """The "More" button: edit the answer to show its next page."""
+    """The "‹ Prev" and "More ›" buttons: edit the answer to show another page. A page's
+    best sentences are picked when it is first opened, so the first page came fast."""
     query = update.callback_query
     assert query is not None
     parsed = _MORE_DATA.fullmatch(query.data or "")
@@ -95,18 +98,49 @@ async def more_callback(update: Update, context: BotContext) -> None:
     answer_id, number = parsed.group(1), int(parsed.group(2))
     lang = await user_lang(update, context.services)
     entry = context.services.answers.get(answer_id)
-    per_page = context.services.settings.bot_page_hits
-    if entry is None or number >= page_count(entry.answer, per_page):
+    if entry is None or number >= entry.pages.count:
         await query.answer(texts.text(lang, "expired"), show_alert=True)
         return
     written = entry.written if number == 0 else None
-    page = render_page(entry.answer, number, per_page, lang, written)
+    page = await asyncio.to_thread(render_page, entry.pages, number, lang, written)
     entry.page = page.number
+    entry.seen.add(page.number)
     await query.answer()
     try:
-        await query.edit_message_text(page.html, reply_markup=more_markup(page, answer_id, lang))
+        await query.edit_message_text(page.html, reply_markup=answer_markup(page, answer_id, lang))
     except BadRequest as exc:  # the page already shown (pressed twice), or the message is gone
         log.info("could not show page %s of answer %s: %s", page.number, answer_id, exc)
+
+
+async def vote_callback(update: Update, context: BotContext) -> None:
+    """👍/👎 under an answer: stored with what the reader saw; a second press changes it."""
+    query = update.callback_query
+    assert query is not None
+    parsed = _VOTE_DATA.fullmatch(query.data or "")
+    if parsed is None:
+        await unknown_callback(update, context)
+        return
+    answer_id, vote = parsed.group(1), 1 if parsed.group(2) == "up" else -1
+    lang = await user_lang(update, context.services)
+    entry = context.services.answers.get(answer_id)
+    if entry is None:
+        await query.answer(texts.text(lang, "expired"), show_alert=True)
+        return
+    changed = await asyncio.to_thread(
+        context.services.feedback.record,
+        answer_id,
+        query.from_user.id,
+        entry.pages.answer.question,
+        entry.lang,
+        shown(entry),
+        vote,
+    )
+    await query.answer(texts.text(lang, "vote_changed" if changed else "vote_saved"))
+
+
+def shown(entry: CachedAnswer) -> list[dict[str, object]]:
+    """The article blocks of the pages this message has shown (all built: they were shown)."""
+    return [block_dict(block) for n in sorted(entry.seen) for block in entry.pages.page(n)]
 
 
 async def unknown_callback(update: Update, context: BotContext) -> None:
@@ -186,23 +220,34 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     question = clean(question)  # the core checks it (empty, too long): one set of rules
     with contextlib.suppress(TelegramError):  # only a hint: the answer itself will tell
         await message.reply_chat_action(ChatAction.TYPING)
-    k = min(50, services.settings.bot_page_hits * services.settings.bot_max_pages)
     try:
-        found = await asyncio.to_thread(services.news.ask, question, k)
+        shared = await asyncio.to_thread(find_answer, services, question)
     except QuestionError as exc:
         await reply(update, context, error_text(lang, exc))
         return
-    page = render_page(found, 0, services.settings.bot_page_hits, lang)
-    answer_id = services.answers.put(found) if page.has_more else ""
-    markup = more_markup(page, answer_id, lang)
+    page = await asyncio.to_thread(render_page, shared.pages, 0, lang, shared.written)
+    answer_id = services.answers.put(shared, lang) if shared.pages.answer.hits else ""
+    markup = answer_markup(page, answer_id, lang)
     sent = await reply(update, context, page.html, reply_markup=markup)
-    if services.news.writer is not None and found.hits:
-        await add_written_answer(sent, services, found, lang, answer_id)
+    if services.news.writer is not None and answer_id and shared.written is None:
+        await add_written_answer(sent, services, answer_id)
 
 
-async def add_written_answer(
-    sent: Message, services: Services, found: Answer, lang: str, answer_id: str
-) -> None:
+def find_answer(services: Services, question: str) -> SharedAnswer:
+    """The answer to `question`: from the cache when the same question was asked of the same
+    index, else searched (best sentences left to the pages, which pick them when opened)."""
+    news, settings = services.news, services.settings
+    k = min(50, settings.bot_page_hits * settings.bot_max_pages)
+    stamp = (news.store.count(), news.store.writes)
+    shared = services.answers.recent(question, k, stamp)
+    if shared is None:
+        found = news.ask(question, k, sentences=False)
+        shared = SharedAnswer(news.answer_pages(found, settings.bot_page_hits))
+        services.answers.remember(question, k, stamp, shared)
+    return shared
+
+
+async def add_written_answer(sent: Message, services: Services, answer_id: str) -> None:
     """Edit the passages-only reply to put the written answer on top, once it is ready.
 
     The passages go out at once: a local model can take many seconds, and a writer that fails
@@ -210,17 +255,16 @@ async def add_written_answer(
     limits edits, and a 2-5 sentence answer gains little from appearing word by word. If the
     reader has pressed "More" meanwhile, the answer goes on top of the page they are on.
     """
-    written = await asyncio.to_thread(services.news.write_answer, found)
+    entry = services.answers.get(answer_id)
+    if entry is None:
+        return
+    written = await asyncio.to_thread(services.news.write_answer, entry.pages.answer)
     if written is None:
         return
-    entry = services.answers.get(answer_id) if answer_id else None
-    number = 0
-    if entry is not None:
-        entry.written = written
-        number = entry.page
-    page = render_page(found, number, services.settings.bot_page_hits, lang, written)
+    entry.shared.written = written
+    page = await asyncio.to_thread(render_page, entry.pages, entry.page, entry.lang, written)
     try:
-        await sent.edit_text(page.html, reply_markup=more_markup(page, answer_id, lang))
+        await sent.edit_text(page.html, reply_markup=answer_markup(page, answer_id, entry.lang))
     except TelegramError as exc:  # e.g. the message was deleted meanwhile
         log.info("could not add the written answer to message %s: %s", sent.message_id, exc)
 
@@ -261,13 +305,28 @@ def _entity_text(text: str, entity: MessageEntity) -> str:
     return covered.decode("utf-16-le", "surrogatepass")
 
 
-def more_markup(page: Page, answer_id: str, lang: str) -> InlineKeyboardMarkup | None:
-    if not page.has_more or not answer_id:
+def answer_markup(page: Page, answer_id: str, lang: str) -> InlineKeyboardMarkup | None:
+    """‹ Prev and More › as the page allows, then 👍 and 👎."""
+    if not answer_id:
         return None
-    data = f"more:{answer_id}:{page.number + 1}"
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(texts.text(lang, "more"), callback_data=data)]]
-    )
+    nav = []
+    if page.number > 0:
+        nav.append(
+            InlineKeyboardButton(
+                texts.text(lang, "prev"), callback_data=f"more:{answer_id}:{page.number - 1}"
+            )
+        )
+    if page.has_more:
+        nav.append(
+            InlineKeyboardButton(
+                texts.text(lang, "more"), callback_data=f"more:{answer_id}:{page.number + 1}"
+            )
+        )
+    votes = [
+        InlineKeyboardButton(texts.text(lang, "vote_up"), callback_data=f"vote:{answer_id}:up"),
+        InlineKeyboardButton(texts.text(lang, "vote_down"), callback_data=f"vote:{answer_id}:down"),
+    ]
+    return InlineKeyboardMarkup([nav, votes] if nav else [votes])
 
 
 def lang_markup() -> InlineKeyboardMarkup:

@@ -18,6 +18,7 @@ from bot.telegram.inline_cache import InlineAnswers
 from index.catalog import Catalog
 from index.embedding.embedder import Embedder
 from index.news_index import NewsIndex
+from index.store.feedback import FeedbackStore
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Services:
     prefs: ChatPrefs
     answers: AnswerCache
     delivery: AlertDelivery
+    feedback: FeedbackStore
     jobs: asyncio.Lock = field(default_factory=asyncio.Lock)  # one reindex or poll at a time
     inline: InlineAnswers = field(default_factory=InlineAnswers)  # inline mode's cache, limit
 
@@ -60,6 +62,7 @@ class Services:
                 lease_seconds=settings.alert_lease_seconds,
                 burst=settings.alert_burst,
             ),
+            feedback=FeedbackStore.in_data_dir(settings.data_dir),
         )
 
     def close(self) -> None:

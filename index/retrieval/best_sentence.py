@@ -1,11 +1,17 @@
-"""The sentence of a passage that best matches a query: what answers and alerts put in bold."""
+"""The sentence of a passage that best matches a query: what answers and alerts put in bold.
 
+Photo captions, credits and bylines are never chosen while the passage has another sentence.
+"""
+
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
 
 from index.embedding.embedder import Embedder
-from index.passages.sentences import split_sentences
+from index.embedding.query_encoder import QueryEncoder
+from index.passages.sentences import caption_flags, split_sentences, strip_credit
 
 
 def best_sentences(
@@ -20,7 +26,44 @@ def best_sentences(
     scores = embedder.embed_passages(flat, langs) @ query
     best, start = [], 0
     for sentences in split:
-        window = scores[start : start + len(sentences)]
-        best.append(sentences[int(np.argmax(window))])
+        window = scores[start : start + len(sentences)].copy()
+        flags = caption_flags(sentences)
+        if not all(flags):
+            window[np.array(flags, dtype=bool)] = -np.inf
+        best.append(strip_credit(sentences[int(np.argmax(window))]))
         start += len(sentences)
     return best
+
+
+class SentenceScorer:
+    """Scores sentences against a question: what an answer's page needs when it is opened,
+    not before. The question's vector is cached by the query encoder, and each sentence's
+    vector here (it does not depend on the question), so an article shown before costs no
+    model call; least recently used out past `cache_size` sentences."""
+
+    def __init__(self, embedder: Embedder, queries: QueryEncoder, cache_size: int = 20_000) -> None:
+        self.embedder = embedder
+        self.queries = queries
+        self.cache_size = cache_size
+        self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def scores(self, question: str, sentences: Sequence[str], langs: Sequence[str]) -> np.ndarray:
+        if not sentences:
+            return np.zeros(0, dtype=np.float32)
+        query = self.queries.encode(question)
+        keys = list(zip(sentences, langs, strict=True))
+        with self._lock:
+            known = {k: self._vectors[k] for k in keys if k in self._vectors}
+            for k in known:
+                self._vectors.move_to_end(k)
+        missing = list(dict.fromkeys(k for k in keys if k not in known))
+        if missing:
+            vectors = self.embedder.embed_passages([s for s, _ in missing], [g for _, g in missing])
+            fresh = dict(zip(missing, vectors, strict=True))
+            known.update(fresh)
+            with self._lock:
+                self._vectors.update(fresh)
+                while len(self._vectors) > self.cache_size:
+                    self._vectors.popitem(last=False)
+        return np.array([float(known[k] @ query) for k in keys], dtype=np.float32)

@@ -98,9 +98,13 @@ class Searcher:
             {},
         )
 
-    def search(self, question: str, k: int, *, with_candidates: bool = False) -> Answer:
-        """The `k` best passages; `with_candidates` adds every ranked candidate (evaluation
-        scores them; answers kept by a front do not carry them)."""
+    def search(
+        self, question: str, k: int, sentences: bool = True, *, with_candidates: bool = False
+    ) -> Answer:
+        """The `k` best passages; `sentences=False` leaves their best sentences empty, for a
+        front that picks them a page at a time (index/answers/pages.py); `with_candidates`
+        adds every ranked candidate (evaluation scores them; answers kept by a front do not
+        carry them)."""
         query = self.queries.encode(question)
         folding = self.story_min_similarity is not None
         candidates, copies = _distinct(
@@ -131,8 +135,8 @@ class Searcher:
         shown = ranked[:k]
         # Sentences are embedded for the passages shown only: for every candidate this was
         # most of a query's time (hundreds of sentences).
-        sentences = self._best_sentences(query, shown)
-        best = dict(zip([c.passage.id for c in shown], sentences, strict=True))
+        chosen = self._best_sentences(query, shown) if sentences else [""] * len(shown)
+        best = dict(zip([c.passage.id for c in shown], chosen, strict=True))
         # The final order: what is shown, then the rest as retrieved (evaluation reads it).
         placed = {c.passage.id for c in ranked}
         ordered = ranked + [c for c in candidates if c.passage.id not in placed]

@@ -7,6 +7,8 @@ import re
 
 import charset_normalizer
 import trafilatura
+from htmldate import find_date
+from trafilatura.settings import set_date_params
 
 from index.errors import ExtractionError
 from index.models import ExtractedDocument
@@ -20,6 +22,10 @@ _DATELINE = re.compile(
 )
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _TITLE_MAX = 120
+_HEADLINE_MAX = 150
+_SENTENCE_END = re.compile(r"[.;:,।。]\s*$")
+# A site "name" that is only where the page came from (trafilatura falls back to the host).
+_HOST = re.compile(r"(?:www\.)?(?:[\w-]+\.)+[\w-]+(?::\d+)?|[\w.-]+:\d+|localhost")
 
 
 def decode_bytes(data: bytes, name: str) -> str:
@@ -61,23 +67,49 @@ def extract_plain(text: str) -> ExtractedDocument:
     first = next(line for line in lines if line.strip())
     heading = _MD_HEADING.match(first)
     title = heading.group(1) if heading else first.strip()
+    if not heading and not is_headline(title, body):
+        title = ""  # the text starts with its first sentence: there is no headline
     return ExtractedDocument(text=body, title=shorten(title), published=published, outlet=outlet)
 
 
+def is_headline(line: str, body: str) -> bool:
+    """A first line that is a headline: short, with no sentence end, and more text below."""
+    line = " ".join(line.split())
+    return (
+        0 < len(line) <= _HEADLINE_MAX
+        and not _SENTENCE_END.search(line)
+        and len(body.strip()) > len(line) + 1
+    )
+
+
 def extract_html(html: str, url: str | None = None) -> ExtractedDocument:
-    """Main text, title, date and site name of a web page, through trafilatura."""
+    """Main text, title, date and site name of a web page, through trafilatura.
+
+    The date is the page's metadata (meta tags, JSON-LD, <time>, htmldate's quick search)
+    when it has one; only without it is a date searched for in the whole text. A feed's own
+    date wins over both (index/sources/reading.py). A site name that is only the host is no
+    name."""
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, favor_precision=True
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        favor_precision=True,
+        date_extraction_params=set_date_params(extensive=False),  # metadata only
     )
     text = (getattr(doc, "text", None) or "").strip() if doc else ""
     if not text:
         raise ExtractionError("the page has no readable article text")
     title = getattr(doc, "title", None) or text.split("\n", 1)[0]
+    published = getattr(doc, "date", None) or None
+    if published is None:
+        published = find_date(html, url=url, extensive_search=True, original_date=True) or None
+    sitename = (getattr(doc, "sitename", None) or "").strip()
     return ExtractedDocument(
         text=text,
         title=shorten(title),
-        published=getattr(doc, "date", None) or None,
-        outlet=getattr(doc, "sitename", None) or None,
+        published=published,
+        outlet=None if not sitename or _HOST.fullmatch(sitename) else sitename,
         url=getattr(doc, "url", None) or url,
     )
 

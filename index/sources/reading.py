@@ -101,10 +101,12 @@ class SourceReader:
             document = ExtractedDocument(
                 text=item.summary, title=item.title or item.summary[:80], url=item.link
             )
+        # The feed's own date first: the page's may be of a later update, or any date its
+        # text happens to mention.
         document = ExtractedDocument(
             text=document.text,
             title=item.title or document.title,
-            published=document.published or item.published,
+            published=item.published or document.published,
             outlet=document.outlet or source.name,
             url=item.link,
         )

@@ -3,5 +3,6 @@
 `article_db` (SQLite) holds articles, passages, sources, subscriptions and the alert outbox: it
 is the record of truth. `vectors` is the Chroma collection (embedded or a server), rebuildable
 from it; `indexer` writes documents into both; `consistency` compares and repairs them;
-`writer_lock` keeps one writer process per data directory.
+`writer_lock` keeps one writer process per data directory. `feedback` keeps readers'
+votes on answers in a file of its own.
 """

@@ -37,7 +37,8 @@ def test_index_prints_a_summary(env_settings: Path):
 def test_ask_prints_cited_passages(indexed: Path):
     result = newsbot("ask", QUESTION)
     assert result.exit_code == 0, result.output
-    assert "VTC News" in result.stdout and "2025-10-22" in result.stdout
+    assert "VTC News" in result.stdout and "22 Oct 2025" in result.stdout
+    assert str(SEEDS) not in result.stdout  # a local file is named by its file name
     assert "lang: vi" in " ".join(result.stdout.split())  # rich wraps at the terminal width
     assert "score" in result.stdout
 
@@ -65,6 +66,14 @@ def test_ask_json_has_the_stable_shape(indexed: Path):
         assert hit["best_sentence"] in hit["text"]
     scores = [h["score"] for h in payload["hits"]]
     assert scores == sorted(scores, reverse=True)
+    articles = payload["articles"]  # the same passages, grouped as the bot shows them
+    assert len({a["article_id"] for a in articles}) == len(articles) >= 1
+    assert {a["article_id"] for a in articles} == {h["article_id"] for h in payload["hits"]}
+    for article in articles:
+        assert 1 <= len(article["passages"]) <= 2
+        for passage in article["passages"]:
+            assert passage["best_sentence"] in passage["text"]
+            assert len(passage["snippet"]) <= 320
 
 
 def test_unanswerable_question_says_nothing_relevant(indexed: Path):
@@ -73,6 +82,7 @@ def test_unanswerable_question_says_nothing_relevant(indexed: Path):
         "question": "Who won the 2022 football World Cup?",
         "answered": False,
         "hits": [],
+        "articles": [],
     }
     assert "Nothing relevant found" in newsbot("ask", "Who won the 2022 football World Cup?").stdout
 

@@ -8,6 +8,7 @@ import pytest
 from bot.logs import RedactToken
 from bot.telegram import texts
 from bot.telegram.html import MAX_MESSAGE, render_page, split_html, utf16_len
+from index.answers.pages import AnswerPages
 from index.models import Answer, Article, Hit, Passage
 from tests.bot.fake_bot_api import check_text, visible_text
 from tests.conftest import REPO
@@ -58,7 +59,7 @@ def test_page_escapes_and_bolds_the_best_sentence():
         hit(1, "One <x>. Two & three.", "Two & three.", title="<b>&", url="https://e.org/?a&b")
     )
 
-    page = render_page(found, 0, 3, "en")
+    page = render_page(AnswerPages(found, 3, None), 0, "en")
 
     assert "<b>Two &amp; three.</b>" in page.html and "One &lt;x&gt;." in page.html
     assert '<a href="https://e.org/?a&amp;b">&lt;b&gt;&amp;</a>' in page.html
@@ -67,7 +68,7 @@ def test_page_escapes_and_bolds_the_best_sentence():
 
 def test_a_huge_passage_is_cut_around_its_best_sentence():
     text = "Filler words here. " * 800 + "The answer is here. " + "More filler. " * 800
-    page = render_page(answer(hit(1, text, "The answer is here.")), 0, 3, "en")
+    page = render_page(AnswerPages(answer(hit(1, text, "The answer is here.")), 3, None), 0, "en")
 
     assert utf16_len(page.html) <= MAX_MESSAGE
     assert "<b>The answer is here.</b>" in page.html
@@ -75,21 +76,23 @@ def test_a_huge_passage_is_cut_around_its_best_sentence():
 
 
 def test_links_other_than_http_are_not_links():
-    page = render_page(answer(hit(1, "Text.", "Text.", url="javascript:alert(1)")), 0, 3, "en")
+    page = render_page(
+        AnswerPages(answer(hit(1, "Text.", "Text.", url="javascript:alert(1)")), 3, None), 0, "en"
+    )
     assert "<a " not in page.html
 
 
 def test_pages_split_the_hits_and_know_when_more_follow():
     found = answer(*(hit(i, f"Passage {i}.", f"Passage {i}.") for i in range(7)))
 
-    pages = [render_page(found, n, 3, "en") for n in range(3)]
+    pages = [render_page(AnswerPages(found, 3, None), n, "en") for n in range(3)]
 
     assert [p.has_more for p in pages] == [True, True, False]
     assert "Page 3 of 3" in pages[2].html and "[7]" in pages[2].html
 
 
 def test_nothing_found_is_said_in_the_users_language():
-    page = render_page(Answer("<script>", (), False, 0.5), 0, 3, "hi")
+    page = render_page(AnswerPages(Answer("<script>", (), False, 0.5), 3, None), 0, "hi")
     assert "कुछ प्रासंगिक नहीं मिला" in page.html and "&lt;script&gt;" in page.html
 
 
@@ -139,12 +142,12 @@ def test_a_folded_story_names_its_sibling_sources_linked_and_escaped():
     )
     folded = hit(1, "One sentence. Two.", "Two.")
     folded = Hit(folded.passage, folded.article, folded.score, folded.best_sentence, siblings)
-    page = render_page(answer(folded), 0, 5, "en")
+    page = render_page(AnswerPages(answer(folded), 5, None), 0, "en")
 
     assert check_text({"text": page.html, "parse_mode": "HTML"}) is None
     shown = visible_text(page.html)
     assert "Also in: Feed <0> (vi), Feed <1> (vi)" in shown
-    assert "Feed <4> (vi) +2" in shown and "Feed <5>" not in shown
+    assert "Feed <4> (vi) and 2 more" in shown and "Feed <5>" not in shown
     assert '<a href="https://news0.example/a?x=1&amp;y=2">' in page.html
 
 

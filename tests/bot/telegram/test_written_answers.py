@@ -11,6 +11,7 @@ from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.html import MAX_MESSAGE, render_page, utf16_len
 from bot.telegram.services import Services
+from index.answers.pages import AnswerPages
 from index.answers.writer import WrittenAnswer
 from tests.bot.fake_bot_api import FakeBotAPI, callback_query, message, private_chat, running, user
 from tests.index.answers.fake_openai_server import FakeOpenAI, Reply, running_fake_openai, text
@@ -89,7 +90,7 @@ def test_long_written_answer_is_cut_and_the_page_fits(lang: str):
     )
     written = WrittenAnswer("Ответ <i>&</i> 🙂 [1]. " * 400, (1,))
 
-    page = render_page(answer(hits=long_hits), 0, 3, lang, written)
+    page = render_page(AnswerPages(answer(hits=long_hits), 3, None), 0, lang, written)
 
     assert utf16_len(page.html) <= MAX_MESSAGE
     assert "&lt;i&gt;&amp;&lt;/i&gt;" in page.html and "<i>&" not in page.html
@@ -112,7 +113,7 @@ async def _more_while_writing(api: FakeBotAPI, endpoint: FakeOpenAI) -> None:
     await api.inject({"message": message(private_chat(person), person, QUESTION)})
     first = await api.next_call("sendMessage", chat_id=42)
     assert "Page 1 of" in first.text and "Held answer" not in first.text
-    [data] = first.button_data
+    [data] = [d for d in first.button_data if d.startswith("more:")]  # More ›
     bot_message = api.sent[(42, max(k[1] for k in api.sent))]
     await api.inject({"callback_query": callback_query(person, bot_message, data)})
     second = await api.next_call("editMessageText", chat_id=42)

@@ -11,15 +11,37 @@ def test_dateline_gives_date_and_outlet():
     doc = extract_document(VIETNAMESE_SEED.read_bytes(), VIETNAMESE_SEED.name)
     assert doc.published == "2025-10-22"
     assert doc.outlet == "VTC News"
-    assert doc.title.startswith("Reuters dẫn lời")
+    assert doc.title == ""  # its first line is the first sentence, not a headline
     assert not doc.text.startswith("date")
-    assert len(doc.title) <= 120
 
 
-def test_text_without_dateline_uses_first_line_as_title():
+def test_text_whose_first_line_is_a_sentence_has_no_title():
     doc = extract_document(HINDI_SEED.read_bytes(), HINDI_SEED.name)
     assert doc.published is None
-    assert doc.title.startswith("व्हाइट हाउस")
+    assert doc.title == ""
+
+
+@pytest.mark.parametrize(
+    ("first", "title"),
+    [
+        (
+            "Death toll from Indonesia tsunami rises to 832",
+            "Death toll from Indonesia tsunami rises to 832",
+        ),
+        (
+            "Cá mập tấn công chú bé 13 tuổi lặn biển bắt tôm hùm tại California",
+            "Cá mập tấn công chú bé 13 tuổi lặn biển bắt tôm hùm tại California",
+        ),
+        ("The death toll rose to 832 on Sunday.", ""),
+        ("राष्ट्रपति ने कहा कि बैठक नहीं होगी।", ""),
+        ("word " * 40, ""),  # far too long for a headline
+    ],
+)
+def test_a_short_first_line_without_a_sentence_end_is_the_headline(first: str, title: str):
+    body = "The death toll in the tsunami rose on Sunday. Rescuers are still searching."
+    doc = extract_document(f"{first}\n{body}\n".encode(), "report.txt")
+    assert doc.title == title
+    assert doc.text.endswith(body)
 
 
 def test_markdown_heading_is_the_title():
