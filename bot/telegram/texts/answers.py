@@ -7,7 +7,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "en": {
         "written_answer": "Short answer, written by a language model from the passages below:",
         "prev": "‹ Prev",
-        "and_more": "and {count} more",
         "vote_up": "👍",
         "vote_down": "👎",
         "vote_saved": "Thanks, noted.",
@@ -16,7 +15,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "hi": {
         "written_answer": "संक्षिप्त उत्तर, नीचे दिए अंशों से एक भाषा मॉडल द्वारा लिखा गया:",
         "prev": "‹ पिछला",
-        "and_more": "और {count} अन्य",
         "vote_up": "👍",
         "vote_down": "👎",
         "vote_saved": "धन्यवाद, दर्ज कर लिया।",
@@ -25,7 +23,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "vi": {
         "written_answer": "Trả lời ngắn, do một mô hình ngôn ngữ viết từ các đoạn trích dưới đây:",
         "prev": "‹ Trước",
-        "and_more": "và {count} nguồn khác",
         "vote_up": "👍",
         "vote_down": "👎",
         "vote_saved": "Cảm ơn, đã ghi nhận.",
@@ -34,7 +31,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "ru": {
         "written_answer": "Краткий ответ, написанный языковой моделью по отрывкам ниже:",
         "prev": "‹ Назад",
-        "and_more": "и ещё {count}",
         "vote_up": "👍",
         "vote_down": "👎",
         "vote_saved": "Спасибо, учтено.",
