@@ -7,7 +7,6 @@ outlet and date.
 """
 
 from datetime import date, datetime
-from pathlib import PurePath
 
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -15,6 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.telegram import texts
 from bot.telegram.html import MAX_MESSAGE, escape, render_hit, utf16_len
 from index.alerts.subscriptions import Claim, PendingAlert, Subscription
+from index.answers.citing import headline, outlet_name
 from index.models import Article, Hit, Passage
 
 MUTE_HOURS = 24  # the mute button's length; the unmute button lifts it earlier
@@ -62,26 +62,20 @@ def render_digest(claim: Claim, articles: dict[str, Article]) -> str | None:
 
 def digest_line(article: Article, lang: str, others: int = 0) -> str:
     """`• Headline — Outlet, 22 Oct 2025`, the headline linked to the article."""
-    title = " ".join((article.title or article.source).split())
+    named = headline(article)
+    title = named or outlet_name(article)
     if len(title) > _TITLE_CHARS:
         title = title[: _TITLE_CHARS - 1].rsplit(" ", 1)[0] + "…"
     url = article.url if article.url and article.url.startswith(("http://", "https://")) else None
     linked = f'<a href="{escape(url)}">{escape(title)}</a>' if url else escape(title)
-    details = [outlet_name(article)]
+    details = [outlet_name(article)] if named else []
     day = human_date(article.published, lang)
     if day:
         details.append(day)
     more = f" +{others}" if others else ""
+    if not details and not more:
+        return f"• {linked}"
     return f"• {linked} — <i>{escape(', '.join(details))}{more}</i>"
-
-
-def outlet_name(article: Article) -> str:
-    """The outlet, else the source; a local file by its name, never its path."""
-    if article.outlet:
-        return article.outlet
-    if article.url is None and ("/" in article.source or "\\" in article.source):
-        return PurePath(article.source).name
-    return article.source
 
 
 def human_date(published: str | None, lang: str) -> str | None:

@@ -22,12 +22,13 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPrev
 from telegram.constants import ParseMode
 
 from bot.telegram import texts
-from bot.telegram.alert_format import human_date, outlet_name
+from bot.telegram.alert_format import human_date
 from bot.telegram.context import BotContext
 from bot.telegram.html import escape
 from bot.telegram.questions import user_lang
 from bot.telegram.small_talk import EXAMPLE_KEYS
 from bot.user_input import clean
+from index.answers.citing import outlet_name
 from index.errors import NewsbotError
 from index.models import Answer, Article, Hit
 

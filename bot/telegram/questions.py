@@ -21,6 +21,7 @@ from bot.telegram.html import Page, escape, render_page, split_html
 from bot.telegram.replies import reply
 from bot.telegram.services import Services
 from bot.user_input import clean
+from index.answers.citing import source_label
 from index.answers.pages import block_dict
 from index.errors import QuestionError
 
@@ -36,7 +37,10 @@ async def help_command(update: Update, context: BotContext) -> None:
     """/start and /help: what the bot knows and how to ask it."""
     lang = await user_lang(update, context.services)
     stats = await asyncio.to_thread(context.services.news.stats)
-    sources = _listing(stats.sources, lang, "no_sources")
+    named: dict[str, int] = {}
+    for name, count in stats.sources.items():  # a local file by its name, never its path
+        named[source_label(name)] = named.get(source_label(name), 0) + count
+    sources = _listing(named, lang, "no_sources")
     languages = _listing(
         {texts.language_name(c, lang): n for c, n in stats.languages.items()},
         lang,

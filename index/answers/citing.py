@@ -35,6 +35,11 @@ def outlet_name(article: Article) -> str:
     return article.id
 
 
+def source_label(name: str) -> str:
+    """A source as listed to readers (/help): a file path by its file name."""
+    return PurePath(name).name if name.startswith(("/", "~", "file:")) else name
+
+
 def _is_path(name: str, article: Article) -> bool:
     """A file path (absolute or relative) as the source of a local file."""
     if name.startswith(("/", "~", "file:")) or re.match(r"^[A-Za-z]:[\\/]", name):

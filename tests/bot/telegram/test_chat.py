@@ -211,3 +211,12 @@ async def test_inline_empty_too_long_and_too_many(api: FakeBotAPI, bot):
     assert (await inline(api, ASHA, "Budapest"))[0]["id"] not in ("slow", "none")
     # Another user has their own minute.
     assert (await inline(api, IVAN, "Budapest summit Trump Putin"))[0]["id"] != "slow"
+
+
+async def test_help_names_a_local_file_by_its_name_not_its_path(
+    api: FakeBotAPI, app: BotApplication, services: Services, seeds_copy
+):
+    services.news.index_paths([seeds_copy])
+    text = visible_text((await send(api, ASHA, "/help")).text)
+    assert "000_bcae2b8bd87c75f4.txt" in text
+    assert str(seeds_copy) not in text and "seeds/" not in text
