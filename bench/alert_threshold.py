@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default=None)
     args = parser.parse_args(argv)
     settings = Settings(**({"embedding_model": args.model} if args.model else {}))
-    embedder = load_embedder(settings)
+    embedder = load_embedder(settings.embedding)
     langs = args.langs.split(",")
     print(f"cpus: {os.cpu_count()}  model: {embedder.identity.split('|', 1)[0]}  langs: {langs}")
     if args.limit:

@@ -42,10 +42,10 @@ def main(argv: list[str] | None = None) -> None:
         base = Settings(data_dir=Path(data))
         ranks: dict[str, np.ndarray] = {}
         print(f"cpus: {os.cpu_count()}  questions: {len(questions)}  pool: {len(sentences)}")
-        default = load_embedder(base).backend
+        default = load_embedder(base.embedding).backend
         print(f"the default backend (auto) runs this model as: {default}")
         for backend in BACKENDS:
-            model = load_embedder(base.model_copy(update={"embedding_backend": backend}))
+            model = load_embedder(base.model_copy(update={"embedding_backend": backend}).embedding)
             if backend == "torch":
                 print(f"model: {model.name}")
             model.embed_passages(passages[:8])  # warm up

@@ -64,7 +64,7 @@ class Root:
         if current is None:
             return None
         collection, model = current
-        return open_store(self.settings, model, name=collection)
+        return open_store(self.settings.storage, model, name=collection)
 
     def close(self) -> None:
         if self._core is not None:

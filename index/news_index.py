@@ -66,7 +66,7 @@ class NewsIndex:
             mode,
             settings.transliterate,
             story_min_similarity=story_min if settings.fold_stories else None,
-            reranker=load_reranker(settings),
+            reranker=load_reranker(settings.reranking),
         )
         self.alerts = AlertMatcher(
             catalog.subscriptions,
@@ -76,7 +76,9 @@ class NewsIndex:
             profile.alert_min_score if alert_min is None else alert_min,
             story_min,
         )
-        self.indexer = Indexer(db, store, embedder, settings, self.alerts) if writable else None
+        self.indexer = (
+            Indexer(db, store, embedder, settings.indexing, self.alerts) if writable else None
+        )
         self.writer = AnswerWriter.from_settings(settings.writing)  # None: passages only
         self.sentence_scorer = SentenceScorer(embedder, self.searcher.queries)
         self._lock = lock
@@ -111,16 +113,16 @@ class NewsIndex:
         owned = catalog is None
         try:
             catalog = catalog or Catalog.open(settings)
-            embedder = embedder or load_embedder(settings)
+            embedder = embedder or load_embedder(settings.embedding)
             live = catalog.db.live_collection(embedder.identity)
             try:
-                store = open_store(settings, embedder.identity, client, live)
+                store = open_store(settings.storage, embedder.identity, client, live)
             except StoreError:
                 if not (recover_store and lock and client is None):
                     raise
                 moved = move_aside(settings.chroma_path)
                 log.warning("the vector store could not be opened; moved it to %s", moved)
-                store = open_store(settings, embedder.identity, name=live)
+                store = open_store(settings.storage, embedder.identity, name=live)
             news = cls(settings, embedder, catalog, store, writable=writer, lock=lock)
         except BaseException:
             if owned and catalog:
@@ -233,7 +235,8 @@ class NewsIndex:
         indexer = self._writer()
         with self.write_lock:
             staging = self.store.staging(self.db.staging_collection(self.embedder.identity))
-            report = Indexer(self.db, staging, self.embedder, self.settings).embed_missing(progress)
+            staged = Indexer(self.db, staging, self.embedder, self.settings.indexing)
+            report = staged.embed_missing(progress)
             self.db.promote_space(staging.name, self.store.name)  # searches switch here
             self.store.replace_with(staging)
             indexer.embed_missing()  # anything that reached the old one meanwhile

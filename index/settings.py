@@ -1,8 +1,8 @@
 """Settings of the core, read once from the environment (prefix NEWSBOT_) and `.env`.
 
 The variables stay flat (`NEWSBOT_FETCH_TIMEOUT_SECONDS`), as people set them; a component
-takes only its own group (`settings.fetching`, `settings.writing`), a small frozen model, so
-what it depends on is plain and a test builds it in one line.
+takes only its own group (`settings.embedding`, `.reranking`, `.indexing`, `.storage`,
+`.fetching`, `.writing`), a small frozen model, so what it depends on is plain.
 """
 
 from pathlib import Path
@@ -26,6 +26,50 @@ class FetchSettings(BaseModel):
     private_url_hosts: tuple[str, ...] = ()
     user_agent: str = "newsbot/0.1"
     max_file_bytes: int = 20_000_000
+
+
+class EmbeddingSettings(BaseModel):
+    """Which model embeds, and how (index/embedding/embedder.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str = DEFAULT_MODEL
+    device: str = "cpu"
+    query_prompt: str | None = None
+    passage_prompt: str | None = None
+    chunk_tokens: int = 160
+    backend: str = "auto"
+    cache_dir: Path | None = None
+
+
+class RerankSettings(BaseModel):
+    """The optional cross-encoder (index/retrieval/reranker.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str | None = None
+    device: str = "cpu"
+    candidates: int = 20
+
+
+class IndexingSettings(BaseModel):
+    """How articles are cut and written (index/store/indexer.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    batch_size: int = 32
+    overlap_sentences: int = 1
+
+
+class StoreSettings(BaseModel):
+    """Where the vectors live (index/store/vectors.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chroma_path: Path
+    db_path: Path
+    chroma_url: str | None = None
+    chroma_database: str = "default_database"
 
 
 class WriterSettings(BaseModel):
@@ -140,6 +184,41 @@ class IndexSettings(BaseSettings):
             private_url_hosts=tuple(self.private_url_hosts),
             user_agent=self.user_agent,
             max_file_bytes=self.max_file_bytes,
+        )
+
+    @property
+    def embedding(self) -> EmbeddingSettings:
+        return EmbeddingSettings(
+            model=self.embedding_model,
+            device=self.embedding_device,
+            query_prompt=self.query_prompt,
+            passage_prompt=self.passage_prompt,
+            chunk_tokens=self.chunk_tokens,
+            backend=self.embedding_backend,
+            cache_dir=self.model_cache_dir,
+        )
+
+    @property
+    def reranking(self) -> RerankSettings:
+        return RerankSettings(
+            model=self.reranker_model,
+            device=self.embedding_device,
+            candidates=self.rerank_candidates,
+        )
+
+    @property
+    def indexing(self) -> IndexingSettings:
+        return IndexingSettings(
+            batch_size=self.index_batch_size, overlap_sentences=self.chunk_overlap_sentences
+        )
+
+    @property
+    def storage(self) -> StoreSettings:
+        return StoreSettings(
+            chroma_path=self.chroma_path,
+            db_path=self.db_path,
+            chroma_url=self.chroma_url,
+            chroma_database=self.chroma_database,
         )
 
     @property

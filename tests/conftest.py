@@ -87,7 +87,7 @@ def real_embedder(model_cache: Path) -> SentenceTransformerEmbedder:
     """The real sentence-transformers path, with the bundled multilingual model on its default
     backend (onnx: exported once per run, beside the model in `model_cache`)."""
     return load_embedder(
-        Settings(_env_file=None, embedding_model="bundled", model_cache_dir=model_cache)
+        Settings(_env_file=None, embedding_model="bundled", model_cache_dir=model_cache).embedding
     )
 
 

@@ -23,7 +23,7 @@ from index.embedding.onnx_backend import OnnxRunner, onnx_runner
 from index.embedding.profile import ModelProfile, profile_for
 from index.errors import EmbeddingModelError
 from index.passages.language import detect_language
-from index.settings import DEFAULT_MODEL, IndexSettings
+from index.settings import DEFAULT_MODEL, EmbeddingSettings
 
 if TYPE_CHECKING:  # the import is heavy; it happens when a model is loaded
     from sentence_transformers import SentenceTransformer
@@ -140,16 +140,16 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-def load_embedder(settings: IndexSettings) -> SentenceTransformerEmbedder:
+def load_embedder(settings: EmbeddingSettings) -> SentenceTransformerEmbedder:
     """The configured model; for the default id, the bundled copy when the hub is out of reach."""
     return _load_cached(
-        settings.embedding_model,
-        settings.embedding_device,
+        settings.model,
+        settings.device,
         settings.query_prompt,
         settings.passage_prompt,
         settings.chunk_tokens,
-        settings.embedding_backend,
-        settings.model_cache_dir,
+        settings.backend,
+        settings.cache_dir,
     )
 
 

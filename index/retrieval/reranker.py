@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from index.embedding.embedder import load_hub_model
-from index.settings import IndexSettings
+from index.settings import RerankSettings
 
 if TYPE_CHECKING:  # heavy; imported when a reranker is configured
     from sentence_transformers import CrossEncoder
@@ -45,13 +45,11 @@ class Reranker:
         return sorted(range(len(passages)), key=lambda i: -scores[i])
 
 
-def load_reranker(settings: IndexSettings) -> Reranker | None:
+def load_reranker(settings: RerankSettings) -> Reranker | None:
     """The configured cross-encoder, or None: off, or it cannot be loaded (said loudly)."""
-    if not settings.reranker_model:
+    if not settings.model:
         return None
-    return _load_cached(
-        settings.reranker_model, settings.embedding_device, settings.rerank_candidates
-    )
+    return _load_cached(settings.model, settings.device, settings.candidates)
 
 
 @functools.lru_cache(maxsize=2)

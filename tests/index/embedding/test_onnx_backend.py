@@ -34,7 +34,7 @@ QUESTIONS = ["Why was the summit cancelled?", "price of gold", "floods on the co
 
 
 def embedder(settings: Settings, backend: str) -> SentenceTransformerEmbedder:
-    return load_embedder(settings.model_copy(update={"embedding_backend": backend}))
+    return load_embedder(settings.model_copy(update={"embedding_backend": backend}).embedding)
 
 
 @pytest.fixture(scope="module")
@@ -61,10 +61,10 @@ def exports(cache: Path) -> dict[str, tuple[int, int]]:
 def test_the_bundled_model_runs_on_onnx_by_default_and_torch_when_asked(
     shared_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ):
-    assert load_embedder(shared_settings).backend == "onnx"
+    assert load_embedder(shared_settings.embedding).backend == "onnx"
     monkeypatch.setenv("NEWSBOT_EMBEDDING_BACKEND", "torch")
     from_env = Settings(_env_file=None, embedding_model="bundled")
-    assert load_embedder(from_env).backend == "torch"
+    assert load_embedder(from_env.embedding).backend == "torch"
 
 
 def test_onnx_gives_torchs_vectors_and_shares_its_index(shared_settings: Settings):

@@ -83,5 +83,5 @@ def test_a_reranker_that_cannot_be_loaded_leaves_answers_in_retrieval_order(
     settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ):
     missing = settings.model_copy(update={"reranker_model": str(tmp_path / "no-such-model")})
-    assert load_reranker(missing) is None
+    assert load_reranker(missing.reranking) is None
     assert "could not be loaded" in caplog.text and "NEWSBOT_RERANKER_MODEL" in caplog.text

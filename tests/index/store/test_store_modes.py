@@ -94,4 +94,4 @@ def test_embedded_mode_keeps_one_writer(settings: Settings):
 def test_bad_or_unreachable_server_is_a_clear_error(tmp_path: Path, url: str):
     settings = Settings(_env_file=None, data_dir=tmp_path, chroma_url=url)
     with pytest.raises(StoreError, match="NEWSBOT_CHROMA_URL|cannot reach the Chroma server"):
-        open_client(settings)
+        open_client(settings.storage)
