@@ -136,15 +136,17 @@ def citation_html(article: Article, number: int | None, lang: str) -> str:
 
 
 def also_in_html(siblings: Sequence[Article], lang: str) -> str:
-    listed = ", ".join(source_link(s) for s in siblings[:MAX_SIBLINGS])
+    listed = ", ".join(source_link(s, lang) for s in siblings[:MAX_SIBLINGS])
     more = len(siblings) - MAX_SIBLINGS
     listed += f" {texts.text(lang, 'and_more', count=more)}" if more > 0 else ""
     return f"<i>{texts.text(lang, 'also_in')} {listed}</i>"
 
 
-def source_link(article: Article) -> str:
-    """`Outlet (lang)`, linked to the article when it has a web address."""
-    label = f"{escape(outlet_name(article))} ({escape(article.lang)})"
+def source_link(article: Article, lang: str) -> str:
+    """`Outlet (Hindi)`, the article's language named in the reader's, linked to the article
+    when it has a web address."""
+    language = texts.language_name(article.lang, lang)
+    label = f"{escape(outlet_name(article))} ({escape(language)})"
     url = article.url
     if url and urlsplit(url).scheme in ("http", "https"):
         return f'<a href="{escape(url)}">{label}</a>'

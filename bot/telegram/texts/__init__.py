@@ -45,7 +45,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
         "ask_usage": "Usage: <code>/ask your question</code>, e.g. "
         "<code>/ask Why was the Budapest summit dropped?</code>",
         "nearest_only": "No passage answers this closely; the nearest:",
-        "nothing_found": "Nothing relevant found for <i>{question}</i>. "
+        "nothing_found": "Nothing relevant found for <i>{question}</i>\n"
         "Try other words, or ask about another story.",
         "too_long": "Your question is too long ({length} characters, the limit is {limit}). "
         "Ask it in a sentence or two.",
@@ -84,7 +84,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
         "ask_usage": "उपयोग: <code>/ask आपका सवाल</code>, जैसे "
         "<code>/ask बुडापेस्ट शिखर सम्मेलन क्यों रद्द हुआ?</code>",
         "nearest_only": "कोई अंश इसका सीधा जवाब नहीं देता; सबसे क़रीबी:",
-        "nothing_found": "<i>{question}</i> के लिए कुछ प्रासंगिक नहीं मिला। "
+        "nothing_found": "इसके लिए कुछ प्रासंगिक नहीं मिला: <i>{question}</i>\n"
         "दूसरे शब्दों में पूछिए या किसी और ख़बर के बारे में।",
         "too_long": "आपका सवाल बहुत लंबा है ({length} अक्षर, सीमा {limit} है)। इसे एक-दो वाक्यों में पूछिए।",
         "more": "और ›",
@@ -122,7 +122,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
         "ask_usage": "Cách dùng: <code>/ask câu hỏi của bạn</code>, ví dụ "
         "<code>/ask Vì sao hội nghị ở Budapest bị hủy?</code>",
         "nearest_only": "Không có đoạn nào trả lời sát câu này; gần nhất là:",
-        "nothing_found": "Không tìm thấy gì liên quan đến <i>{question}</i>. "
+        "nothing_found": "Không tìm thấy gì liên quan đến <i>{question}</i>\n"
         "Hãy thử từ khác hoặc hỏi về tin khác.",
         "too_long": "Câu hỏi quá dài ({length} ký tự, giới hạn là {limit}). "
         "Hãy hỏi trong một hai câu.",
@@ -161,7 +161,7 @@ _CORE_TEXTS: Final[dict[str, dict[str, str]]] = {
         "ask_usage": "Использование: <code>/ask ваш вопрос</code>, например "
         "<code>/ask Почему отменили саммит в Будапеште?</code>",
         "nearest_only": "Точного ответа нет; ближайшие фрагменты:",
-        "nothing_found": "Ничего подходящего по запросу <i>{question}</i> не найдено. "
+        "nothing_found": "Ничего подходящего не найдено по запросу <i>{question}</i>\n"
         "Попробуйте другие слова или спросите о другой новости.",
         "too_long": "Вопрос слишком длинный ({length} символов, предел {limit}). "
         "Сформулируйте его в одном-двух предложениях.",

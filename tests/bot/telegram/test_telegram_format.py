@@ -146,8 +146,8 @@ def test_a_folded_story_names_its_sibling_sources_linked_and_escaped():
 
     assert check_text({"text": page.html, "parse_mode": "HTML"}) is None
     shown = visible_text(page.html)
-    assert "Also in: Feed <0> (vi), Feed <1> (vi)" in shown
-    assert "Feed <4> (vi) and 2 more" in shown and "Feed <5>" not in shown
+    assert "Also in: Feed <0> (Vietnamese), Feed <1> (Vietnamese)" in shown
+    assert "Feed <4> (Vietnamese) and 2 more" in shown and "Feed <5>" not in shown
     assert '<a href="https://news0.example/a?x=1&amp;y=2">' in page.html
 
 
