@@ -57,7 +57,7 @@ class Settings(IndexSettings):
     )
 
     # Answers in chats.
-    bot_page_hits: int = Field(3, ge=1, le=10, description="passages per message page")
+    bot_page_hits: int = Field(3, ge=1, le=10, description="articles per message page")
     bot_max_pages: int = Field(5, ge=1, le=10, description="pages the More button walks")
     bot_answer_cache: int = Field(1000, ge=10, description="answers kept for More buttons")
     bot_concurrent_updates: int = Field(32, ge=1, le=512, description="chats served at once")
