@@ -171,7 +171,7 @@ async def test_nothing_relevant_is_an_honest_answer_in_the_users_language(
 @pytest.mark.parametrize(
     ("language_code", "expected", "hindi"),
     [("en", "I know <b>11</b> articles", "Hindi"), ("hi", "<b>11</b> लेख", "हिन्दी"),
-     ("vi", "<b>11</b> bài báo", "Tiếng Hindi"), ("ru-RU", "<b>11</b> статей", "хинди"),
+     ("vi", "<b>11</b> bài báo", "Tiếng Hindi"), ("ru-RU", "Статей в индексе: <b>11</b>", "хинди"),
      ("pt-br", "I know <b>11</b> articles", "Hindi"), (None, "I know", "Hindi")],
 )  # fmt: skip
 async def test_start_and_help_say_what_the_bot_knows(
