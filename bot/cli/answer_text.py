@@ -7,7 +7,7 @@ from rich.markup import escape
 
 from bot.dates import human_date
 from index.answers.citing import headline, outlet_name
-from index.answers.pages import ArticleBlock, block_dict
+from index.answers.pages import ArticleBlock, block_dict, citation_dict
 from index.answers.writer import WrittenAnswer
 from index.models import Answer, Article
 
@@ -19,27 +19,15 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "answered": answer.answered,
         "hits": [
-            article_json(h.article)
+            citation_dict(h.article)
             | {
                 "score": round(h.score, 4),
                 "text": h.passage.text,
                 "best_sentence": h.best_sentence,
-                "siblings": [article_json(s) for s in h.siblings],
+                "siblings": [citation_dict(s) for s in h.siblings],
             }
             for h in answer.hits
         ],
-    }
-
-
-def article_json(article: Article) -> dict[str, Any]:
-    """How `--json` cites an article: in each hit, and in its `siblings` (the same story)."""
-    return {
-        "article_id": article.id,
-        "title": headline(article),
-        "source": outlet_name(article),
-        "url": article.url,
-        "published": article.published,
-        "lang": article.lang,
     }
 
 
@@ -47,7 +35,7 @@ def written_json(answer: Answer, written: WrittenAnswer | None) -> dict[str, Any
     """The keys `--json` adds when written answers are on: `answer` is null when the writer
     failed, and each citation names the hit it points at (`n` is 1-based, as in the text)."""
     citations = [
-        {"n": n} | _citation_keys(article_json(answer.hits[n - 1].article))
+        {"n": n} | _citation_keys(citation_dict(answer.hits[n - 1].article))
         for n in (written.citations if written else ())
     ]
     return {"answer": written.text if written else None, "citations": citations}

@@ -6,11 +6,9 @@ a burst of alerts folded into one): a heading and one line per article, its link
 outlet and date.
 """
 
-from datetime import date, datetime
-
-from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.dates import human_date
 from bot.telegram import texts
 from bot.telegram.html import MAX_MESSAGE, escape, render_hit, utf16_len
 from index.alerts.subscriptions import Claim, PendingAlert, Subscription
@@ -76,17 +74,6 @@ def digest_line(article: Article, lang: str, others: int = 0) -> str:
     if not details and not more:
         return f"• {linked}"
     return f"• {linked} — <i>{escape(', '.join(details))}{more}</i>"
-
-
-def human_date(published: str | None, lang: str) -> str | None:
-    """ "22 Oct 2025" in the reader's language; None when there is no readable date."""
-    if not published:
-        return None
-    try:
-        day: date = datetime.fromisoformat(published.replace("Z", "+00:00")).date()
-    except ValueError:
-        return None
-    return format_date(day, "d MMM y", locale=lang)
 
 
 def alert_markup(subscription: Subscription, lang: str, muted: bool) -> InlineKeyboardMarkup:

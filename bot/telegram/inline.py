@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 
+from bot.dates import human_date
 from bot.telegram import texts
-from bot.telegram.alert_format import human_date
 from bot.telegram.context import BotContext
 from bot.telegram.html import escape
 from bot.telegram.questions import user_lang

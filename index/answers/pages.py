@@ -318,11 +318,12 @@ def block_dict(block: ArticleBlock, full_text: bool = False) -> dict[str, Any]:
         "published": article.published,
         "lang": article.lang,
         "passages": passages,
-        "siblings": [sibling_dict(s) for s in block.siblings],
+        "siblings": [citation_dict(s) for s in block.siblings],
     }
 
 
-def sibling_dict(article: Article) -> dict[str, Any]:
+def citation_dict(article: Article) -> dict[str, Any]:
+    """How JSON cites an article (a hit's, a block's, or a sibling of the same story)."""
     return {
         "article_id": article.id,
         "title": headline(article),
