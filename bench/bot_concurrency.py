@@ -11,10 +11,12 @@ asked one at a time for comparison.
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -49,7 +51,10 @@ async def ask_all(api: FakeBotAPI, people: list[dict], at_once: bool) -> list[fl
     return [await one(p, q) for p, q in asks]
 
 
-async def main_async(count: int) -> None:
+@contextlib.asynccontextmanager
+async def seed_bot() -> AsyncIterator[tuple[FakeBotAPI, Services]]:
+    """The real bot, polling the fake Bot API, over a temporary index of the seed articles
+    with the configured model; what it prints first names the machine and the model."""
     api = FakeBotAPI()
     await api.start()
     with tempfile.TemporaryDirectory() as tmp:
@@ -60,25 +65,36 @@ async def main_async(count: int) -> None:
             poll_minutes=0,
         )
         services = Services.open(settings)
-        services.news.index_paths([SEEDS])
-        print(
-            f"cpus: {os.cpu_count()}  model: {services.news.stats().model}  "
-            f"concurrent updates: {settings.bot_concurrent_updates}  questions: {count}"
-        )
-        async with running(build_application(settings, lambda: services)):
-            await ask_all(api, [user(999)], at_once=False)  # warm up
-            for at_once, label in ((True, "at once"), (False, "one by one")):
-                people = [user(10_000 * (1 + at_once) + i) for i in range(count)]
-                started = time.perf_counter()
-                times = sorted(await ask_all(api, people, at_once))
-                total = time.perf_counter() - started
-                p95 = times[int(0.95 * (len(times) - 1))]
-                print(
-                    f"{label:>10}: p50 {statistics.median(times):7.0f} ms   p95 {p95:7.0f} ms"
-                    f"   all answered in {total:5.1f} s"
-                )
-            await api.end_polls()
+        try:
+            services.news.index_paths([SEEDS])
+            facts = services.news.stats()
+            print(
+                f"cpus: {os.cpu_count()}  model: {facts.model}  articles: {facts.articles}  "
+                f"concurrent updates: {settings.bot_concurrent_updates}  "
+                f"load: {os.getloadavg()[0]:.1f}"
+            )
+            async with running(build_application(settings, lambda: services)):
+                yield api, services
+                await api.end_polls()
+        finally:
+            services.close()
     await api.stop()
+
+
+async def main_async(count: int) -> None:
+    async with seed_bot() as (api, _):
+        await ask_all(api, [user(999)], at_once=False)  # warm up
+        print(f"questions: {count}")
+        for at_once, label in ((True, "at once"), (False, "one by one")):
+            people = [user(10_000 * (1 + at_once) + i) for i in range(count)]
+            started = time.perf_counter()
+            times = sorted(await ask_all(api, people, at_once))
+            total = time.perf_counter() - started
+            p95 = times[int(0.95 * (len(times) - 1))]
+            print(
+                f"{label:>10}: p50 {statistics.median(times):7.0f} ms   p95 {p95:7.0f} ms"
+                f"   all answered in {total:5.1f} s"
+            )
 
 
 def main(argv: list[str] | None = None) -> None:

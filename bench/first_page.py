@@ -12,28 +12,18 @@ second page ("More ›", built when opened), and 20 questions at once.
 
 import argparse
 import asyncio
-import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from pydantic import SecretStr
-
-from bot.settings import Settings
-from bot.telegram.app import build_application
-from bot.telegram.services import Services
+from bench.bot_concurrency import seed_bot
 from tests.bot.fake_bot_api import (
-    TOKEN,
     FakeBotAPI,
     callback_query,
     message,
     private_chat,
-    running,
     user,
 )
 
-SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 QUESTIONS = [
     "Why was the Budapest summit dropped?",
     "Will Ukraine receive Tomahawk cruise missiles?",
@@ -74,52 +64,32 @@ def line(label: str, times: list[float]) -> str:
 
 
 async def main_async(rounds: int, concurrent: int) -> None:
-    api = FakeBotAPI()
-    await api.start()
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(
-            data_dir=Path(tmp),
-            telegram_token=SecretStr(TOKEN),
-            telegram_api_url=api.base_url,
-            poll_minutes=0,
-        )
-        services = Services.open(settings)
-        services.news.index_paths([SEEDS])
-        print(
-            f"cpus: {os.cpu_count()}  model: {services.news.stats().model}  "
-            f"articles: {services.news.stats().articles}  load: {os.getloadavg()[0]:.1f}"
-        )
-        async with running(build_application(settings, lambda: services)):
-            await first_page(api, user(1), "warm-up question about the summit")
-            asked = [
-                (user(100 + i), f"{QUESTIONS[i % len(QUESTIONS)]} ({i})") for i in range(rounds)
-            ]
-            fresh, cached, second = [], [], []
-            for person, question in asked:
-                ms, params = await first_page(api, person, question)
-                fresh.append(ms)
-                more = await next_page(api, person, params)
-                if more is not None:
-                    second.append(more)
-            for person, question in asked:
-                cached.append((await first_page(api, person, question))[0])
-            print(line("first page, new", fresh))
-            print(line("first page, repeated", cached))
-            if second:
-                print(line("second page (More ›)", second))
-            people = [user(10_000 + i) for i in range(concurrent)]
-            started = time.perf_counter()
-            await asyncio.gather(
-                *(
-                    first_page(api, p, f"{QUESTIONS[i % len(QUESTIONS)]} [{i}]")
-                    for i, p in enumerate(people)
-                )
+    async with seed_bot() as (api, _):
+        await first_page(api, user(1), "warm-up question about the summit")
+        asked = [(user(100 + i), f"{QUESTIONS[i % len(QUESTIONS)]} ({i})") for i in range(rounds)]
+        fresh, cached, second = [], [], []
+        for person, question in asked:
+            ms, params = await first_page(api, person, question)
+            fresh.append(ms)
+            more = await next_page(api, person, params)
+            if more is not None:
+                second.append(more)
+        for person, question in asked:
+            cached.append((await first_page(api, person, question))[0])
+        print(line("first page, new", fresh))
+        print(line("first page, repeated", cached))
+        if second:
+            print(line("second page (More ›)", second))
+        people = [user(10_000 + i) for i in range(concurrent)]
+        started = time.perf_counter()
+        await asyncio.gather(
+            *(
+                first_page(api, p, f"{QUESTIONS[i % len(QUESTIONS)]} [{i}]")
+                for i, p in enumerate(people)
             )
-            total = time.perf_counter() - started
-            print(f"{concurrent:>3} new questions at once: all first pages in {total:5.2f} s")
-            await api.end_polls()
-        services.close()
-    await api.stop()
+        )
+        total = time.perf_counter() - started
+        print(f"{concurrent:>3} new questions at once: all first pages in {total:5.2f} s")
 
 
 def main(argv: list[str] | None = None) -> None:
