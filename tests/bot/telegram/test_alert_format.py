@@ -49,7 +49,9 @@ def test_a_feed_alert_does_not_repeat_its_headline_in_bold():
 
 def test_an_alert_on_a_local_file_has_a_made_headline_and_no_file_name():
     local = article(2, source=FILE, url=None, title="", published=None, text=BODY)
-    markup = render_alert(pending(local, BODY, "The White House said no meeting is planned."), local, [])
+    markup = render_alert(
+        pending(local, BODY, "The White House said no meeting is planned."), local, []
+    )
 
     shown = visible_text(markup)
     assert "000_bcae2b8bd87c75f4" not in shown and "/srv" not in shown
@@ -61,7 +63,10 @@ def test_an_alert_on_a_local_file_has_a_made_headline_and_no_file_name():
 
 def test_a_citation_leaves_out_what_is_not_known():
     local = article(3, source=FILE, url=None, title="", published=None, text=BODY)
-    assert visible_text(citation_html(local, 1, "hi")) == "[1] The White House said no meeting is planned"
+    assert (
+        visible_text(citation_html(local, 1, "hi"))
+        == "[1] The White House said no meeting is planned"
+    )
     dated = article(4, source=FILE, url=None, title="", text=BODY, outlet="VTC News")
     assert visible_text(citation_html(dated, None, "en")).endswith("\nVTC News · 22 Oct 2025")
 
@@ -83,5 +88,7 @@ def test_a_burst_lists_its_articles_newest_first():
 
     markup = render_digest(claim, {a.id: a for a in arts})
     assert markup is not None
-    order = [line.split("Story ")[1][0] for line in visible_text(markup).splitlines() if "Story" in line]
+    order = [
+        line.split("Story ")[1][0] for line in visible_text(markup).splitlines() if "Story" in line
+    ]
     assert order == ["2", "3", "0", "1"]  # undated last

@@ -19,6 +19,7 @@ from tests.bot.fake_bot_api import (
     user,
     visible_text,
 )
+from tests.conftest import REPO
 
 ASHA = user(501, "en", name="Asha")
 IVAN = user(502, "en", name="Ivan")
@@ -192,6 +193,24 @@ async def test_inline_queries_offer_the_best_articles(api: FakeBotAPI, bot):
     assert first["url"].startswith("https://news.example.org/story/")
     assert first["input_message_content"]["parse_mode"] == "HTML"
     assert "Budapest" in visible_text(first["input_message_content"]["message_text"])
+
+
+async def test_inline_results_never_show_a_file_name(api: FakeBotAPI, services: Services, bot):
+    """A local file without a headline or date: named by its first sentence, no path, no
+    file name, no "date unknown", in the result and in the message it posts."""
+    path = "/srv/newsbot/seeds/000_bcae2b8bd87c75f4.txt"
+    text = (REPO / "seeds" / "000_bcae2b8bd87c75f4.txt").read_text(encoding="utf-8")
+    assert services.news.indexer is not None
+    local = SourceDocument(f"file://{path}", path, ExtractedDocument(text=text, title=""))
+    assert services.news.indexer.index([local]).failed == 0
+
+    results = await inline(api, ASHA, "व्हाइट हाउस के अधिकारी ट्रम्प पुतिन मुलाकात योजना")
+    (result,) = [r for r in results if r["title"].startswith("व्हाइट हाउस के एक अधिकारी")]
+    message = visible_text(result["input_message_content"]["message_text"])
+    for shown in (result["title"], result["description"], message):
+        assert "000_bcae2b8bd87c75f4" not in shown and "/srv" not in shown
+        assert "unknown" not in shown
+    assert result["title"].endswith("…") and text.startswith(result["title"][:-1])
 
 
 async def test_inline_empty_too_long_and_too_many(api: FakeBotAPI, bot):
