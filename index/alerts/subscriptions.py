@@ -79,6 +79,7 @@ class Match:
     best_sentence: str
     siblings: tuple[str, ...] = ()
     merged: bool = False  # a sibling of a better article of the same story: never sent
+    joins: str | None = None  # the article of this story the subscriber was alerted to before
 
 
 @dataclass(frozen=True)
@@ -317,8 +318,50 @@ class Subscriptions:
                 ),
             )
             queued += cursor.rowcount if not m.merged else 0
+            if m.joins is not None and cursor.rowcount:
+                self._join(conn, m.subscription_id, m.joins, m.article_id)
         conn.executemany("DELETE FROM unmatched WHERE article_id = ?", [(aid,) for aid in matched])
         return queued
+
+    def _join(
+        self, conn: sqlite3.Connection, subscription_id: int, earlier: str, article_id: str
+    ) -> None:
+        """`article_id` is one more source of the story of the earlier alert on `earlier`:
+        named under it as "also in" (when it is still to be sent, the message shows it)."""
+        row = conn.execute(
+            "SELECT siblings FROM alerts WHERE subscription_id = ? AND article_id = ?",
+            (subscription_id, earlier),
+        ).fetchone()
+        if row is None:
+            return
+        siblings = json.loads(row[0])
+        if article_id not in siblings:
+            conn.execute(
+                "UPDATE alerts SET siblings = ? WHERE subscription_id = ? AND article_id = ?",
+                (json.dumps([*siblings, article_id]), subscription_id, earlier),
+            )
+
+    def alerted(
+        self, subscription_ids: Sequence[int], since: str, per_subscription: int = 100
+    ) -> dict[int, list[str]]:
+        """For each subscription, the articles it was alerted to (sent or still to be)
+        since `since` (UTC ISO), newest first: the stories a newcomer may join."""
+        if not subscription_ids:
+            return {}
+        marks = ",".join("?" * len(subscription_ids))
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                "SELECT subscription_id, article_id FROM alerts"
+                f" WHERE subscription_id IN ({marks}) AND status != 'merged'"
+                " AND created_at >= ? ORDER BY created_at DESC, article_id",
+                (*subscription_ids, since),
+            ).fetchall()
+        found: dict[int, list[str]] = {}
+        for subscription_id, article_id in rows:
+            kept = found.setdefault(subscription_id, [])
+            if len(kept) < per_subscription:
+                kept.append(article_id)
+        return found
 
     def claim(
         self,
