@@ -102,12 +102,22 @@ class Claim:
 
 MIN_DIGEST_HOURS, MAX_DIGEST_HOURS = 1, 168
 _PERIOD = re.compile(r"([0-9]{1,3})\s*([hd])", re.IGNORECASE)
+_PERIOD_LIKE = re.compile(r"[0-9]{1,3}\s*[^\W\d_]{0,8}")  # "2m", "30min", "6": a period meant
 
 
 def parse_period(text: str) -> int | None:
-    """Hours from "6h" or "1d" (1 h to 7 days); None when `text` is not a period."""
+    """Hours from "6h" or "1d" (1 h to 7 days); None when `text` is no period at all (the
+    first word of a topic). A word that starts like one but is not ("2m", "30min", "6") is a
+    SubscriptionError("bad_period"), never a topic with the default period."""
     found = _PERIOD.fullmatch(text.strip())
     if found is None:
+        if _PERIOD_LIKE.fullmatch(text.strip()):
+            raise SubscriptionError(
+                f"{text.strip()!r} is not a digest period: use hours or days, such as 6h or 1d",
+                "bad_period",
+                low=MIN_DIGEST_HOURS,
+                high=MAX_DIGEST_HOURS,
+            )
         return None
     hours = int(found.group(1)) * (24 if found.group(2).lower() == "d" else 1)
     if not MIN_DIGEST_HOURS <= hours <= MAX_DIGEST_HOURS:
