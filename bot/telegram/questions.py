@@ -221,7 +221,9 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     services, message = context.services, update.effective_message
     assert message is not None
     lang = await user_lang(update, services)
-    question = clean(question)  # the core checks it (empty, too long): one set of rules
+    # The core checks it (empty, too long): one set of rules. The bot's own @name, wherever
+    # it stands ("@bot why…", "why… @bot"), is no part of the question.
+    question = without_mention(clean(question), context.bot.username)
     with contextlib.suppress(TelegramError):  # only a hint: the answer itself will tell
         await message.reply_chat_action(ChatAction.TYPING)
     try:
@@ -297,7 +299,15 @@ def addressed_question(message: Message, bot_id: int, bot_username: str) -> str 
     )
     if not mentioned and not replied:
         return None
-    text = re.sub(re.escape(handle), " ", text, flags=re.IGNORECASE)
+    return without_mention(text, bot_username)
+
+
+def without_mention(text: str, bot_username: str | None) -> str:
+    """`text` without the bot's @name, wherever it stands, nor the comma or colon after it
+    ("@newsbot, why…"), spaces collapsed: the same question, however it was addressed."""
+    if bot_username:
+        handle = re.escape(f"@{bot_username}")
+        text = re.sub(rf"(?<!\w){handle}(?!\w)\s*[,:;]?", " ", text, flags=re.IGNORECASE)
     return " ".join(text.split())
 
 

@@ -90,8 +90,25 @@ async def test_pressing_an_example_asks_it(api: FakeBotAPI, bot):
     assert greeting.button_data[0] == "ask:en:0"
     await api.inject({"callback_query": callback_query(ASHA, shown, "ask:en:0")})
     await api.next_call("answerCallbackQuery")
+    asked = await api.next_call("sendMessage", chat_id=ASHA["id"])
+    assert visible_text(asked.text) == "❓ Why was the Budapest summit dropped?"  # restated
     answer = await api.next_call("sendMessage", chat_id=ASHA["id"])
     assert "Budapest" in visible_text(answer.text)  # the search's answer, with passages
+
+
+@pytest.mark.parametrize("where", ["private", "group"])
+async def test_a_mention_anywhere_asks_the_same_question(api: FakeBotAPI, bot, where: str):
+    chat = private_chat(ASHA) if where == "private" else group_chat(-8002)
+    question = "Why was the Budapest summit dropped?"
+    plain = await send(api, ASHA, f"/ask {question}", chat=chat)
+    for said in (
+        f"@newsbot_test_bot {question}",
+        f"{question} @newsbot_test_bot",
+        f"@newsbot_test_bot, {question}",
+        f"{question.removesuffix('?')} @NewsBot_Test_Bot?",
+    ):
+        shown = await send(api, ASHA, said, chat=chat)
+        assert shown.text == plain.text, said
 
 
 async def test_a_one_word_topic_is_still_searched(api: FakeBotAPI, bot):
