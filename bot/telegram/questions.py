@@ -21,7 +21,7 @@ from bot.telegram.html import Page, escape, render_page, split_html
 from bot.telegram.replies import reply
 from bot.telegram.services import Services
 from bot.user_input import clean
-from index.answers.citing import source_label
+from index.answers.citing import is_local_file
 from index.answers.pages import block_dict
 from index.errors import QuestionError
 
@@ -38,8 +38,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     lang = await user_lang(update, context.services)
     stats = await asyncio.to_thread(context.services.news.stats)
     named: dict[str, int] = {}
-    for name, count in stats.sources.items():  # a local file by its name, never its path
-        named[source_label(name)] = named.get(source_label(name), 0) + count
+    for name, count in stats.sources.items():  # local files together, never by name or path
+        label = texts.text(lang, "local_files") if is_local_file(name) else name
+        named[label] = named.get(label, 0) + count
     sources = _listing(named, lang, "no_sources")
     languages = _listing(
         {texts.language_name(c, lang): n for c, n in stats.languages.items()},

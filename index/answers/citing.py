@@ -15,6 +15,7 @@ from index.passages.sentences import caption_flags, split_sentences, strip_credi
 
 MADE_HEADLINE_CHARS = 90  # a headline made from a first sentence is cut beyond this
 _OPENING_CHARS = 1500  # of the text, enough for its first sentence
+_DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _GLUE = " :-–—\n"  # what separates a headline glued to the text's first sentence
 _HOSTLIKE = re.compile(r"(?:[\w-]+\.)+[\w-]+(?::\d+)?|[\w.-]+:\d+")
 
@@ -94,8 +95,16 @@ def _file_name(article: Article) -> str | None:
 
 
 def source_label(name: str) -> str:
-    """A source as listed to readers (/help): a file path by its file name."""
-    return PurePath(name).name if name.startswith(("/", "~", "file:")) else name
+    """A source as listed to an operator (`newsbot stats`): a file path by its file name."""
+    return PurePath(name).name if is_local_file(name) else name
+
+
+def is_local_file(name: str) -> bool:
+    """A source named by a file's path (absolute, or relative with a document's suffix),
+    not by an outlet: what a chat never shows."""
+    if name.startswith(("/", "~", "file:")) or re.match(r"^[A-Za-z]:[\\/]", name):
+        return True
+    return "://" not in name and name.lower().endswith(_DOCUMENT_SUFFIXES)
 
 
 def _is_path(name: str, article: Article) -> bool:

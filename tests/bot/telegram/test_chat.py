@@ -230,6 +230,19 @@ async def test_inline_results_never_show_a_file_name(api: FakeBotAPI, services: 
     assert result["title"].endswith("…") and text.startswith(result["title"][:-1])
 
 
+async def test_help_counts_local_files_without_naming_them(
+    api: FakeBotAPI, services: Services, bot
+):
+    assert services.news.indexer is not None
+    for path in ("/srv/newsbot/seeds/000_bcae2b8bd87c75f4.txt", "seeds/003.txt"):
+        local = SourceDocument(
+            f"file://{path}", path, ExtractedDocument(text="Budapest.", title="")
+        )
+        assert services.news.indexer.index([local]).failed == 0
+    shown = visible_text((await send(api, ASHA, "/help")).text)
+    assert "local files" in shown and ".txt" not in shown and "/srv" not in shown
+
+
 async def test_inline_empty_too_long_and_too_many(api: FakeBotAPI, bot):
     (empty,) = await inline(api, ASHA, "")
     assert empty["id"] == "help" and "@newsbot_test_bot" in visible_text(
@@ -249,10 +262,11 @@ async def test_inline_empty_too_long_and_too_many(api: FakeBotAPI, bot):
     assert (await inline(api, IVAN, "Budapest summit Trump Putin"))[0]["id"] != "slow"
 
 
-async def test_help_names_a_local_file_by_its_name_not_its_path(
+async def test_help_counts_local_files_without_a_name_or_path(
     api: FakeBotAPI, app: BotApplication, services: Services, seeds_copy
 ):
     services.news.index_paths([seeds_copy])
     text = visible_text((await send(api, ASHA, "/help")).text)
-    assert "000_bcae2b8bd87c75f4.txt" in text
+    assert "VTC News" in text and "local files" in text  # a dateline's outlet, the rest counted
+    assert "000_bcae2b8bd87c75f4" not in text
     assert str(seeds_copy) not in text and "seeds/" not in text
