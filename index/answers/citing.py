@@ -13,7 +13,7 @@ from pathlib import PurePath
 from index.models import Article
 from index.passages.sentences import caption_flags, split_sentences, strip_credit
 
-MADE_HEADLINE_CHARS = 90  # a headline made from a first sentence is cut beyond this
+MADE_HEADLINE_CHARS = 75  # a headline made from a first sentence is cut beyond this
 _OPENING_CHARS = 1500  # of the text, enough for its first sentence
 _DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 _GLUE = " :-–—\n"  # what separates a headline glued to the text's first sentence
