@@ -59,11 +59,17 @@ def _first_sentence_headline(opening: str, lang: str) -> str:
 
 
 def without_headline(text: str, article: Article) -> str:
-    """`text` (a passage, a sentence) without the article's headline glued to its start,
-    as a feed's text often begins; the text itself when it does not begin so."""
+    """`text` (a passage, a sentence) without the article's headline glued to its start:
+    a feed's text often opens with the headline as a line of its own, which passages and
+    sentences join to the first sentence. Only then: a first sentence that merely begins
+    with the headline's words ("Summit dropped" / "Summit dropped by Hungary.") is kept."""
     title = headline(article)
     stripped = text.lstrip()
-    if title and stripped.startswith(title) and stripped[len(title) :].strip():
+    if not title or not stripped.startswith(title) or not stripped[len(title) :].strip():
+        return text
+    opening = article.text.lstrip()
+    after = opening[len(title) :].lstrip(" \t")[:1] if opening.startswith(title) else ""
+    if after and after in "\n:-–—|":
         return stripped[len(title) :].lstrip(_GLUE)
     return text
 

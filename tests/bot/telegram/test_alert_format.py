@@ -16,7 +16,7 @@ FILE = "/srv/newsbot/seeds/000_bcae2b8bd87c75f4.txt"
 def article(n: int, **kw: object) -> Article:
     fields: dict = {
         "source": "World feed", "url": f"https://news.example/{n}", "title": HEADLINE,
-        "published": "2025-10-22", "lang": "en", "text": f"{HEADLINE} {BODY}", "outlet": None,
+        "published": "2025-10-22", "lang": "en", "text": f"{HEADLINE}\n{BODY}", "outlet": None,
     } | kw  # fmt: skip
     return Article(
         f"a{n}", fields["source"], fields["url"], fields["title"], fields["published"],

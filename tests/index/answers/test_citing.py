@@ -71,7 +71,13 @@ def test_a_made_headline_is_cut_at_a_word_boundary():
     ],
 )
 def test_a_glued_headline_is_taken_off_the_text(text: str, expected: str):
-    assert without_headline(text, article("x", "Summit dropped")) == expected
+    feed = article("Summit dropped\nThe White House said so.", "Summit dropped")
+    assert without_headline(text, feed) == expected
+
+
+def test_a_first_sentence_that_begins_like_the_headline_is_kept():
+    text = "Summit dropped by Hungary today. Talks go on."
+    assert without_headline(text, article(text, "Summit dropped")) == text
 
 
 def test_a_local_files_outlet_from_its_dateline_is_shown():
