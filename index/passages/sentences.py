@@ -45,6 +45,41 @@ _CONTRIBUTED = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?।。！？…\"”»]\s*$")
+_AGENCIES = frozenset(  # picture agencies, in the scripts we meet
+    [
+        "afp",
+        "ap",
+        "epa",
+        "reuters",
+        "getty",
+        "shutterstock",
+        "bloomberg",
+        "xinhua",
+        "ani",
+        "pti",
+        "tass",
+        "ria",
+        "sputnik",
+        "efe",
+        "dpa",
+        "anadolu",
+        "file",
+        "pool",
+        "ईपीए",
+        "एएफपी",
+        "एपी",
+        "रॉयटर्स",
+        "शटरस्टॉक",
+        "गेटी",
+        "पीटीआई",
+        "एएनआई",
+        "рейтер",
+        "рейтерс",
+        "тасс",
+        "риа",
+        "афп",
+    ]
+)
 _SLASH_WORD = re.compile(r"^\W*?([^\s/\d.:()]+(?:/[^\s/\d.:()]+)+)(?: Images)?\s+")
 
 
@@ -80,6 +115,9 @@ def _slash_credit(sentence: str) -> str:
         return ""
     parts = match.group(1).split("/")
     if any(part[0].islower() for part in parts):
+        return ""
+    # Two names may be a subject ("Trump/Putin summit..."): only with a picture agency.
+    if len(parts) < 3 and not any(part.casefold() in _AGENCIES for part in parts):
         return ""
     return match.group(0)
 

@@ -17,6 +17,7 @@ from index.passages.sentences import caption_flags, strip_credit
         ("(Photo: Getty) Officials met.", "Officials met."),
         # Not credits: lowercase words, dates, links, a credit line on its own.
         ("and/or we go.", "and/or we go."),
+        ("Trump/Putin summit was dropped.", "Trump/Putin summit was dropped."),
         ("On 10/22/2025 they met.", "On 10/22/2025 they met."),
         ("example.org/a says so.", "example.org/a says so."),
         ("EPA/Reuters", "EPA/Reuters"),
