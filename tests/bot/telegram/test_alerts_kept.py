@@ -245,9 +245,7 @@ async def test_latest_lists_the_newest_articles(api: FakeBotAPI, app, services: 
     assert "Summit report" in text
 
 
-async def test_latest_never_names_a_local_file(
-    api: FakeBotAPI, app, services: Services, tmp_path
-):
+async def test_latest_never_names_a_local_file(api: FakeBotAPI, app, services: Services, tmp_path):
     note = tmp_path / "harbour-note.txt"
     note.write_text("Harbour council\n\nThe harbour council voted on the budget.\n")
     services.news.index_paths([note])
