@@ -6,7 +6,7 @@ from typing import Any
 from rich.markup import escape
 
 from bot.dates import human_date
-from index.answers.citing import headline, outlet_name
+from index.answers.citing import outlet_name, shown_title
 from index.answers.pages import ArticleBlock, block_dict, citation_dict
 from index.answers.writer import WrittenAnswer
 from index.models import Answer, Article
@@ -75,7 +75,7 @@ def answer_markup(
             "",
         ]
     for block in blocks:
-        title = headline(block.article) or outlet_name(block.article)
+        title = shown_title(block.article)
         lines.append(f"[bold cyan][{block.number}] {escape(title)}[/bold cyan]")
         lines.append(f"    [dim]{escape(citation(block.article))}[/dim]")
         for snippet in block.snippets:
@@ -94,10 +94,10 @@ def answer_markup(
 
 
 def citation(article: Article) -> str:
-    """`Outlet · 22 Oct 2025 · lang: vi · https://…` (the outlet when the title is a headline)."""
-    parts = [outlet_name(article)] if headline(article) else []
-    parts.append(human_date(article.published, "en") or "date unknown")
-    parts.append(f"lang: {article.lang}")
+    """`Outlet · 22 Oct 2025 · lang: vi · https://…`, without a date when none is known; a
+    local file's outlet is its file name (the operator's own file, in the operator's shell)."""
+    parts = [outlet_name(article), human_date(article.published, "en") or ""]
+    parts = [p for p in parts if p] + [f"lang: {article.lang}"]
     if article.url:
         parts.append(article.url)
     return " · ".join(parts)

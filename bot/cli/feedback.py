@@ -8,7 +8,9 @@ import typer
 from bot.cli.common import reporting_errors, settings
 from index.store.feedback import FILE_NAME, FeedbackStore
 
-feedback_app = typer.Typer(no_args_is_help=True, help="Readers' votes on the bot's answers.")
+feedback_app = typer.Typer(
+    rich_markup_mode=None, no_args_is_help=True, help="Readers' votes on the bot's answers."
+)
 
 
 @feedback_app.command("export")

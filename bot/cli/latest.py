@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import open_root, out, reporting_errors
+from index.answers.citing import shown_title
 from index.retrieval.latest import newest, newest_found
 
 _SEARCHED = 30
@@ -44,5 +45,5 @@ def latest_command(
             for part in (article.outlet or article.source, article.published, article.url)
             if part
         )
-        out.print(f"• {article.title}", highlight=False, markup=False)
+        out.print(f"• {shown_title(article)}", highlight=False, markup=False)
         out.print(f"  {details}", highlight=False, markup=False, style="dim")

@@ -3,6 +3,7 @@
 import json
 import os
 import sys
+from importlib.metadata import version
 from pathlib import Path
 from typing import Annotated
 
@@ -25,12 +26,27 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Click's plain help: typer's rich panels print every flag as `--help <bool>`.
+    rich_markup_mode=None,
     help="Answer questions about the news in any language, from the articles you index.",
 )
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        out.print(f"newsbot {version('newsbot')}", highlight=False, markup=False)
+        raise typer.Exit()
+
+
 @app.callback()
-def _configure() -> None:
+def _configure(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="print the version and exit", callback=_print_version, is_eager=True
+        ),
+    ] = False,
+) -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
@@ -99,6 +115,8 @@ def stats(
     """What the index holds: articles, passages, languages, sources, model.
 
     Read from the article database alone: the model is the one the last indexing used."""
+    from index.answers.citing import source_label
+
     with reporting_errors(), open_root() as root:
         facts = root.catalog().stats()
     if as_json:
@@ -107,10 +125,13 @@ def stats(
     out.print(f"articles:  {facts.articles} ({facts.embedded_articles} embedded with the model)")
     out.print(f"passages:  {facts.passages}")
     out.print(f"languages: {_counts(facts.languages)}", markup=False)
-    out.print(f"sources:   {_counts(facts.sources)}", highlight=False, markup=False)
-    out.print(
-        f"model:     {facts.model} (collection {facts.collection})", highlight=False, markup=False
-    )
+    named: dict[str, int] = {}
+    for name, count in facts.sources.items():  # a local file by its name, never its path
+        named[source_label(name)] = named.get(source_label(name), 0) + count
+    out.print(f"sources:   {_counts(named)}", highlight=False, markup=False)
+    # Each on one line, unwrapped: a model's name is never cut mid-parenthesis.
+    out.print(f"model:     {facts.model}", highlight=False, markup=False, soft_wrap=True)
+    out.print(f"vectors:   {facts.collection}", highlight=False, markup=False, soft_wrap=True)
     if facts.embedded_articles < facts.articles:
         out.print(
             "[yellow]Some articles are not embedded with the model: run `newsbot reindex`.[/yellow]"

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from index.store.consistency import ConsistencyReport
 
 sources_app = typer.Typer(
-    no_args_is_help=True, help="Feeds, web pages and local folders that newsbot follows."
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Feeds, web pages and local folders that newsbot follows.",
 )
 
 

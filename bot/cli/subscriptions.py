@@ -12,7 +12,9 @@ from index.alerts.subscriptions import parse_period
 from index.errors import InputError
 
 subscriptions_app = typer.Typer(
-    no_args_is_help=True, help="Topics chats follow, and the alerts sent for them."
+    rich_markup_mode=None,
+    no_args_is_help=True,
+    help="Topics chats follow, and the alerts sent for them.",
 )
 
 

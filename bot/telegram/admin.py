@@ -14,6 +14,7 @@ from typing import Any
 
 from telegram import Message, Update
 
+from bot.dates import human_time
 from bot.settings import UNTRUSTED_IDS, Settings
 from bot.telegram import texts
 from bot.telegram.context import BotContext
@@ -75,7 +76,7 @@ async def addsource_command(update: Update, context: BotContext) -> None:
         await message.edit_text(refused)
         return
     added = texts.text(
-        lang, "source_added", id=source.id, kind=source.kind, name=escape(source.name)
+        lang, "source_added", id=source.id, kind=_kind(lang, source.kind), name=escape(source.name)
     )
     await message.edit_text(added)
     work: Work = functools.partial(services.news.refresh, source.id)
@@ -97,10 +98,10 @@ async def sources_command(update: Update, context: BotContext) -> None:
                 lang,
                 "source_line",
                 id=source.id,
-                kind=source.kind,
+                kind=_kind(lang, source.kind),
                 name=escape(source.name),
                 articles=source.articles,
-                fetched=escape(source.last_fetch_at or texts.text(lang, "never")),
+                fetched=escape(human_time(source.last_fetch_at, lang) or texts.text(lang, "never")),
             )
             + f"\n<code>{escape(source.location)}</code>"
         )
@@ -109,6 +110,11 @@ async def sources_command(update: Update, context: BotContext) -> None:
             lines.append(f"<i>{error}</i>")
     for chunk in split_html("\n".join(lines)):
         await reply(update, context, chunk)
+
+
+def _kind(lang: str, kind: str) -> str:
+    """A source's kind ("feed", "page", "path") in the reader's language."""
+    return texts.text(lang, f"source_kind_{kind}")
 
 
 @admin_only

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from bot.dates import human_date
 from bot.telegram import texts
-from index.answers.citing import headline, outlet_name
+from index.answers.citing import known_outlet, shown_title
 from index.answers.pages import MAX_SNIPPETS, AnswerPages, ArticleBlock
 from index.answers.writer import WrittenAnswer
 from index.models import Article, Hit
@@ -24,6 +24,7 @@ MAX_MESSAGE = 4096
 MAX_SIBLINGS = 5  # sibling sources named under a citation; the rest are counted
 MAX_WRITTEN = 1600  # UTF-16 units of the written answer's block: the passages need the rest
 _ELLIPSIS = "…"
+_WEB = ("http", "https")
 _TAG = re.compile(r"(<[^>]*>)")
 _ATOM = re.compile(r"&[#\w]+;|\S+\s*|\s+")
 
@@ -122,35 +123,51 @@ def render_hit(hit: Hit, number: int | None, lang: str, budget: int = MAX_MESSAG
 
 
 def citation_html(article: Article, number: int | None, lang: str) -> str:
-    """`[1] Headline` linked to the article, then `Outlet · 22 Oct 2025` in italics. Without a
-    headline the outlet takes its place; a local file is named by its file name."""
-    outlet = outlet_name(article)
-    title = headline(article)
+    """`[1] Headline` linked to the article, then `Outlet · 22 Oct 2025` in italics. Without
+    a headline its first sentence makes one; what is not known (a local file's outlet, a
+    date) is left out, never a file name or "date unknown"."""
     url = article.url if article.url and urlsplit(article.url).scheme in ("http", "https") else None
-    label = escape(title or outlet)
+    label = escape(shown_title(article))
     linked = f'<a href="{escape(url)}">{label}</a>' if url else label
     marker = f"[{number}] " if number is not None else ""
-    when = human_date(article.published, lang) or texts.text(lang, "date_unknown")
-    details = f"{outlet} · {when}" if title else when
-    return f"<b>{marker}{linked}</b>\n<i>{escape(details)}</i>"
+    details = byline(article, lang)
+    return f"<b>{marker}{linked}</b>" + (f"\n<i>{escape(details)}</i>" if details else "")
+
+
+def byline(article: Article, lang: str) -> str:
+    """`Outlet · 22 Oct 2025`, with only what is known ("" for neither)."""
+    parts = [known_outlet(article), human_date(article.published, lang)]
+    return " · ".join(p for p in parts if p)
 
 
 def also_in_html(siblings: Sequence[Article], lang: str) -> str:
-    listed = ", ".join(source_link(s, lang) for s in siblings[:MAX_SIBLINGS])
-    more = len(siblings) - MAX_SIBLINGS
+    """ "Also in:" and each outlet once, with the languages it told the story in."""
+    outlets: dict[str, list[Article]] = {}
+    for sibling in siblings:
+        outlets.setdefault(_sibling_name(sibling), []).append(sibling)
+    groups = list(outlets.values())
+    listed = ", ".join(source_link(group, lang) for group in groups[:MAX_SIBLINGS])
+    more = len(groups) - MAX_SIBLINGS
     listed += f" {texts.text(lang, 'and_more', count=more)}" if more > 0 else ""
     return f"<i>{texts.text(lang, 'also_in')} {listed}</i>"
 
 
-def source_link(article: Article, lang: str) -> str:
-    """`Outlet (Hindi)`, the article's language named in the reader's, linked to the article
-    when it has a web address."""
-    language = texts.language_name(article.lang, lang)
-    label = f"{escape(outlet_name(article))} ({escape(language)})"
-    url = article.url
-    if url and urlsplit(url).scheme in ("http", "https"):
-        return f'<a href="{escape(url)}">{label}</a>'
-    return label
+def source_link(articles: Sequence[Article], lang: str) -> str:
+    """`Outlet (Hindi, German)`: one outlet's articles of a story, their languages named in
+    the reader's, linked to the first with a web address."""
+    languages = dict.fromkeys(texts.language_name(a.lang, lang) for a in articles)
+    label = f"{escape(_sibling_name(articles[0]))} ({escape(', '.join(languages))})"
+    url = next((a.url for a in articles if a.url and urlsplit(a.url).scheme in _WEB), None)
+    return f'<a href="{escape(url)}">{label}</a>' if url else label
+
+
+def _sibling_name(article: Article) -> str:
+    """An outlet; for a local file (no outlet) its headline, short."""
+    name = known_outlet(article)
+    if name:
+        return name
+    title = shown_title(article)
+    return title if len(title) <= 40 else title[:39].rsplit(" ", 1)[0] + _ELLIPSIS
 
 
 def passage_html(hit: Hit, limit: int) -> str:

@@ -21,14 +21,13 @@ from collections.abc import Sequence
 from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 
-from bot.dates import human_date
 from bot.telegram import texts
 from bot.telegram.context import BotContext
-from bot.telegram.html import escape
+from bot.telegram.html import byline, escape
 from bot.telegram.questions import user_lang
 from bot.telegram.small_talk import EXAMPLE_KEYS
 from bot.user_input import clean
-from index.answers.citing import outlet_name
+from index.answers.citing import shown_title, without_headline
 from index.errors import NewsbotError
 from index.models import Answer, Article, Hit
 
@@ -109,20 +108,23 @@ def _one_per_article(hits: Sequence[Hit]) -> list[Hit]:
 
 def _result(hit: Hit, lang: str) -> InlineQueryResultArticle:
     """The article as a result: its headline, `outlet · date`, the best sentence; chosen,
-    it posts the linked headline, outlet and date, and the sentence."""
+    it posts the linked headline, outlet and date, and the sentence. Never a file name, nor
+    the headline twice (a feed's text often starts with it)."""
     article = hit.article
-    title = " ".join((article.title or article.source).split())[:200]
-    sentence = " ".join((hit.best_sentence or hit.passage.text).split())
+    title = shown_title(article)[:200]
+    sentence = without_headline(hit.best_sentence or hit.passage.text, article)
+    sentence = " ".join(sentence.split())
     if len(sentence) > _SNIPPET:
         sentence = sentence[: _SNIPPET - 1].rsplit(" ", 1)[0] + "…"
-    byline = _byline(article, lang)
+    details = byline(article, lang)
     url = _web_url(article)
     heading = f'<a href="{escape(url)}">{escape(title)}</a>' if url else escape(title)
-    message = f"<b>{heading}</b>\n<i>{escape(byline)}</i>\n\n{escape(sentence)}"
+    head = f"<b>{heading}</b>" + (f"\n<i>{escape(details)}</i>" if details else "")
+    message = f"{head}\n\n{escape(sentence)}"
     return InlineQueryResultArticle(
         id=hashlib.sha1(article.id.encode()).hexdigest(),
         title=title,
-        description=f"{byline}\n{sentence}",
+        description="\n".join(part for part in (details, sentence) if part),
         url=url,
         input_message_content=InputTextMessageContent(
             message,
@@ -130,11 +132,6 @@ def _result(hit: Hit, lang: str) -> InlineQueryResultArticle:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),
     )
-
-
-def _byline(article: Article, lang: str) -> str:
-    day = human_date(article.published, lang) or texts.text(lang, "date_unknown")
-    return f"{outlet_name(article)} · {day}"
 
 
 def _web_url(article: Article) -> str | None:

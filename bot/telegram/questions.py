@@ -21,7 +21,7 @@ from bot.telegram.html import Page, escape, render_page, split_html
 from bot.telegram.replies import reply
 from bot.telegram.services import Services
 from bot.user_input import clean
-from index.answers.citing import source_label
+from index.answers.citing import is_local_file
 from index.answers.pages import block_dict
 from index.errors import QuestionError
 
@@ -38,8 +38,9 @@ async def help_command(update: Update, context: BotContext) -> None:
     lang = await user_lang(update, context.services)
     stats = await asyncio.to_thread(context.services.news.stats)
     named: dict[str, int] = {}
-    for name, count in stats.sources.items():  # a local file by its name, never its path
-        named[source_label(name)] = named.get(source_label(name), 0) + count
+    for name, count in stats.sources.items():  # local files together, never by name or path
+        label = texts.text(lang, "local_files") if is_local_file(name) else name
+        named[label] = named.get(label, 0) + count
     sources = _listing(named, lang, "no_sources")
     languages = _listing(
         {texts.language_name(c, lang): n for c, n in stats.languages.items()},
@@ -221,7 +222,9 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     services, message = context.services, update.effective_message
     assert message is not None
     lang = await user_lang(update, services)
-    question = clean(question)  # the core checks it (empty, too long): one set of rules
+    # The core checks it (empty, too long): one set of rules. The bot's own @name, wherever
+    # it stands ("@bot why…", "why… @bot"), is no part of the question.
+    question = without_mention(clean(question), context.bot.username)
     with contextlib.suppress(TelegramError):  # only a hint: the answer itself will tell
         await message.reply_chat_action(ChatAction.TYPING)
     try:
@@ -297,7 +300,15 @@ def addressed_question(message: Message, bot_id: int, bot_username: str) -> str 
     )
     if not mentioned and not replied:
         return None
-    text = re.sub(re.escape(handle), " ", text, flags=re.IGNORECASE)
+    return without_mention(text, bot_username)
+
+
+def without_mention(text: str, bot_username: str | None) -> str:
+    """`text` without the bot's @name, wherever it stands, nor the comma or colon after it
+    ("@newsbot, why…"), spaces collapsed: the same question, however it was addressed."""
+    if bot_username:
+        handle = re.escape(f"@{bot_username}")
+        text = re.sub(rf"(?<!\w){handle}(?!\w)\s*[,:;]?", " ", text, flags=re.IGNORECASE)
     return " ".join(text.split())
 
 

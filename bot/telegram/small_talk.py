@@ -23,6 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.telegram import texts
 from bot.telegram.context import BotContext
+from bot.telegram.html import escape
 from bot.telegram.questions import (
     addressed_question,
     answer,
@@ -356,7 +357,9 @@ async def example_callback(update: Update, context: BotContext) -> None:
         await unknown_callback(update, context)
         return
     await query.answer()
-    await answer(update, context, texts.text(lang, EXAMPLE_KEYS[int(parsed.group(2))]))
+    question = texts.text(lang, EXAMPLE_KEYS[int(parsed.group(2))])
+    await reply(update, context, f"❓ <b>{escape(question)}</b>")  # what the answer answers
+    await answer(update, context, question)
 
 
 _EXAMPLE_DATA = re.compile(r"ask:([a-z]{2}):([0-9])")  # see examples_markup

@@ -8,12 +8,16 @@ re-embedded or rebuilt article never alerts again. A topic is embedded as a quer
 with every passage of the article; the best passage's score decides, against a threshold
 measured with `bench/alert_threshold.py` (the model's profile holds it). Topic-less
 subscriptions take every new article. Articles matched in one batch are grouped into stories
-(`index/retrieval/story_groups.py`: their most alike passages): one alert per story.
+(`index/retrieval/story_groups.py`: their most alike passages): one alert per story. A story
+the subscriber was alerted to in the last `STORY_HOURS` (a translation or a republication
+arriving later, from a feed or a reindex) is no new alert: the newcomer joins the earlier one
+as one more source ("also in"), shown when that alert is still to be sent.
 """
 
 import logging
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -34,6 +38,8 @@ from index.store.vectors import StoredPassage, VectorStore
 log = logging.getLogger(__name__)
 
 Passages = list[tuple[StoredPassage, np.ndarray]]
+
+STORY_HOURS = 72  # how long a story alerted to takes in its later sources instead of alerting
 
 
 class AlertMatcher:
@@ -99,9 +105,16 @@ class AlertMatcher:
         if not passages or not subscribers:
             return []
         articles = article_passages(passages)
+        since = datetime.now(UTC) - timedelta(hours=STORY_HOURS)
+        alerted = self.subscriptions.alerted(
+            [s.id for s in subscribers], since.isoformat(timespec="seconds")
+        )
+        wanted = sorted({a for ids in alerted.values() for a in ids} - set(passages))
+        earlier = article_passages(self.store.passages_of(wanted)) if wanted else {}
         matches: list[Match] = []
         for subscription in subscribers:
-            matches.extend(self._for_subscription(subscription, passages, articles))
+            told = {a: earlier[a] for a in alerted.get(subscription.id, []) if a in earlier}
+            matches.extend(self._for_subscription(subscription, passages, articles, told))
         return matches
 
     def _for_subscription(
@@ -109,7 +122,11 @@ class AlertMatcher:
         subscription: Subscription,
         passages: dict[str, Passages],
         articles: dict[str, ArticlePassages],
+        told: Mapping[str, ArticlePassages],
     ) -> list[Match]:
+        """The subscriber's matches among the batch: one alert per new story (its other
+        articles merged into it), and a story it was `told` of (earlier alerts' articles,
+        newest first) joined to that earlier alert instead."""
         topic = self.queries.encode(subscription.topic) if subscription.topic else None
         scored: dict[str, tuple[float, StoredPassage]] = {}
         for article_id, pairs in passages.items():
@@ -123,10 +140,23 @@ class AlertMatcher:
         if not scored:
             return []
         order = sorted(scored, key=lambda aid: -scored[aid][0])
-        stories = group_stories(articles, order, self.story_rule)
+        stories: list[list[str]] = []
+        matches: list[Match] = []
+        for story in group_stories(articles, order, self.story_rule):
+            leader = articles[story[0]]
+            same = self.story_rule.same_story
+            earlier = next((a for a, told_of in told.items() if same(told_of, leader)), None)
+            if earlier is None:
+                stories.append(story)
+                continue
+            for article_id in story:
+                score, passage = scored[article_id]
+                text = passage.passage.text
+                matches.append(
+                    Match(subscription.id, article_id, score, text, "", (), True, earlier)
+                )
         lead_ids = [story[0] for story in stories]
         sentences = self._sentences(topic, [scored[aid][1] for aid in lead_ids])
-        matches = []
         for story, sentence in zip(stories, sentences, strict=True):
             lead, *siblings = story
             score, passage = scored[lead]

@@ -79,6 +79,7 @@ class Match:
     best_sentence: str
     siblings: tuple[str, ...] = ()
     merged: bool = False  # a sibling of a better article of the same story: never sent
+    joins: str | None = None  # the article of this story the subscriber was alerted to before
 
 
 @dataclass(frozen=True)
@@ -101,12 +102,22 @@ class Claim:
 
 MIN_DIGEST_HOURS, MAX_DIGEST_HOURS = 1, 168
 _PERIOD = re.compile(r"([0-9]{1,3})\s*([hd])", re.IGNORECASE)
+_PERIOD_LIKE = re.compile(r"[0-9]{1,3}\s*[^\W\d_]{0,8}")  # "2m", "30min", "6": a period meant
 
 
 def parse_period(text: str) -> int | None:
-    """Hours from "6h" or "1d" (1 h to 7 days); None when `text` is not a period."""
+    """Hours from "6h" or "1d" (1 h to 7 days); None when `text` is no period at all (the
+    first word of a topic). A word that starts like one but is not ("2m", "30min", "6") is a
+    SubscriptionError("bad_period"), never a topic with the default period."""
     found = _PERIOD.fullmatch(text.strip())
     if found is None:
+        if _PERIOD_LIKE.fullmatch(text.strip()):
+            raise SubscriptionError(
+                f"{text.strip()!r} is not a digest period: use hours or days, such as 6h or 1d",
+                "bad_period",
+                low=MIN_DIGEST_HOURS,
+                high=MAX_DIGEST_HOURS,
+            )
         return None
     hours = int(found.group(1)) * (24 if found.group(2).lower() == "d" else 1)
     if not MIN_DIGEST_HOURS <= hours <= MAX_DIGEST_HOURS:
@@ -317,8 +328,50 @@ class Subscriptions:
                 ),
             )
             queued += cursor.rowcount if not m.merged else 0
+            if m.joins is not None and cursor.rowcount:
+                self._join(conn, m.subscription_id, m.joins, m.article_id)
         conn.executemany("DELETE FROM unmatched WHERE article_id = ?", [(aid,) for aid in matched])
         return queued
+
+    def _join(
+        self, conn: sqlite3.Connection, subscription_id: int, earlier: str, article_id: str
+    ) -> None:
+        """`article_id` is one more source of the story of the earlier alert on `earlier`:
+        named under it as "also in" (when it is still to be sent, the message shows it)."""
+        row = conn.execute(
+            "SELECT siblings FROM alerts WHERE subscription_id = ? AND article_id = ?",
+            (subscription_id, earlier),
+        ).fetchone()
+        if row is None:
+            return
+        siblings = json.loads(row[0])
+        if article_id not in siblings:
+            conn.execute(
+                "UPDATE alerts SET siblings = ? WHERE subscription_id = ? AND article_id = ?",
+                (json.dumps([*siblings, article_id]), subscription_id, earlier),
+            )
+
+    def alerted(
+        self, subscription_ids: Sequence[int], since: str, per_subscription: int = 100
+    ) -> dict[int, list[str]]:
+        """For each subscription, the articles it was alerted to (sent or still to be)
+        since `since` (UTC ISO), newest first: the stories a newcomer may join."""
+        if not subscription_ids:
+            return {}
+        marks = ",".join("?" * len(subscription_ids))
+        with self.db.connect() as conn:
+            rows = conn.execute(
+                "SELECT subscription_id, article_id FROM alerts"
+                f" WHERE subscription_id IN ({marks}) AND status != 'merged'"
+                " AND created_at >= ? ORDER BY created_at DESC, article_id",
+                (*subscription_ids, since),
+            ).fetchall()
+        found: dict[int, list[str]] = {}
+        for subscription_id, article_id in rows:
+            kept = found.setdefault(subscription_id, [])
+            if len(kept) < per_subscription:
+                kept.append(article_id)
+        return found
 
     def claim(
         self,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from index.answers.citations import clean_citations, strip_citations
-from index.answers.citing import outlet_name
+from index.answers.citing import known_outlet
 from index.answers.prompt import (
     PromptPassage,
     answer_messages,
@@ -69,7 +69,7 @@ class AnswerWriter:
             PromptPassage(
                 number=i,
                 text=hit.passage.text,
-                source=outlet_name(hit.article),
+                source=known_outlet(hit.article) or "unknown",
                 date=hit.article.published or "unknown",
             )
             for i, hit in enumerate(answer.hits[: self.settings.passages], start=1)
@@ -104,7 +104,9 @@ class AnswerWriter:
     def summarize_for_alert(self, article: Article, text: str, target_lang: str) -> str | None:
         """One line in `target_lang` (ISO 639-1) saying what the passage `text` of `article`
         reports, for the top of an alert; None when off-line or unusable."""
-        passage = PromptPassage(1, text, outlet_name(article), article.published or "")
+        passage = PromptPassage(
+            1, text, known_outlet(article) or "unknown", article.published or ""
+        )
         key = ("summary", article.id, text, target_lang)
         cached = self._cached(key)
         if isinstance(cached, str):

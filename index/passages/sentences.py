@@ -45,6 +45,42 @@ _CONTRIBUTED = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?।。！？…\"”»]\s*$")
+_AGENCIES = frozenset(  # picture agencies, in the scripts we meet
+    [
+        "afp",
+        "ap",
+        "epa",
+        "reuters",
+        "getty",
+        "shutterstock",
+        "bloomberg",
+        "xinhua",
+        "ani",
+        "pti",
+        "tass",
+        "ria",
+        "sputnik",
+        "efe",
+        "dpa",
+        "anadolu",
+        "file",
+        "pool",
+        "ईपीए",
+        "एएफपी",
+        "एपी",
+        "रॉयटर्स",
+        "शटरस्टॉक",
+        "गेटी",
+        "पीटीआई",
+        "एएनआई",
+        "рейтер",
+        "рейтерс",
+        "тасс",
+        "риа",
+        "афп",
+    ]
+)
+_SLASH_WORD = re.compile(r"^\W*?([^\s/\d.:()]+(?:/[^\s/\d.:()]+)+)(?: Images)?\s+")
 
 
 def is_caption_or_byline(sentence: str) -> bool:
@@ -63,8 +99,27 @@ def is_caption_or_byline(sentence: str) -> bool:
 
 
 def strip_credit(sentence: str) -> str:
-    """The sentence without a photo credit the splitter left at its start."""
-    return _CREDIT_AT_START.sub("", sentence).strip() or sentence
+    """The sentence without a photo credit the splitter left at its start: "(Photo: Getty)"
+    or a credit line glued to it ("ईपीए/शटरस्टॉक/रॉयटर्स व्हाइट हाउस के अधिकारी ने कहा...")."""
+    text = _CREDIT_AT_START.sub("", sentence).strip() or sentence
+    credit = _slash_credit(text)
+    return text[len(credit) :].strip() if credit else text
+
+
+def _slash_credit(sentence: str) -> str:
+    """A credit line the splitter glued to the start of a sentence: a word of two or more
+    names joined by slashes ("EPA/Shutterstock/Reuters"), with text after it; "" if none.
+    Not dates or links ("10/22/2025", "example.org/a"), nor lowercase words ("and/or")."""
+    match = _SLASH_WORD.match(sentence)
+    if not match or not sentence[match.end() :].strip():
+        return ""
+    parts = match.group(1).split("/")
+    if any(part[0].islower() for part in parts):
+        return ""
+    # Two names may be a subject ("Trump/Putin summit..."): only with a picture agency.
+    if len(parts) < 3 and not any(part.casefold() in _AGENCIES for part in parts):
+        return ""
+    return match.group(0)
 
 
 def caption_flags(sentences: list[str]) -> list[bool]:
@@ -73,7 +128,7 @@ def caption_flags(sentences: list[str]) -> list[bool]:
     then "(Photo: Getty) Officials said ...")."""
     flags = [is_caption_or_byline(s) for s in sentences]
     for i in range(1, len(sentences)):
-        if _CREDIT_AT_START.match(sentences[i]):
+        if _CREDIT_AT_START.match(sentences[i]) or _slash_credit(sentences[i]):
             flags[i - 1] = True
     return flags
 

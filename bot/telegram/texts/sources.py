@@ -15,6 +15,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "source_line": "#{id} {kind} <b>{name}</b>: {articles} articles, last fetch {fetched}",
         "source_error_line": "last error: {error}",
         "never": "never",
+        "source_kind_feed": "feed",
+        "source_kind_page": "web page",
+        "source_kind_path": "local folder",
         "removesource_usage": "Usage: <code>/removesource ID</code> (the ids are in /sources); "
         "add <code>purge</code> to delete its articles too.",
         "source_removed": "Removed source #{id} <b>{name}</b>; its articles stay searchable.",
@@ -46,6 +49,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "source_line": "#{id} {kind} <b>{name}</b>: {articles} लेख, आख़िरी बार लाया गया {fetched}",
         "source_error_line": "आख़िरी त्रुटि: {error}",
         "never": "कभी नहीं",
+        "source_kind_feed": "फ़ीड",
+        "source_kind_page": "वेब पेज",
+        "source_kind_path": "स्थानीय फ़ोल्डर",
         "removesource_usage": "उपयोग: <code>/removesource ID</code> (ID /sources में हैं); "
         "इसके लेख भी हटाने के लिए <code>purge</code> जोड़िए।",
         "source_removed": "स्रोत #{id} <b>{name}</b> हटाया गया; इसके लेख खोज में बने रहेंगे।",
@@ -77,6 +83,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "source_line": "#{id} {kind} <b>{name}</b>: {articles} bài, tải lần cuối {fetched}",
         "source_error_line": "lỗi gần nhất: {error}",
         "never": "chưa bao giờ",
+        "source_kind_feed": "nguồn tin RSS",
+        "source_kind_page": "trang web",
+        "source_kind_path": "thư mục cục bộ",
         "removesource_usage": "Cách dùng: <code>/removesource ID</code> (ID có trong "
         "/sources); thêm <code>purge</code> để xóa cả các bài của nguồn.",
         "source_removed": "Đã gỡ nguồn #{id} <b>{name}</b>; các bài của nó vẫn tìm được.",
@@ -109,6 +118,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "{fetched}",
         "source_error_line": "последняя ошибка: {error}",
         "never": "никогда",
+        "source_kind_feed": "лента",
+        "source_kind_page": "веб-страница",
+        "source_kind_path": "локальная папка",
         "removesource_usage": "Использование: <code>/removesource ID</code> (ID — в /sources); "
         "добавьте <code>purge</code>, чтобы удалить и его статьи.",
         "source_removed": "Источник #{id} <b>{name}</b> удалён; его статьи остаются в поиске.",

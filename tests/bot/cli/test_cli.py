@@ -182,7 +182,7 @@ def test_outside_text_is_never_read_as_console_markup(env_settings: Path, tmp_pa
         assert result.exit_code == 0 and result.exception is None, result.output
     assert indexed.exit_code == 1 and isinstance(indexed.exception, SystemExit)
     assert "1 new" in indexed.stdout and "[/] empty.txt" in indexed.stderr
-    assert evil in listed.stdout and "[/x] news/good.txt" in " ".join(stats.stdout.split())
+    assert evil in listed.stdout and "good.txt 1" in " ".join(stats.stdout.split())
     assert "[/] Budapest summit [/red]" in asked.stdout or "[bold]Budapest" in asked.stdout
 
 

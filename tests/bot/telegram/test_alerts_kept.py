@@ -245,13 +245,11 @@ async def test_latest_lists_the_newest_articles(api: FakeBotAPI, app, services: 
     assert "Summit report" in text
 
 
-async def test_latest_names_a_local_file_by_its_name_not_its_path(
-    api: FakeBotAPI, app, services: Services, tmp_path
-):
+async def test_latest_never_names_a_local_file(api: FakeBotAPI, app, services: Services, tmp_path):
     note = tmp_path / "harbour-note.txt"
     note.write_text("Harbour council\n\nThe harbour council voted on the budget.\n")
     services.news.index_paths([note])
     await api.inject({"message": message(private_chat(READER), READER, "/latest")})
     listing = visible_text((await api.next_call("sendMessage", chat_id=READER["id"])).text)
-    assert "• Harbour council — harbour-note.txt" in listing  # undated: stored just now
-    assert str(tmp_path) not in listing
+    assert "• Harbour council\n" in listing  # undated, no outlet: the headline alone
+    assert "harbour-note" not in listing and str(tmp_path) not in listing

@@ -147,7 +147,8 @@ async def test_each_article_once_with_headline_outlet_and_human_date(
     numbers = [int(n) for page in pages for n in re.findall(r"<b>\[(\d+)\] ", page)]
     assert numbers == [1, 2, 3]  # three articles, each once, however many passages matched
     assert str(tmp_path) not in shown and "reports/" not in shown  # no file paths
-    assert f"{HEADLINE}\nsummit.txt · date unknown" in shown  # the headline, then the file
+    assert "summit.txt" not in shown and "unknown" not in shown  # no file name, no "date unknown"
+    assert f"[1] {HEADLINE}\nThe planned" in shown  # nothing known about a local file: no line
     assert f"{HEADLINE} The planned" not in shown  # not glued to the first sentence
     assert "Summit off\nCheck Wire · 1 Nov 2026" in shown  # the feed's name, the feed's date
     assert "Hungary waits\nExample News · 21 Oct 2025" in shown  # the site's own name
@@ -156,7 +157,7 @@ async def test_each_article_once_with_headline_outlet_and_human_date(
     assert not any(re.search(r"\d{4}-\d{2}", line) for line in citations)  # no ISO dates
     blocks = [b for page in pages for b in page.split("\n\n") if b.startswith("<b>[")]
     for block in blocks:  # headline, outlet and date, then one or two snippets
-        snippets = [line for line in block.split("\n")[2:] if not line.startswith("<i>")]
+        snippets = [line for line in block.split("\n")[1:] if not line.startswith("<i>")]
         assert 1 <= len(snippets) <= 2 and all(len(visible_text(s)) <= 320 for s in snippets)
 
 

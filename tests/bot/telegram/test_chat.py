@@ -19,6 +19,7 @@ from tests.bot.fake_bot_api import (
     user,
     visible_text,
 )
+from tests.conftest import REPO
 
 ASHA = user(501, "en", name="Asha")
 IVAN = user(502, "en", name="Ivan")
@@ -89,8 +90,25 @@ async def test_pressing_an_example_asks_it(api: FakeBotAPI, bot):
     assert greeting.button_data[0] == "ask:en:0"
     await api.inject({"callback_query": callback_query(ASHA, shown, "ask:en:0")})
     await api.next_call("answerCallbackQuery")
+    asked = await api.next_call("sendMessage", chat_id=ASHA["id"])
+    assert visible_text(asked.text) == "❓ Why was the Budapest summit dropped?"  # restated
     answer = await api.next_call("sendMessage", chat_id=ASHA["id"])
     assert "Budapest" in visible_text(answer.text)  # the search's answer, with passages
+
+
+@pytest.mark.parametrize("where", ["private", "group"])
+async def test_a_mention_anywhere_asks_the_same_question(api: FakeBotAPI, bot, where: str):
+    chat = private_chat(ASHA) if where == "private" else group_chat(-8002)
+    question = "Why was the Budapest summit dropped?"
+    plain = await send(api, ASHA, f"/ask {question}", chat=chat)
+    for said in (
+        f"@newsbot_test_bot {question}",
+        f"{question} @newsbot_test_bot",
+        f"@newsbot_test_bot, {question}",
+        f"{question.removesuffix('?')} @NewsBot_Test_Bot?",
+    ):
+        shown = await send(api, ASHA, said, chat=chat)
+        assert shown.text == plain.text, said
 
 
 async def test_a_one_word_topic_is_still_searched(api: FakeBotAPI, bot):
@@ -194,6 +212,37 @@ async def test_inline_queries_offer_the_best_articles(api: FakeBotAPI, bot):
     assert "Budapest" in visible_text(first["input_message_content"]["message_text"])
 
 
+async def test_inline_results_never_show_a_file_name(api: FakeBotAPI, services: Services, bot):
+    """A local file without a headline or date: named by its first sentence, no path, no
+    file name, no "date unknown", in the result and in the message it posts."""
+    path = "/srv/newsbot/seeds/000_bcae2b8bd87c75f4.txt"
+    text = (REPO / "seeds" / "000_bcae2b8bd87c75f4.txt").read_text(encoding="utf-8")
+    assert services.news.indexer is not None
+    local = SourceDocument(f"file://{path}", path, ExtractedDocument(text=text, title=""))
+    assert services.news.indexer.index([local]).failed == 0
+
+    results = await inline(api, ASHA, "व्हाइट हाउस के अधिकारी ट्रम्प पुतिन मुलाकात योजना")
+    (result,) = [r for r in results if r["title"].startswith("व्हाइट हाउस के एक अधिकारी")]
+    message = visible_text(result["input_message_content"]["message_text"])
+    for shown in (result["title"], result["description"], message):
+        assert "000_bcae2b8bd87c75f4" not in shown and "/srv" not in shown
+        assert "unknown" not in shown
+    assert result["title"].endswith("…") and text.startswith(result["title"][:-1])
+
+
+async def test_help_counts_local_files_without_naming_them(
+    api: FakeBotAPI, services: Services, bot
+):
+    assert services.news.indexer is not None
+    for path in ("/srv/newsbot/seeds/000_bcae2b8bd87c75f4.txt", "seeds/003.txt"):
+        local = SourceDocument(
+            f"file://{path}", path, ExtractedDocument(text="Budapest.", title="")
+        )
+        assert services.news.indexer.index([local]).failed == 0
+    shown = visible_text((await send(api, ASHA, "/help")).text)
+    assert "local files" in shown and ".txt" not in shown and "/srv" not in shown
+
+
 async def test_inline_empty_too_long_and_too_many(api: FakeBotAPI, bot):
     (empty,) = await inline(api, ASHA, "")
     assert empty["id"] == "help" and "@newsbot_test_bot" in visible_text(
@@ -213,10 +262,11 @@ async def test_inline_empty_too_long_and_too_many(api: FakeBotAPI, bot):
     assert (await inline(api, IVAN, "Budapest summit Trump Putin"))[0]["id"] != "slow"
 
 
-async def test_help_names_a_local_file_by_its_name_not_its_path(
+async def test_help_counts_local_files_without_a_name_or_path(
     api: FakeBotAPI, app: BotApplication, services: Services, seeds_copy
 ):
     services.news.index_paths([seeds_copy])
     text = visible_text((await send(api, ASHA, "/help")).text)
-    assert "000_bcae2b8bd87c75f4.txt" in text
+    assert "VTC News" in text and "local files" in text  # a dateline's outlet, the rest counted
+    assert "000_bcae2b8bd87c75f4" not in text
     assert str(seeds_copy) not in text and "seeds/" not in text

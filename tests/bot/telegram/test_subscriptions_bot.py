@@ -292,3 +292,18 @@ async def test_an_alert_whose_answer_times_out_is_not_sent_again(
         assert await delivery.deliver(impatient) == 0
     assert len(api.calls_of("sendMessage", ENGLISH["id"])) == 2  # confirmation + that one
     assert services.catalog.subscriptions.counts() == {"failed": 1}
+
+
+@pytest.mark.parametrize(
+    ("person", "said"),
+    [(ENGLISH, "A digest comes every 1 to 168 hours"), (HINDI, "डाइजेस्ट हर 1 से 168 घंटे")],
+)
+async def test_a_bad_digest_period_is_said_and_nothing_is_subscribed(
+    api: FakeBotAPI, app: BotApplication, services: Services, person: dict, said: str
+):
+    for period in ("2m", "30min", "6"):
+        assert said in await say(api, person, f"/subscribe digest {period} gold")
+    assert services.catalog.subscriptions.for_chat(person["id"]) == []
+    assert "#1" in await say(api, person, "/subscribe digest 2026 elections")  # a topic
+    (made,) = services.catalog.subscriptions.for_chat(person["id"])
+    assert (made.topic, made.digest_hours) == ("2026 elections", 24)
