@@ -42,10 +42,12 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from bench.product_corpus import Question, corpus_articles, load_questions, story_of
 from bot.settings import Settings
 from index.answers.pages import group_hits
+from index.embedding.embedder import Embedder
 from index.models import Answer, Hit
 from index.news_index import NewsIndex
 
@@ -179,6 +181,75 @@ def print_table(groups: dict[str, dict[str, object]]) -> None:
         )
 
 
+def run(
+    questions: list[Question],
+    split: str,
+    articles: dict[str, str] | None = None,
+    embedder: Embedder | None = None,
+) -> dict[str, Any]:
+    """Index `articles` (the benchmark's corpus by default) in a temporary data dir with the
+    configured settings and `embedder` (the configured model by default), ask `questions`,
+    and return every figure (what `--json` prints)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "articles"
+        folder.mkdir()
+        for name, text in (corpus_articles() if articles is None else articles).items():
+            (folder / name).write_text(text, encoding="utf-8")
+        settings = Settings(data_dir=Path(tmp) / "data")
+        k = min(50, settings.bot_page_hits * settings.bot_max_pages)
+        started = time.perf_counter()
+        with NewsIndex.open(settings, writer=True, embedder=embedder) as news:
+            report = news.index_paths([folder])
+            indexing = time.perf_counter() - started
+            missing = unmatched_spans(news, questions)
+            asked = ask_all(news, questions, k, settings.bot_page_hits)
+            stats = news.stats()
+            passages = news.store.count()
+            min_score, close_score = news.searcher.min_score, news.searcher.close_score
+            mode = news.searcher.mode
+    splits = ["dev", "test"] if split == "all" else [split]
+    tables = {name: by_language([a for a in asked if a.question.split == name]) for name in splits}
+    if split == "all":
+        tables["all"] = by_language(asked)
+    times = [a.ms for a in asked]
+    return {
+        "model": stats.model,
+        "mode": mode,
+        "min_score": min_score,
+        "close_score": close_score,
+        "k": k,
+        "split": split,
+        "articles": stats.articles,
+        "indexed": {"new": report.new, "failed": len(report.failures)},
+        "duplicates": report.duplicates,
+        "languages": stats.languages,
+        "passages": passages,
+        "indexing_seconds": round(indexing, 1),
+        "cpus": os.cpu_count(),
+        "load": os.getloadavg(),
+        "splits": tables,
+        "latency_ms": {"p50": statistics.median(times), "p95": percentile(times, 0.95)},
+        "unmatched_spans": missing,
+        "questions": [
+            {
+                "id": a.question.id,
+                "lang": a.question.lang,
+                "question": a.question.question,
+                "answerable": a.question.answerable,
+                "outcome": a.outcome,
+                "best": None if a.best != a.best else round(a.best, 3),
+                "first_relevant_passage": next(
+                    (i + 1 for i, r in enumerate(a.passages) if r), None
+                ),
+                "articles": list(a.articles[:5]),
+                "on_story": list(a.on_story[:5]),
+                "ms": round(a.ms, 1),
+            }
+            for a in asked
+        ],
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -187,91 +258,32 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--verbose", action="store_true", help="every question's outcome")
     args = parser.parse_args(argv)
-    questions = load_questions(split=args.split)
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "articles"
-        folder.mkdir()
-        for name, text in corpus_articles().items():
-            (folder / name).write_text(text, encoding="utf-8")
-        settings = Settings(data_dir=Path(tmp) / "data")
-        k = min(50, settings.bot_page_hits * settings.bot_max_pages)
-        started = time.perf_counter()
-        with NewsIndex.open(settings, writer=True) as news:
-            report = news.index_paths([folder])
-            indexing = time.perf_counter() - started
-            missing = unmatched_spans(news, questions)
-            asked = ask_all(news, questions, k, settings.bot_page_hits)
-            stats = news.stats()
-            passages = news.store.count()
-            thresholds = (news.searcher.min_score, news.searcher.close_score)
-            mode = news.searcher.mode
-    splits = ["dev", "test"] if args.split == "all" else [args.split]
-    tables = {
-        split: by_language([a for a in asked if a.question.split == split]) for split in splits
-    }
-    if args.split == "all":
-        tables["all"] = by_language(asked)
-    times = [a.ms for a in asked]
-    latency = {"p50": statistics.median(times), "p95": percentile(times, 0.95)}
-    head = {
-        "model": stats.model,
-        "mode": mode,
-        "min_score": thresholds[0],
-        "close_score": thresholds[1],
-        "k": k,
-        "split": args.split,
-        "articles": stats.articles,
-        "languages": stats.languages,
-        "passages": passages,
-        "indexing_seconds": round(indexing, 1),
-        "cpus": os.cpu_count(),
-        "load": os.getloadavg(),
-    }
-    per_question = [
-        {
-            "id": a.question.id,
-            "lang": a.question.lang,
-            "question": a.question.question,
-            "answerable": a.question.answerable,
-            "outcome": a.outcome,
-            "best": None if a.best != a.best else round(a.best, 3),
-            "first_relevant_passage": next((i + 1 for i, r in enumerate(a.passages) if r), None),
-            "articles": list(a.articles[:5]),
-            "on_story": list(a.on_story[:5]),
-            "ms": round(a.ms, 1),
-        }
-        for a in asked
-    ]
+    result = run(load_questions(split=args.split), args.split)
     if args.json:
-        print(
-            json.dumps(
-                head
-                | {"splits": tables, "latency_ms": latency, "unmatched_spans": missing}
-                | {"questions": per_question},
-                ensure_ascii=False,
-            )
-        )
+        print(json.dumps(result, ensure_ascii=False))
         return
     print(
-        f"product benchmark · split {args.split} · model {stats.model} · {mode} · "
-        f"min {thresholds[0]:.2f} close {thresholds[1]:.2f} · k {k} · "
-        f"{stats.articles} articles ({report.new} new, {len(report.failures)} failed, "
-        f"{report.duplicates} duplicates), {passages} passages · "
-        f"indexed in {indexing:.0f}s · {os.cpu_count()} cpus · load "
-        + " ".join(f"{x:.1f}" for x in os.getloadavg())
+        f"product benchmark · split {args.split} · model {result['model']} · {result['mode']} · "
+        f"min {result['min_score']:.2f} close {result['close_score']:.2f} · k {result['k']} · "
+        f"{result['articles']} articles ({result['indexed']['new']} new, "
+        f"{result['indexed']['failed']} failed, {result['duplicates']} duplicates), "
+        f"{result['passages']} passages · indexed in {result['indexing_seconds']:.0f}s · "
+        f"{result['cpus']} cpus · load " + " ".join(f"{x:.1f}" for x in result["load"])
     )
-    print("detected languages: " + ", ".join(f"{k} {v}" for k, v in stats.languages.items()))
-    for split, groups in tables.items():
+    languages = result["languages"].items()
+    print("detected languages: " + ", ".join(f"{k} {v}" for k, v in languages))
+    for split, groups in result["splits"].items():
         print(f"\n{split} split:")
         print_table(groups)
+    latency = result["latency_ms"]
     print(
-        f"latency (search + first page, warm, {len(times)} questions): "
+        f"latency (search + first page, warm, {len(result['questions'])} questions): "
         f"p50 {latency['p50']:.0f} ms, p95 {latency['p95']:.0f} ms"
     )
-    for line in missing:
+    for line in result["unmatched_spans"]:
         print(f"warning: no indexed passage holds the span {line}")
     if args.verbose:
-        for q in per_question:
+        for q in result["questions"]:
             marked = zip(q["articles"], q["on_story"], strict=True)
             blocks = " ".join(("+" if on else "-") + name for name, on in marked)
             print(
