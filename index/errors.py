@@ -19,7 +19,11 @@ NewsbotError                      code
 ├── ModelMismatchError            model_mismatch    the index was built with another model
 ├── EmbeddingModelError           model_unavailable the model cannot be loaded or built
 ├── StoreError                    store_unavailable the vector store failed or is damaged
-└── DatabaseCorruptError          database_damaged  the article database file is damaged
+│                                 store_drift (stored, expected) it lost passages
+├── DatabaseCorruptError          database_damaged  the article database file is damaged
+├── BackupError                   backup_refused    a file `restore` will not put in place
+└── StorageError                  storage           the file system refused: no space
+                                  (disk_full), read-only, not a folder (path)
 
 Each error has a `code` (its class's, or a finer one given when raised) and `values` (the
 numbers and names its message uses). The message is English, for logs and the command line:
@@ -157,3 +161,17 @@ class DatabaseCorruptError(NewsbotError):
     and the command that brings the records back."""
 
     default_code = "database_damaged"
+
+
+class BackupError(NewsbotError):
+    """A file `newsbot restore` refuses (not a newsbot backup, damaged, newer, the live file);
+    nothing was changed."""
+
+    default_code = "backup_refused"
+
+
+class StorageError(NewsbotError):
+    """The file system refused a read or write: no space left, a read-only folder, a path of
+    the wrong kind. The message names the path and what to do; nothing half-written is left."""
+
+    default_code = "storage"

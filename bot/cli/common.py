@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bot.root import Root
 from bot.settings import Settings
 from index.errors import NewsbotError, SettingsError
+from index.store.disk import storage_error
 
 if TYPE_CHECKING:  # the indexer brings the model's libraries: only commands that index load it
     from index.store.indexer import IndexReport, ProgressCallback
@@ -28,12 +29,20 @@ err = Console(stderr=True)
 @contextmanager
 def reporting_errors() -> Iterator[None]:
     """Turn a NewsbotError into one clear line on stderr: exit status 2 for bad settings (the
-    command was never run), 1 for anything else. Outside text is never read as markup."""
+    command was never run), 1 for anything else; an OSError the core did not name (a full
+    disk, a read-only folder) is one line too. Outside text is never read as markup."""
     try:
         yield
+    except OSError as exc:  # a file system failure no layer below named: still one line
+        _say(storage_error(exc))
+        raise typer.Exit(1) from None
     except NewsbotError as exc:
-        err.print(f"[red]newsbot: error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        _say(exc)
         raise typer.Exit(2 if isinstance(exc, SettingsError) else 1) from None
+
+
+def _say(exc: NewsbotError) -> None:
+    err.print(f"[red]newsbot: error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
 
 
 def settings() -> Settings:

@@ -2,7 +2,8 @@
 
 Neither loads the model: the article database is the record of truth and the vectors are
 rebuilt from it (`newsbot check` after a restore, `newsbot check --rebuild` for a damaged
-vector store).
+vector store). `restore` says, in its one line, whether the vector store holds what the
+restored records name, counted without Chroma (index/store/vector_census.py).
 """
 
 from datetime import UTC, datetime
@@ -12,8 +13,9 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import out, reporting_errors, settings
-from index.errors import InputError
-from index.store.article_db import ArticleDB, restore_database
+from index.errors import InputError, StoreError
+from index.store.backups import Restored, backup_database, restore_database
+from index.store.vector_census import stored_passages
 from index.store.writer_lock import WriterLock
 
 
@@ -32,31 +34,46 @@ def backup_command(
             raise InputError(f"{path} already exists; give a new file name or a folder")
         if not path.parent.is_dir():
             raise InputError(f"no folder {path.parent} to write the backup in")
-        db = ArticleDB(db_path)
-        try:
-            count = db.backup(path)
-        finally:
-            db.close()
+        count = backup_database(db_path, path)
     out.print(f"backed up {count} articles to {path}", highlight=False, markup=False)
 
 
 def restore_command(
     backup: Annotated[Path, typer.Argument(help="a file `newsbot backup` wrote")],
 ) -> None:
-    """Replace the article database with BACKUP (the current file is kept aside). Stop the
-    bot first; then run `newsbot check` to bring the vectors in line."""
+    """Replace the article database with BACKUP, after checking it is a whole newsbot
+    database; the current one is kept beside it as a dated file. Refused while the bot runs."""
     with reporting_errors():
         current = settings()
-        lock = WriterLock(current.data_dir)
-        lock.acquire()
-        try:
-            count, aside = restore_database(backup, current.db_path)
-        finally:
-            lock.release()
-    kept = f"; the previous file is kept as {aside}" if aside else ""
+        with WriterLock(current.data_dir, "newsbot restore"):
+            restored = restore_database(backup, current.db_path)
+        vectors = (
+            "; run `newsbot check` to bring the vector server in line with them"
+            if current.chroma_url
+            else _vectors_after(restored, current.chroma_path, current.db_path)
+        )
+    kept = f"; the previous database is kept as {restored.previous}" if restored.previous else ""
     out.print(
-        f"restored {count} articles from {backup}{kept}.\n"
-        "Now run `newsbot check` to bring the vector store in line with them.",
+        f"restored {restored.articles} articles from {backup}{kept}{vectors}",
         highlight=False,
         markup=False,
+        soft_wrap=True,
+    )
+
+
+def _vectors_after(restored: Restored, chroma_path: Path, db_path: Path) -> str:
+    """What the vector store holds of what the restored records say it does."""
+    if restored.space is None:
+        return "; nothing in it was embedded yet: run `newsbot reindex`"
+    collection, expected = restored.space
+    try:
+        stored = stored_passages(chroma_path, collection, db_path)
+    except StoreError:
+        return "; the vector store cannot be read: run `newsbot check --rebuild`"
+    if stored == expected:
+        return f"; the vector store holds its {expected} passages"
+    held = "an unknown number of" if stored is None else str(stored)
+    return (
+        f"; the vector store holds {held} passages where they name {expected}: run "
+        "`newsbot check` to bring it in line"
     )

@@ -4,15 +4,16 @@ Chroma is only an index: everything in it can be rebuilt from this database. A f
 connection per operation keeps it safe to call from worker threads.
 """
 
-import os
+import errno
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.errors import DatabaseCorruptError, InputError
+from index.errors import DatabaseCorruptError
 from index.models import Article
+from index.store.disk import file_system_errors, sqlite_storage_error
 
 # Each entry moves the schema one version forward; never edit a released entry.
 MIGRATIONS: list[str] = [
@@ -131,7 +132,10 @@ class ArticleDB:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        with file_system_errors():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and not path.is_file():
+                raise IsADirectoryError(errno.EISDIR, "a folder", str(path))
         self._migrate()
         # Held open, idle, so that closing each operation's connection does not checkpoint
         # the WAL every time (milliseconds of fsync per operation).
@@ -159,6 +163,9 @@ class ArticleDB:
         except sqlite3.DatabaseError as exc:
             if is_corruption(exc):
                 raise DatabaseCorruptError(corruption_message(self.path, exc)) from exc
+            failed = sqlite_storage_error(exc, self.path)
+            if failed is not None:
+                raise failed from exc
             raise
 
     def _migrate(self) -> None:
@@ -403,61 +410,6 @@ class ArticleDB:
                 (collection,),
             ).fetchone()
         return int(row[0]), int(row[1])
-
-    # --- backups --------------------------------------------------------------------------
-
-    def backup(self, target: Path) -> int:
-        """A consistent copy of every record in `target` (SQLite's online backup: safe while
-        the bot writes). Written beside `target` first, so a failure leaves no half file.
-        Returns the number of articles copied."""
-        partial = target.with_name(target.name + ".partial")
-        try:
-            with (
-                closing(sqlite3.connect(self.path, timeout=30)) as source,
-                closing(sqlite3.connect(partial)) as copy,
-            ):
-                source.backup(copy)
-                count = int(copy.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
-            os.replace(partial, target)
-        except sqlite3.DatabaseError as exc:
-            partial.unlink(missing_ok=True)
-            if is_corruption(exc):
-                raise DatabaseCorruptError(corruption_message(self.path, exc)) from exc
-            raise
-        return count
-
-
-def restore_database(backup: Path, target: Path) -> tuple[int, Path | None]:
-    """Put the records of `backup` (made by `ArticleDB.backup`) in place of `target`, which is
-    kept aside (with its WAL) if it exists. Returns (articles restored, where the old went)."""
-    if not backup.is_file():
-        raise InputError(f"no backup file at {backup}")
-    try:
-        with closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source:
-            verdict = source.execute("PRAGMA integrity_check").fetchone()[0]
-            source.execute("SELECT COUNT(*) FROM articles").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise InputError(f"{backup} is not a usable newsbot backup ({exc})") from None
-    if verdict != "ok":
-        raise InputError(f"{backup} is damaged too ({verdict}); try an older backup")
-    aside = None
-    if target.exists():
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        aside = target.with_name(f"{target.name}.damaged-{stamp}")
-        for suffix in ("", "-wal", "-shm"):
-            old = Path(f"{target}{suffix}")
-            if old.exists():
-                old.rename(Path(f"{aside}{suffix}"))
-    with (
-        closing(sqlite3.connect(f"file:{backup}?mode=ro", uri=True)) as source,
-        closing(sqlite3.connect(target)) as copy,
-    ):
-        source.backup(copy)
-    db = ArticleDB(target)  # an older backup is migrated forward
-    try:
-        return db.count(), aside
-    finally:
-        db.close()
 
 
 def is_corruption(exc: sqlite3.DatabaseError) -> bool:

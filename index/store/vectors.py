@@ -23,6 +23,7 @@ from chromadb.config import Settings as ChromaSettings
 from index.errors import StoreError
 from index.models import Passage
 from index.settings import StoreSettings
+from index.store.vector_census import damaged
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +68,7 @@ def open_store(
         return store
     except Exception as exc:  # chromadb raises many types for a damaged file
         _forget_client(settings.chroma_path)
-        raise StoreError(
-            f"the vector store in {settings.chroma_path} cannot be opened ({exc}). The articles "
-            f"are safe in {settings.db_path}: rebuild the vectors from them with "
-            "`newsbot check --rebuild` (the damaged folder is kept aside)"
-        ) from exc
+        raise damaged(settings.chroma_path, settings.db_path, exc) from exc
 
 
 def move_aside(path: Path) -> Path:

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import IO
 
 from index.errors import WriterLockedError
+from index.store.disk import file_system_errors
 
 LOCK_NAME = "writer.lock"
 
@@ -29,8 +30,9 @@ class WriterLock:
         self._file: IO[str] | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release
+        with file_system_errors():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
