@@ -9,6 +9,7 @@ sure nothing half-written is left behind (they write beside the target and renam
 import errno
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -75,6 +76,23 @@ def file_system_errors(path: Path | None = None) -> Iterator[None]:
         yield
     except OSError as exc:
         raise storage_error(exc, path or (Path(exc.filename) if exc.filename else None)) from exc
+
+
+def out_of_space(folder: Path, room: int = 1 << 20) -> bool:
+    """Whether the disk holding `folder` cannot give `room` more bytes now: asked by reserving
+    them in a scratch file, for libraries whose errors do not carry the OS's reason."""
+    try:
+        handle, name = tempfile.mkstemp(prefix=".space-probe-", dir=folder)
+    except OSError as exc:
+        return exc.errno in _FULL
+    try:
+        os.posix_fallocate(handle, 0, room)
+    except OSError as exc:
+        return exc.errno in _FULL
+    finally:
+        os.close(handle)
+        os.unlink(name)
+    return False
 
 
 def fsync_dir(folder: Path) -> None:

@@ -8,7 +8,8 @@ is live (`ArticleDB.live_collection`), so the switch is one transaction and sear
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from chromadb.config import Settings as ChromaSettings
 from index.errors import StoreError
 from index.models import Passage
 from index.settings import StoreSettings
+from index.store.disk import disk_full, out_of_space
 from index.store.vector_census import damaged
 
 log = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ def open_store(
     try:
         store = VectorStore(open_client(settings), model_identity, name)
         store.count()  # a damaged file often opens, then fails on the first read
+        store.folder = settings.chroma_path
         return store
     except Exception as exc:  # chromadb raises many types for a damaged file
         _forget_client(settings.chroma_path)
@@ -104,6 +107,7 @@ class VectorStore:
         self._collection = self._open()
         self._batch = max(1, int(client.get_max_batch_size()))
         self.writes = 0  # bumped on every change, so derived indexes know to rebuild
+        self.folder: Path | None = None  # the data dir's store: where a full disk is asked
 
     def _open(self) -> Any:
         return self.client.get_or_create_collection(
@@ -118,7 +122,9 @@ class VectorStore:
         `name` resumes the one an interrupted rebuild left."""
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         chosen = name or f"{collection_name(self.model_identity)}-{stamp}"
-        return VectorStore(self.client, self.model_identity, chosen, staging=True)
+        staging = VectorStore(self.client, self.model_identity, chosen, staging=True)
+        staging.folder = self.folder
+        return staging
 
     def replace_with(self, staging: "VectorStore") -> None:
         """Search the complete `staging` collection from now on, then drop the old one.
@@ -140,34 +146,50 @@ class VectorStore:
         """Write passages with stable ids, in batches the server accepts; `lang` is the
         language of every passage, or one per passage (passages of several articles)."""
         langs = [lang] * len(passages) if isinstance(lang, str) else list(lang)
-        for start in range(0, len(passages), self._batch):
-            chunk = passages[start : start + self._batch]
-            self._collection.upsert(
-                ids=[p.id for p in chunk],
-                embeddings=embeddings[start : start + self._batch].tolist(),
-                documents=[p.text for p in chunk],
-                metadatas=[
-                    {"article_id": p.article_id, "seq": p.seq, "lang": language}
-                    for p, language in zip(chunk, langs[start : start + self._batch], strict=True)
-                ],
-            )
+        with self._writing():
+            for start in range(0, len(passages), self._batch):
+                chunk = passages[start : start + self._batch]
+                self._collection.upsert(
+                    ids=[p.id for p in chunk],
+                    embeddings=embeddings[start : start + self._batch].tolist(),
+                    documents=[p.text for p in chunk],
+                    metadatas=[
+                        {"article_id": p.article_id, "seq": p.seq, "lang": language}
+                        for p, language in zip(
+                            chunk, langs[start : start + self._batch], strict=True
+                        )
+                    ],
+                )
         self.writes += 1
 
     def delete_ids(self, ids: Sequence[str]) -> None:
-        for start in range(0, len(ids), self._batch):
-            self._collection.delete(ids=list(ids[start : start + self._batch]))
+        with self._writing():
+            for start in range(0, len(ids), self._batch):
+                self._collection.delete(ids=list(ids[start : start + self._batch]))
         self.writes += 1
 
     def delete_article(self, article_id: str) -> None:
-        self._collection.delete(where={"article_id": article_id})
+        with self._writing():
+            self._collection.delete(where={"article_id": article_id})
         self.writes += 1
 
     def delete_articles(self, article_ids: Sequence[str]) -> None:
         """Every passage of these articles, in one call per server batch."""
-        for start in range(0, len(article_ids), self._batch):
-            chunk = list(article_ids[start : start + self._batch])
-            self._collection.delete(where={"article_id": {"$in": chunk}})
+        with self._writing():
+            for start in range(0, len(article_ids), self._batch):
+                chunk = list(article_ids[start : start + self._batch])
+                self._collection.delete(where={"article_id": {"$in": chunk}})
         self.writes += 1
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Chroma's errors do not say why a write failed; a full disk is asked and named."""
+        try:
+            yield
+        except Exception as exc:
+            if self.folder is not None and out_of_space(self.folder):
+                raise disk_full(self.folder) from exc
+            raise
 
     def all_texts(self) -> tuple[list[str], list[str]]:
         """Ids and texts of every passage, for indexes built beside this one (BM25)."""
