@@ -228,4 +228,3 @@ def _remove(path: Path) -> None:
     for suffix in ("", *_SIDE_FILES):
         with suppress(FileNotFoundError):
             Path(f"{path}{suffix}").unlink()
-

@@ -58,7 +58,19 @@ def reports(tmp_path: Path, n: int) -> Path:
     """`n` articles of forty distinct sentences each: a few hundred KB once embedded."""
     folder = tmp_path / "reports"
     folder.mkdir()
-    words = "market summit river council budget storm harvest vote bank school train".split()
+    words = [
+        "market",
+        "summit",
+        "river",
+        "council",
+        "budget",
+        "storm",
+        "harvest",
+        "vote",
+        "bank",
+        "school",
+        "train",
+    ]
     for i in range(n):
         sentences = " ".join(
             f"The {words[(i + j) % 11]} {words[(3 * j) % 11]} report {i} line {j} was read."
