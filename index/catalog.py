@@ -9,9 +9,11 @@ second; the search core (`index/news_index.py`) is built on top of the same Cata
 from dataclasses import dataclass, field
 
 from index.alerts.subscriptions import Subscriptions
+from index.errors import StoreError
 from index.settings import IndexSettings
 from index.sources.registry import SourceRegistry
 from index.store.article_db import ArticleDB
+from index.store.vector_census import lost_passages, stored_passages
 
 
 @dataclass(frozen=True)
@@ -71,3 +73,18 @@ class Catalog:
             collection=collection,
             other_models=[m.split("|", 1)[0] for m in others],
         )
+
+    def vectors_problem(self, facts: IndexStats) -> StoreError | None:
+        """What is wrong with the data dir's vector store, told without Chroma or the model:
+        it cannot be read, or holds fewer passages than `facts` (the records) say. None when
+        it agrees, or lives on a Chroma server (`newsbot check --dry-run` asks that one)."""
+        if self.settings.chroma_url or not facts.passages:
+            return None
+        folder = self.settings.chroma_path
+        try:
+            stored = stored_passages(folder, facts.collection, self.settings.db_path)
+        except StoreError as exc:
+            return exc
+        if stored is not None and stored < facts.passages:
+            return lost_passages(stored, facts.passages, folder)
+        return None

@@ -28,6 +28,7 @@ from index.sources.registry import Source
 from index.sources.safe_fetch import SafeFetcher
 from index.store.consistency import ConsistencyReport, check_store
 from index.store.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
+from index.store.vector_census import lost_passages
 from index.store.vectors import VectorStore, move_aside, open_store
 from index.store.writer_lock import WriterLock
 
@@ -204,9 +205,9 @@ class NewsIndex:
         """Forget a source; with `purge` also delete its articles. Returns (source, deleted)."""
         with self.write_lock:
             source, article_ids = self.catalog.sources.remove(source_id, purge)
-            for article_id in article_ids:
+            for article_id in article_ids:  # records first: a crash between leaves orphans,
+                self.db.delete(article_id)  # which `check` removes, never a lost passage
                 self.store.delete_article(article_id)
-                self.db.delete(article_id)
         return source, len(article_ids)
 
     def refresh(
@@ -298,8 +299,11 @@ class NewsIndex:
         return self.catalog.stats(self.store.name, self.embedder.identity)
 
     def _check_model(self) -> None:
-        """Articles exist but none in this model's space: say so instead of finding nothing."""
-        embedded, _ = self.db.embedded_counts(self.store.name)
+        """Articles exist but none in this model's space, or the vector store lost passages
+        the article database says it holds: say so instead of finding nothing."""
+        embedded, passages = self.db.embedded_counts(self.store.name)
+        if passages and self.store.count() < passages:
+            self._check_vectors()
         articles = self.db.count()
         if articles and not embedded:
             others = [
@@ -311,3 +315,17 @@ class NewsIndex:
                 f"{self.embedder.identity.split('|', 1)[0]}{built}. "
                 "Run `newsbot reindex --full` to embed them with it."
             )
+
+    def _check_vectors(self) -> None:
+        """Counted again with no write of this process under way (a reindex deletes an
+        article's passages just before it writes them anew): still short, it is drift."""
+        if not self.write_lock.acquire(blocking=False):
+            return  # a write is moving the counts: the next question tells
+        try:
+            _, passages = self.db.embedded_counts(self.store.name)
+            stored = self.store.count()
+        finally:
+            self.write_lock.release()
+        if stored < passages:
+            where = self.store.folder or self.settings.chroma_url or "the vector store"
+            raise lost_passages(stored, passages, where)

@@ -5,7 +5,7 @@ import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ from bot.cli.common import (
 from bot.logs import configure_logging
 from bot.user_input import undecodable
 from index.errors import InputError
+
+if TYPE_CHECKING:
+    from index.catalog import IndexStats
 
 app = typer.Typer(
     name="newsbot",
@@ -114,14 +117,24 @@ def stats(
 ) -> None:
     """What the index holds: articles, passages, languages, sources, model.
 
-    Read from the article database alone: the model is the one the last indexing used."""
-    from index.answers.citing import source_label
-
+    Read from the article database alone: the model is the one the last indexing used. A vector
+    store that lost what the records name (or cannot be read) is said last, exit status 1."""
     with reporting_errors(), open_root() as root:
-        facts = root.catalog().stats()
+        catalog = root.catalog()
+        facts = catalog.stats()
+        problem = catalog.vectors_problem(facts)
     if as_json:
         sys.stdout.write(json.dumps(facts.__dict__, ensure_ascii=False) + "\n")
-        return
+    else:
+        _print_stats(facts)
+    if problem is not None:  # the records are shown; the vectors need the fix named
+        with reporting_errors():
+            raise problem
+
+
+def _print_stats(facts: "IndexStats") -> None:
+    from index.answers.citing import source_label
+
     out.print(f"articles:  {facts.articles} ({facts.embedded_articles} embedded with the model)")
     out.print(f"passages:  {facts.passages}")
     out.print(f"languages: {_counts(facts.languages)}", markup=False)

@@ -22,6 +22,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "run <code>/reindex full</code>.",
         "error_store_unavailable": "The index cannot be read right now; the admins can see why "
         "in the log.",
+        "error_store_drift": "The index has lost some of its passages, so I cannot search it "
+        "properly. An admin must run <code>/reindex full</code>.",
     },
     "hi": {
         "error_input": "इसका यहाँ उपयोग नहीं हो सकता।",
@@ -39,6 +41,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "error_model_mismatch": "लेख किसी दूसरे मॉडल से इंडेक्स किए गए थे। किसी एडमिन को "
         "<code>/reindex full</code> चलाना होगा।",
         "error_store_unavailable": "इंडेक्स अभी पढ़ा नहीं जा सकता; एडमिन लॉग में कारण देख सकते हैं।",
+        "error_store_drift": "इंडेक्स के कुछ अंश खो गए हैं, इसलिए मैं इसे ठीक से खोज नहीं सकता। "
+        "एडमिन को <code>/reindex full</code> चलाना होगा।",
     },
     "vi": {
         "error_input": "Không thể dùng điều này ở đây.",
@@ -57,6 +61,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "viên cần chạy <code>/reindex full</code>.",
         "error_store_unavailable": "Hiện không thể đọc chỉ mục; quản trị viên có thể xem lý do "
         "trong nhật ký.",
+        "error_store_drift": "Chỉ mục đã mất một phần đoạn văn nên tôi không thể tìm kiếm đúng. "
+        "Quản trị viên cần chạy <code>/reindex full</code>.",
     },
     "ru": {
         "error_input": "Это здесь нельзя использовать.",
@@ -75,5 +81,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "выполнить <code>/reindex full</code>.",
         "error_store_unavailable": "Индекс сейчас недоступен; причину администраторы увидят в "
         "журнале.",
+        "error_store_drift": "Индекс потерял часть фрагментов, поэтому искать в нём нельзя. "
+        "Администратору нужно выполнить <code>/reindex full</code>.",
     },
 }
