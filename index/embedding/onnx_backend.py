@@ -10,8 +10,9 @@ Exports are kept beside the models (NEWSBOT_MODEL_CACHE_DIR), one folder per mod
 (its name, sequence length and a fingerprint of its weights), so every data dir and every test
 run shares one export. A folder is built in a staging directory and renamed into place with a
 manifest (size and SHA-256 of the graph, and how closely its vectors matched torch's when it
-was built); a folder whose graph does not match its manifest is rebuilt, and a crash mid-export
-leaves only a staging directory that nothing trusts (removed by the next build).
+was built; index/embedding/manifest.py, shared with the bundled model); a folder whose graph
+does not match its manifest is rebuilt, and a crash mid-export leaves only a staging directory
+that nothing trusts (removed by the next build).
 """
 
 import hashlib
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from index.embedding.manifest import damage, read_manifest, sha256, write_manifest
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -131,8 +134,12 @@ def _built(folder: Path, build: Callable[[Path], None], model: "SentenceTransfor
         log.warning("exporting the embedding model to ONNX once, into %s", folder)
         build(graph)
         agreement = _agreement(model, graph)
-        manifest = {"size": graph.stat().st_size, "sha256": _sha256(graph), "agreement": agreement}
-        (staging / _MANIFEST).write_text(json.dumps(manifest))
+        manifest = write_manifest(staging, _MANIFEST, agreement=agreement)
+        # The graph's size and hash also at the top, as manifests before per-file ones had
+        # them: a cache shared with an older newsbot stays valid for both.
+        graph_entry = manifest["files"][_GRAPH]
+        manifest |= {"size": graph_entry["size"], "sha256": graph_entry["sha256"]}
+        (staging / _MANIFEST).write_text(json.dumps(manifest, indent=1))
         if _intact(folder):  # another process finished the same build meanwhile
             return folder
         if folder.exists():  # damaged or partial: replaced whole
@@ -148,33 +155,22 @@ def _built(folder: Path, build: Callable[[Path], None], model: "SentenceTransfor
 
 
 def _intact(folder: Path) -> bool:
+    """The graph matches its manifest (index/embedding/manifest.py: sizes on every load,
+    hashes when a time changed); an older manifest, without per-file entries, is hashed."""
     manifest = _manifest(folder)
+    if manifest is None:
+        return False
+    if "files" in manifest:
+        return damage(folder, _MANIFEST) is None
     graph = folder / _GRAPH
     try:
-        return (
-            manifest is not None
-            and graph.stat().st_size == manifest["size"]
-            and _sha256(graph) == manifest["sha256"]
-        )
+        return graph.stat().st_size == manifest["size"] and sha256(graph) == manifest["sha256"]
     except OSError:
         return False
 
 
 def _manifest(folder: Path) -> dict[str, Any] | None:
-    try:
-        manifest = json.loads((folder / _MANIFEST).read_text())
-    except (OSError, ValueError):
-        return None
-    needed = {"size", "sha256", "agreement"}
-    return manifest if isinstance(manifest, dict) and needed <= manifest.keys() else None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return read_manifest(folder, _MANIFEST, frozenset({"size", "sha256", "agreement"}))
 
 
 def _remove_abandoned(parent: Path) -> None:
