@@ -83,6 +83,9 @@ def restore_database(backup: Path, target: Path) -> Restored:
                 shutil.copyfileobj(source, out, 1 << 20)
             out.flush()
             os.fsync(out.fileno())
+            wal = Path(f"{backup}-wal")  # a copy taken by hand of a database in use
+            if wal.is_file() and wal.stat().st_size:
+                shutil.copyfile(wal, f"{staging}-wal")
         check_backup(staging, backup)
         db = ArticleDB(staging)  # an older backup is brought to the current schema
         try:

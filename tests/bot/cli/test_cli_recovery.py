@@ -281,3 +281,17 @@ def test_a_backup_taken_while_another_process_writes_holds_what_was_committed(
     with sqlite3.connect(tmp_path / "during.sqlite3") as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 2
+
+
+def test_a_copy_taken_by_hand_with_its_wal_is_restored_whole(records: Path, tmp_path: Path):
+    live = records / "newsbot.sqlite3"
+    with closing(sqlite3.connect(live)) as reader:  # open: the WAL is not folded in at close
+        reader.execute("SELECT COUNT(*) FROM articles").fetchone()
+        assert newsbot("subscriptions", "add", "42", "Budapest summit").exit_code == 0
+        assert Path(f"{live}-wal").stat().st_size > 0
+        shutil.copyfile(live, tmp_path / "hand.sqlite3")
+        shutil.copyfile(f"{live}-wal", tmp_path / "hand.sqlite3-wal")
+    newsbot("subscriptions", "remove", "1")
+    restored = newsbot("restore", str(tmp_path / "hand.sqlite3"))
+    assert restored.exit_code == 0, restored.output
+    assert "#1 chat 42" in newsbot("subscriptions", "list").stdout
