@@ -33,10 +33,12 @@ def stored_passages(chroma_path: Path, collection: str, db_path: Path) -> int | 
         return 0
     try:
         _check_size(path)
-        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as conn:
+        uri = path.resolve().as_uri() + "?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True, timeout=2)) as conn:
             return int(conn.execute(_COUNT, (collection,)).fetchone()[0])
     except sqlite3.OperationalError as exc:
-        if "no such" in str(exc):  # another Chroma layout: cannot tell
+        busy = getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED")
+        if busy or "no such" in str(exc):  # a writer holds it, or another layout: cannot tell
             return None
         raise damaged(chroma_path, db_path, exc) from exc
     except (sqlite3.DatabaseError, ValueError, OSError) as exc:

@@ -3,6 +3,7 @@
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +85,15 @@ def test_ask_names_lost_vectors_instead_of_nothing_found(records: Path, how: str
         news.ask(QUESTION)
     assert raised.value.code == "store_drift"
     assert "newsbot check" in str(raised.value)
+
+
+def test_stats_while_another_process_writes_the_vectors_is_not_an_alarm(records: Path):
+    chroma = sqlite3.connect(records / "chroma" / "chroma.sqlite3", isolation_level=None)
+    try:
+        chroma.execute("BEGIN EXCLUSIVE")  # a writer mid-transaction, as the bot's indexing
+        result = newsbot("stats")
+    finally:
+        chroma.execute("ROLLBACK")
+        chroma.close()
+    assert result.exit_code == 0, result.output
+    assert "articles:  2 (2 embedded" in result.stdout
