@@ -20,6 +20,7 @@ import lxml.html
 
 from index.errors import ExtractionError, FeedError
 from index.sources.extraction import decode_bytes
+from index.sources.url_policy import without_userinfo
 
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _XML_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*\?>")
@@ -103,7 +104,7 @@ def _item(entry: Any) -> FeedItem:
     content = entry.get("content") or []
     html = content[0].get("value", "") if content else entry.get("summary", "")
     return FeedItem(
-        link=str(entry.get("link")).strip(),
+        link=without_userinfo(str(entry.get("link")).strip()),  # never stored or shown
         title=" ".join(str(entry.get("title") or "").split()),
         published=_published(entry),
         summary=html_to_text(html),

@@ -6,6 +6,7 @@ service (169.254.169.254) and show the result in a chat.
 """
 
 import ipaddress
+import re
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -14,6 +15,19 @@ from urllib.parse import urlsplit
 from index.errors import UrlRefusedError
 
 Resolver = Callable[[str, int], list[str]]
+
+
+def without_userinfo(url: str) -> str:
+    """`url` with any `user:password@` removed: what may be shown, logged or stored.
+
+    Anything that looks like a URL is cleaned, even one newsbot refuses to fetch, because the
+    refusal message and the chat that echoes it are where a password would leak.
+    """
+    return _USERINFO.sub(r"\1", url)
+
+
+# scheme://userinfo@ -- userinfo ends at the last "@" before the path (RFC 3986 §3.2)
+_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s]*@")
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -154,10 +168,12 @@ class UrlPolicy:
         """Raise UrlRefusedError unless `url` is http(s) to public addresses (or allowed)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise UrlRefusedError(f"only http and https URLs can be fetched, not {url!r}")
+            raise UrlRefusedError(
+                f"only http and https URLs can be fetched, not {without_userinfo(url)!r}"
+            )
         host = (parts.hostname or "").lower()
         if not host:
-            raise UrlRefusedError(f"no host in {url!r}")
+            raise UrlRefusedError(f"no host in {without_userinfo(url)!r}")
         if parts.username or parts.password:
             raise UrlRefusedError(f"URLs with credentials are not fetched: {parts.hostname}")
         port = parts.port or (443 if parts.scheme == "https" else 80)
