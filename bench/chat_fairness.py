@@ -40,13 +40,33 @@ async def main_async(flood: int) -> None:
             await api.inject(
                 {"message": message(private_chat(flooder), flooder, f"/subscribe topic {n}")}
             )
-        waited = await ask(api, asker)
+        asked_id = 0
+
+        async def ask_tracked() -> float:
+            nonlocal asked_id
+            started = time.perf_counter()
+            update = await api.inject({"message": message(private_chat(asker), asker, QUESTION)})
+            asked_id = update["update_id"]
+            await api.next_call("sendMessage", chat_id=asker["id"], timeout=600)
+            return time.perf_counter() - started
+
+        waited = await ask_tracked()
         answer = next(
             c for c in api.calls if c.method == "sendMessage" and c.chat_id == asker["id"]
         )
         before = api.calls[: api.calls.index(answer)]
         flood_before = sum(
             1 for c in before if c.method == "sendMessage" and c.chat_id == flooder["id"]
+        )
+        delivery = max(
+            i
+            for i, c in enumerate(api.calls)
+            if c.method == "getUpdates" and int(c.params.get("offset") or 0) <= asked_id
+        )
+        before_delivery = sum(
+            1
+            for c in api.calls[:delivery]
+            if c.method == "sendMessage" and c.chat_id == flooder["id"]
         )
         await api.wait_for_count(
             "sendMessage", flood, where=lambda c: c.chat_id == flooder["id"], timeout=600
@@ -56,7 +76,8 @@ async def main_async(flood: int) -> None:
         print(f"question alone:                 {alone * 1000:7.0f} ms")
         print(
             f"question behind {flood} /subscribe: {waited * 1000:7.0f} ms "
-            f"({flood_before} of the flood's replies went out before it)"
+            f"({flood_before} of the flood's replies went out before it, "
+            f"{before_delivery} before the bot received it)"
         )
         print(f"flood of {flood} answered in     {flood_done:7.1f} s")
 

@@ -4,8 +4,9 @@ python-telegram-bot starts one task per update and lets `concurrent_updates` of 
 once, in the order they arrived. A thousand `/subscribe` from one user then stand in front of
 every other chat's question, which waits for all of them (32 s, measured in issue 21). Here
 the updates wait in one queue per chat, and a freed slot goes to the chats in turn
-(round-robin): a chat's updates still run in its own order, but a chat that sent one message
-waits for at most one update of each busier chat. `bench/chat_fairness.py` measures it.
+(round-robin), and no chat holds more than its share of the slots. A chat's updates start in
+its own order; a chat that sent one message waits for at most one update of each busier chat.
+`bench/chat_fairness.py` measures it.
 """
 
 import asyncio
@@ -23,18 +24,21 @@ _UNLIMITED = 1_000_000
 
 
 class RoundRobinGate:
-    """`slots` holders at a time; waiters are queued by key and served one key at a time."""
+    """`slots` holders at a time, at most `per_key` of them with one key; waiters are queued
+    by key and served one key at a time, in turn."""
 
-    def __init__(self, slots: int) -> None:
+    def __init__(self, slots: int, per_key: int | None = None) -> None:
         self.free = slots
+        self.per_key = per_key or slots
+        self._active: dict[Hashable, int] = {}
         self._waiting: OrderedDict[Hashable, deque[asyncio.Future[None]]] = OrderedDict()
 
     def waiting(self) -> int:
         return sum(len(queue) for queue in self._waiting.values())
 
     async def acquire(self, key: Hashable) -> None:
-        if self.free > 0 and not self._waiting:
-            self.free -= 1
+        if self.free > 0 and key not in self._waiting and self._active.get(key, 0) < self.per_key:
+            self._take(key)
             return
         granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(key, deque()).append(granted)
@@ -42,24 +46,44 @@ class RoundRobinGate:
             await granted
         except asyncio.CancelledError:
             if granted.done() and not granted.cancelled():
-                self.release()  # the slot came with the cancellation: pass it on
+                self.release(key)  # the slot came with the cancellation: pass it on
             else:
                 self._forget(key, granted)
             raise
 
-    def release(self) -> None:
-        """Hand the slot to the chat whose turn it is, or free it."""
-        while self._waiting:
-            key, queue = next(iter(self._waiting.items()))
-            granted = queue.popleft()
-            if queue:
-                self._waiting.move_to_end(key)  # its next update waits for the others' turn
-            else:
-                del self._waiting[key]
-            if not granted.done():
-                granted.set_result(None)
-                return
+    def release(self, key: Hashable) -> None:
+        """Give back `key`'s slot; the waiting keys get the free slots in turn."""
+        self._active[key] -= 1
+        if not self._active[key]:
+            del self._active[key]
         self.free += 1
+        self._dispatch()
+
+    def _take(self, key: Hashable) -> None:
+        self.free -= 1
+        self._active[key] = self._active.get(key, 0) + 1
+
+    def _dispatch(self) -> None:
+        """Free slots to waiting keys, one per key per round, until none can take one."""
+        granted = True
+        while granted and self.free > 0 and self._waiting:
+            granted = False
+            for key in list(self._waiting):
+                if self.free == 0:
+                    return
+                if self._active.get(key, 0) >= self.per_key:
+                    continue  # this chat has its share running: the next chat's turn
+                queue = self._waiting[key]
+                while queue and queue[0].done():  # cancelled while waiting
+                    queue.popleft()
+                if queue:
+                    self._take(key)
+                    queue.popleft().set_result(None)
+                    granted = True
+                if queue:
+                    self._waiting.move_to_end(key)  # its next update waits for the others
+                else:
+                    del self._waiting[key]
 
     def _forget(self, key: Hashable, granted: "asyncio.Future[None]") -> None:
         queue = self._waiting.get(key)
@@ -80,16 +104,22 @@ def chat_key(update: object) -> Hashable:
 
 
 class FairUpdateProcessor(BaseUpdateProcessor):
-    """At most `slots` updates at once, granted to the waiting chats in turn."""
+    """At most `slots` updates at once, a quarter of them (at least 2) for any one chat,
+    granted to the waiting chats in turn.
+
+    The share: a chat's own updates need some concurrency (pressing "More" while an answer is
+    being written), but one chat's commands must not fill the thread pool and the send queue
+    that another chat's answer then waits behind."""
 
     def __init__(self, slots: int) -> None:
         super().__init__(_UNLIMITED)
         self.slots = slots
-        self.gate = RoundRobinGate(slots)
+        self.gate = RoundRobinGate(slots, per_key=max(2, slots // 4))
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = chat_key(update)
         try:
-            await self.gate.acquire(chat_key(update))
+            await self.gate.acquire(key)
         except asyncio.CancelledError:
             if inspect.iscoroutine(coroutine):
                 coroutine.close()  # never started: say so, instead of "never awaited"
@@ -97,7 +127,7 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         try:
             await coroutine
         finally:
-            self.gate.release()
+            self.gate.release(key)
 
     async def initialize(self) -> None:
         pass

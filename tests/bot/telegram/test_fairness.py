@@ -51,7 +51,7 @@ async def test_the_gate_serves_waiting_chats_in_turn_and_each_chat_in_order():
         await gate.acquire(key)
         served.append(f"{key}{n}")
         await asyncio.sleep(0)
-        gate.release()
+        gate.release(key)
 
     await gate.acquire("hold")  # everything below queues
     tasks = [asyncio.create_task(work("a", n)) for n in range(4)]
@@ -59,7 +59,7 @@ async def test_the_gate_serves_waiting_chats_in_turn_and_each_chat_in_order():
     tasks.append(asyncio.create_task(work("c", 0)))
     await asyncio.sleep(0)
     assert gate.waiting() == 7
-    gate.release()
+    gate.release("hold")
     await asyncio.gather(*tasks)
     assert served == ["a0", "b0", "c0", "a1", "b1", "a2", "a3"]
     assert gate.free == 1 and gate.waiting() == 0
@@ -74,5 +74,18 @@ async def test_a_cancelled_waiter_gives_up_its_place_and_loses_no_slot():
     with pytest.raises(asyncio.CancelledError):
         await waiter
     assert gate.waiting() == 0
-    gate.release()
+    gate.release("a")
     assert gate.free == 1
+
+
+async def test_one_key_holds_at_most_its_share_and_the_rest_goes_to_others():
+    gate = RoundRobinGate(slots=4, per_key=2)
+    for _ in range(2):
+        await gate.acquire("a")
+    third = asyncio.create_task(gate.acquire("a"))
+    await asyncio.sleep(0)
+    assert not third.done() and gate.free == 2  # a's share is used, the slots are not
+    await gate.acquire("b")  # another chat gets a free slot at once
+    gate.release("a")
+    await third  # a's turn again once one of its own finished
+    assert gate.free == 1 and gate.waiting() == 0
