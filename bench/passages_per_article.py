@@ -5,8 +5,8 @@
 Prints the distribution of passages per article (NTREX-128 documents in 9 languages, and the
 seeds) with the configured model's tokenizer and passage budget: the grounds for the default
 of NEWSBOT_MAX_PASSAGES_PER_ARTICLE. Then indexes one file of a single repeated word (the
-case of issue 21: 2 MB, 2,581 passages, 302 s) and prints the time, the passages embedded and
-the report line. Figures only; nothing is asserted.
+case of issue 21: 2 MB, 2,581 passages, 302 s) and one of as many distinct sentences, and
+prints the time and the report line of each. Figures only; nothing is asserted.
 """
 
 import argparse
@@ -63,15 +63,21 @@ def main() -> None:
                 f"{settings.max_passages_per_article * sum(chars) / sum(counts):,.0f} characters"
             )
 
-            degenerate = root / "degenerate" / "word.txt"
-            degenerate.parent.mkdir()
             size = int(args.degenerate_mb * 1_000_000)
-            degenerate.write_text(("word " * (size // 5 + 1))[:size], encoding="utf-8")
-            started = time.perf_counter()
-            report = news.index_paths([degenerate.parent])
-            elapsed = time.perf_counter() - started
-            print(f"degenerate file ({size:,} bytes of one repeated word): {elapsed:.1f} s")
-            print(f"  {report.summary()}")
+            words = ("word " * (size // 5 + 1))[:size]
+            distinct = " ".join(
+                f"Report {n} says the talks moved on point {n * 7 % 1000}."
+                for n in range(size // 40)
+            )[:size]
+            for label, text in (("one repeated word", words), ("distinct sentences", distinct)):
+                folder = root / label.replace(" ", "-")
+                folder.mkdir()
+                (folder / "big.txt").write_text(text, encoding="utf-8")
+                started = time.perf_counter()
+                report = news.index_paths([folder])
+                elapsed = time.perf_counter() - started
+                print(f"{len(text):,} characters of {label}: indexed in {elapsed:.1f} s")
+                print(f"  {report.summary()}")
 
 
 if __name__ == "__main__":

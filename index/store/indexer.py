@@ -75,8 +75,8 @@ class IndexReport:
         if chunks.cut_short or chunks.repeats:
             log.warning(
                 "%s (%s): %d passages kept, %d repeated ones dropped%s",
-                article.title[:80],
-                article.url or article.source,
+                article.title[:80] or article.source,
+                article.url or article.id,
                 len(chunks.passages),
                 chunks.repeats,
                 f"; cut at the bound of {bound} passages, {chunks.unread_chars:,} characters "
