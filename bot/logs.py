@@ -1,4 +1,8 @@
-"""Logging, configured once in `main` (the CLI's, then `newsbot run`'s), never the bot token.
+"""Logging, configured once in `main` (the CLI's, then `newsbot run`'s), never a secret.
+
+Neither the bot token nor a password written in a URL (`http://user:password@host/`) reaches
+a log line, whatever logged it: at DEBUG, python-telegram-bot logs every update it receives,
+so an admin's `/addsource` with a password in it would otherwise be written to the log.
 
 One handler on the root logger, with a level: libraries that set their own loggers to DEBUG
 (bm25s does, at import) are still held to it. The handler writes to whatever `sys.stderr` is
@@ -10,6 +14,8 @@ import logging
 import sys
 from typing import TextIO
 
+from index.sources.url_policy import without_userinfo
+
 REDACTED = "<token>"
 CLI_FORMAT = "newsbot: %(levelname)s %(message)s"
 BOT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -20,26 +26,29 @@ def redact(text: str, token: str) -> str:
     return text.replace(token, REDACTED) if token else text
 
 
-class RedactToken(logging.Filter):
-    """Replace the bot token wherever it would appear in a log line (URLs, error texts)."""
+class RedactSecrets(logging.Filter):
+    """Replace the bot token, and drop the userinfo of any URL, wherever they would appear in
+    a log line (URLs, error texts, tracebacks)."""
 
     def __init__(self, token: str) -> None:
         super().__init__()
         self.token = token
 
+    def _clean(self, text: str) -> str:
+        return without_userinfo(redact(text, self.token))
+
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.token:
-            return True
         message = record.getMessage()
-        if self.token in message:
-            record.msg = message.replace(self.token, REDACTED)
+        cleaned = self._clean(message)
+        if cleaned != message:
+            record.msg = cleaned
             record.args = None
         if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text and self.token in record.exc_text:
-            record.exc_text = record.exc_text.replace(self.token, REDACTED)
-        if record.stack_info and self.token in record.stack_info:
-            record.stack_info = record.stack_info.replace(self.token, REDACTED)
+        if record.exc_text:
+            record.exc_text = self._clean(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._clean(record.stack_info)
         return True
 
 
@@ -65,13 +74,18 @@ def quiet_library_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-def configure_logging(level: str, token: str = "", fmt: str = CLI_FORMAT) -> None:
-    """Root: one stderr handler at `level`, redacting `token`; replaces any earlier set-up."""
+def stderr_handler(level: str, token: str = "", fmt: str = CLI_FORMAT) -> logging.Handler:
+    """The one handler: stderr, at `level`, in `fmt`, without secrets."""
     handler = StderrHandler()
     handler.setFormatter(logging.Formatter(fmt))
     handler.setLevel(level.upper())
-    handler.addFilter(RedactToken(token))
+    handler.addFilter(RedactSecrets(token))
+    return handler
+
+
+def configure_logging(level: str, token: str = "", fmt: str = CLI_FORMAT) -> None:
+    """Root: one stderr handler at `level`, redacting secrets; replaces any earlier set-up."""
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [stderr_handler(level, token, fmt)]
     root.setLevel(level.upper())
     quiet_library_logs()

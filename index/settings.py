@@ -59,6 +59,7 @@ class IndexingSettings(BaseModel):
 
     batch_size: int = 32
     overlap_sentences: int = 1
+    max_passages: int = 100
 
 
 class StoreSettings(BaseModel):
@@ -123,6 +124,12 @@ class IndexSettings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50)
     max_question_chars: int = Field(1000, ge=10)
     max_file_bytes: int = Field(20_000_000, ge=1024)
+    max_passages_per_article: int = Field(
+        100,
+        ge=1,
+        description="passages cut from one article at most (the rest is not indexed); "
+        "identical passages of an article are stored once (docs/security.md)",
+    )
     index_batch_size: int = Field(
         32, ge=1, le=1000, description="articles saved, embedded and stored together"
     )
@@ -209,7 +216,9 @@ class IndexSettings(BaseSettings):
     @property
     def indexing(self) -> IndexingSettings:
         return IndexingSettings(
-            batch_size=self.index_batch_size, overlap_sentences=self.chunk_overlap_sentences
+            batch_size=self.index_batch_size,
+            overlap_sentences=self.chunk_overlap_sentences,
+            max_passages=self.max_passages_per_article,
         )
 
     @property

@@ -40,6 +40,8 @@ def add_command(
             with progress_bar(None, "fetching") as advance:
                 report = news.refresh(source.id, advance)
             print_report(report)
+            if report.failed:  # the source is added; what failed is listed above
+                raise typer.Exit(1)
 
 
 @sources_app.command("list")

@@ -26,6 +26,7 @@ from bot.telegram.replies import reply
 from bot.telegram.services import Services
 from bot.user_input import clean, number
 from index.errors import InputError
+from index.sources.url_policy import without_userinfo
 from index.store.indexer import IndexReport, Progress, ProgressCallback
 
 log = logging.getLogger(__name__)
@@ -68,11 +69,12 @@ async def addsource_command(update: Update, context: BotContext) -> None:
         await reply(update, context, texts.text(lang, "addsource_usage"))
         return
     url, name = args[0], " ".join(args[1:]) or None
-    message = await reply(update, context, texts.text(lang, "source_checking", url=escape(url)))
+    shown = escape(without_userinfo(url))  # a password in the URL is never echoed
+    message = await reply(update, context, texts.text(lang, "source_checking", url=shown))
     try:
         source = await asyncio.to_thread(services.news.add_source, url, name)
     except InputError as exc:
-        refused = texts.text(lang, "source_refused", url=escape(url), reason=error_text(lang, exc))
+        refused = texts.text(lang, "source_refused", url=shown, reason=error_text(lang, exc))
         await message.edit_text(refused)
         return
     added = texts.text(
@@ -103,7 +105,7 @@ async def sources_command(update: Update, context: BotContext) -> None:
                 articles=source.articles,
                 fetched=escape(human_time(source.last_fetch_at, lang) or texts.text(lang, "never")),
             )
-            + f"\n<code>{escape(source.location)}</code>"
+            + f"\n<code>{escape(without_userinfo(source.location))}</code>"
         )
         if source.last_error:
             error = texts.text(lang, "source_error_line", error=escape(source.last_error))

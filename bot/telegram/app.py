@@ -39,6 +39,7 @@ from bot.telegram import inline, latest, small_talk, texts
 from bot.telegram import questions as handlers
 from bot.telegram import subscriptions as subscription_handlers
 from bot.telegram.context import BotContext, BotData
+from bot.telegram.fairness import FairUpdateProcessor
 from bot.telegram.language_note import note_language
 from bot.telegram.services import Services, ServicesFactory
 from index.errors import BotStartError, MissingTokenError, NewsbotError
@@ -142,7 +143,7 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
                 group_max_rate=settings.bot_group_messages_per_minute,
             )
         )
-        .concurrent_updates(settings.bot_concurrent_updates)
+        .concurrent_updates(FairUpdateProcessor(settings.bot_concurrent_updates))
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .defaults(
             Defaults(

@@ -22,6 +22,7 @@ from index.sources.feeds import FeedItem, looks_like_feed, parse_feed
 from index.sources.local_files import read_local_files
 from index.sources.registry import Source, SourceKind, SourceRegistry
 from index.sources.safe_fetch import FEED_TYPES, PAGE_TYPES, SafeFetcher
+from index.sources.url_policy import without_userinfo
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +156,8 @@ def identify_source(
     """(kind, normalised location, suggested name) of what an admin wants to follow."""
     if urlsplit(location).scheme.lower() not in ("http", "https"):
         if "://" in location:
-            raise InputError(f"only http(s) URLs and local paths can be sources, not {location}")
+            shown = without_userinfo(location)
+            raise InputError(f"only http(s) URLs and local paths can be sources, not {shown}")
         path = Path(location).expanduser().resolve()
         if not path.exists():
             raise InputError(f"no such file or folder: {location}")

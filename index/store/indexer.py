@@ -22,7 +22,7 @@ import numpy as np
 
 from index.embedding.embedder import Embedder
 from index.models import Article, DocumentFailure, Passage, SourceDocument
-from index.passages.chunking import chunk_text
+from index.passages.chunking import Chunks, chunk_article
 from index.passages.language import detect_language
 from index.settings import IndexingSettings
 from index.store.article_db import ArticleDB
@@ -42,16 +42,48 @@ class IndexReport:
     passages: int = 0
     failures: list[DocumentFailure] = field(default_factory=list)
     new_articles: list[Article] = field(default_factory=list)
+    repeats: int = 0  # passages identical to an earlier one of their article, stored once
+    cut_short: int = 0  # articles that reached the bound on passages
+    unread_chars: int = 0  # characters of those articles past the bound, not indexed
+    max_passages: int | None = None  # the bound, when an article reached it
 
     @property
     def failed(self) -> int:
         return len(self.failures)
 
     def summary(self) -> str:
-        return (
+        line = (
             f"{self.new} new, {self.changed} changed, {self.unchanged} unchanged, "
             f"{self.duplicates} duplicate, {self.failed} failed; {self.passages} passages embedded"
         )
+        if self.cut_short:
+            line += (
+                f"; {self.cut_short} article(s) cut at {self.max_passages} passages "
+                f"(NEWSBOT_MAX_PASSAGES_PER_ARTICLE), {self.unread_chars:,} characters not indexed"
+            )
+        if self.repeats:
+            line += f"; {self.repeats} repeated passages stored once"
+        return line
+
+    def count(self, article: Article, chunks: Chunks, bound: int) -> None:
+        """Add what chunking left out of `article` to the report, and log it."""
+        self.repeats += chunks.repeats
+        if chunks.cut_short:
+            self.cut_short += 1
+            self.unread_chars += chunks.unread_chars
+            self.max_passages = bound
+        if chunks.cut_short or chunks.repeats:
+            log.warning(
+                "%s (%s): %d passages kept, %d repeated ones dropped%s",
+                article.title[:80] or article.source,
+                article.url or article.id,
+                len(chunks.passages),
+                chunks.repeats,
+                f"; cut at the bound of {bound} passages, {chunks.unread_chars:,} characters "
+                "not indexed (NEWSBOT_MAX_PASSAGES_PER_ARTICLE)"
+                if chunks.cut_short
+                else "",
+            )
 
 
 @dataclass(frozen=True)
@@ -132,12 +164,12 @@ class Indexer:
             else:
                 self._take(item, batch, report)
                 if len(batch) >= self.batch_size:
-                    report.passages += self._embed_batch(list(batch.values()))
+                    report.passages += self._embed_batch(list(batch.values()), report)
                     batch.clear()
             if progress:
                 progress(Progress(done, report.passages, getattr(item, "source", item.key)))
         if batch:
-            report.passages += self._embed_batch(list(batch.values()))
+            report.passages += self._embed_batch(list(batch.values()), report)
         return report
 
     def _take(self, item: SourceDocument, batch: dict[str, Article], report: IndexReport) -> None:
@@ -174,17 +206,17 @@ class Indexer:
         report = report or IndexReport()
         for start in range(0, len(articles), self.batch_size):
             chunk = articles[start : start + self.batch_size]
-            report.passages += self._embed_batch(chunk)
+            report.passages += self._embed_batch(chunk, report)
             report.changed += len(chunk)
             if progress:
                 done = start + len(chunk)
                 progress(Progress(done, report.passages, chunk[-1].source, total=len(articles)))
         return report
 
-    def _embed_batch(self, articles: Sequence[Article]) -> int:
+    def _embed_batch(self, articles: Sequence[Article], report: IndexReport) -> int:
         """Embed the passages of `articles` in one call, replace theirs in the store in one
         upsert, then mark them embedded and write their alerts in one transaction."""
-        chunked = [(article, self.passages_of(article)) for article in articles]
+        chunked = [(article, self.passages_of(article, report)) for article in articles]
         passages = [p for _, ps in chunked for p in ps]
         langs = [article.lang for article, ps in chunked for _ in ps]
         texts = [p.text for p in passages]
@@ -214,18 +246,22 @@ class Indexer:
             log.exception("matching %d articles to subscriptions failed", len(embedded))
             return None
 
-    def passages_of(self, article: Article) -> list[Passage]:
-        """Deterministic passages of an article for this model's tokenizer."""
-        texts = chunk_text(
+    def passages_of(self, article: Article, report: IndexReport | None = None) -> list[Passage]:
+        """Deterministic passages of an article for this model's tokenizer: at most
+        `max_passages`, identical ones once; what is left out is added to `report`."""
+        chunks = chunk_article(
             article.text,
             article.lang,
             self.embedder.count_tokens,
             self.embedder.passage_token_budget,
             self.settings.overlap_sentences,
+            self.settings.max_passages,
         )
+        if report is not None:
+            report.count(article, chunks, self.settings.max_passages)
         return [
             Passage(id=f"{article.id}:{seq}", article_id=article.id, seq=seq, text=text)
-            for seq, text in enumerate(texts)
+            for seq, text in enumerate(chunks.passages)
         ]
 
     def embed_missing(self, progress: ProgressCallback | None = None) -> IndexReport:

@@ -34,6 +34,21 @@ def test_index_prints_a_summary(env_settings: Path):
     assert "2 new, 0 changed, 0 unchanged" in result.stdout
 
 
+def test_index_of_a_degenerate_file_reports_the_bound(
+    env_settings: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("NEWSBOT_MAX_PASSAGES_PER_ARTICLE", "30")
+    word = tmp_path / "word.txt"
+    word.write_text("word " * 200_000, encoding="utf-8")  # 1 MB of one word
+    result = newsbot("index", str(word))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.split())
+    assert "1 new" in out and "1 passages embedded" in out
+    assert "1 article(s) cut at 30 passages (NEWSBOT_MAX_PASSAGES_PER_ARTICLE)" in out
+    assert "29 repeated passages stored once" in out
+    assert json.loads(newsbot("stats", "--json").stdout)["passages"] == 1
+
+
 def test_ask_prints_cited_passages(indexed: Path):
     result = newsbot("ask", QUESTION)
     assert result.exit_code == 0, result.output

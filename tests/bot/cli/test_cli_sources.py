@@ -17,7 +17,7 @@ from index.models import Article
 from index.news_index import NewsIndex
 from index.store.article_db import ArticleDB
 from tests.conftest import REPO
-from tests.news_server import NewsSite, Route, publish
+from tests.news_server import NewsSite, Route, publish, rss
 
 runner = CliRunner()
 
@@ -62,6 +62,21 @@ def test_bad_sources_are_clear_errors(site: NewsSite, monkeypatch: pytest.Monkey
     assert newsbot("sources", "add", "ftp://example.org/x").exit_code == 1
     missing = newsbot("sources", "remove", "42")
     assert missing.exit_code == 1 and "there is no source #42" in flat(missing.output)
+
+
+def test_sources_add_with_a_missing_item_page_reports_it_and_exits_1(site: NewsSite):
+    items = [("Budapest summit dropped", site.url("/news/summit"), "Short summary.")]
+    items.append(("Withdrawn story", site.url("/news/gone"), "Short."))  # the site answers 404
+    site.routes["/feed.xml"] = Route(rss("World Desk", items), content_type="application/rss+xml")
+    added = newsbot("sources", "add", site.url("/feed.xml"), "--name", "Desk")
+    assert added.exit_code == 1
+    assert "added source #1: feed Desk" in added.stdout  # the source is kept
+    assert "1 new" in added.stdout and "1 failed" in added.stdout
+    assert (
+        "failed:" in added.output and "/news/gone" in flat(added.output) and "404" in added.output
+    )
+    listed = json.loads(newsbot("sources", "list", "--json").stdout)
+    assert [(s["id"], s["articles"]) for s in listed] == [(1, 1)]  # the good item is stored
 
 
 def test_reindex_reports_failures_and_exits_1(site: NewsSite):

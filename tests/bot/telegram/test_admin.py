@@ -1,9 +1,12 @@
 """Admin commands in Telegram, through the fake Bot API: sources, reindex, refusals, polling."""
 
+import json
+import logging
 import threading
 
 import pytest
 
+from bot.logs import BOT_FORMAT, stderr_handler
 from bot.settings import Settings
 from bot.telegram.app import POLL_JOB, BotApplication
 from bot.telegram.services import Services
@@ -15,7 +18,7 @@ from tests.bot.fake_bot_api import (
     user,
     visible_text,
 )
-from tests.news_server import NewsSite, Route, publish
+from tests.news_server import STORIES, NewsSite, Route, publish, rss
 
 ADMIN = user(7001, name="Admin")
 STRANGER = user(7002, name="Stranger")
@@ -175,3 +178,48 @@ def test_a_worker_can_leave_polling_and_alerts_to_another(bot_settings: Settings
     assert len(busy.job_queue.get_jobs_by_name(ALERT_JOB)) == 1
     assert idle.job_queue.get_jobs_by_name(POLL_JOB) == ()
     assert idle.job_queue.get_jobs_by_name(ALERT_JOB) == ()
+
+
+async def test_a_password_in_a_source_url_is_never_echoed_logged_or_stored(
+    api: FakeBotAPI,
+    app: BotApplication,
+    site: NewsSite,
+    services: Services,
+    caplog: pytest.LogCaptureFixture,
+):
+    caplog.set_level(logging.DEBUG)
+    secret = "s3cr3t-Pa55word"
+    with_password = site.base.replace("http://", f"http://admin:{secret}@")
+    publish(site, "/news/summit")
+    # a feed whose item links carry a password too, with a summary long enough to stand in
+    title, paragraphs = STORIES["/news/gold"]
+    item = (title, with_password + "/news/gold", " ".join(paragraphs * 2))
+    site.routes["/linked.xml"] = Route(rss("Linked", [item]), content_type="application/rss+xml")
+
+    await send(api, ADMIN, f"/addsource {with_password}/feed.xml Desk")
+    refused = await final_edit(api, ADMIN["id"], "Could not add")
+    assert f"{site.base}/feed.xml" in visible_text(refused.text)  # the URL, without the password
+    await send(api, ADMIN, f"/addsource ftp://admin:{secret}@example.org/feed")  # usage reply
+    await api.next_call("sendMessage", chat_id=ADMIN["id"], where=lambda c: "Usage" in c.text)
+    await send(api, STRANGER, f"/addsource {with_password}/feed.xml")
+    await api.next_call("sendMessage", chat_id=STRANGER["id"])
+    await send(api, ADMIN, f"/addsource {site.url('/linked.xml')}")
+    await final_edit(api, ADMIN["id"], "Reindex finished")
+    await send(api, ADMIN, "/sources")
+    listing = await api.next_call(
+        "sendMessage", chat_id=ADMIN["id"], where=lambda c: "#1" in c.text
+    )
+    assert "Linked" in visible_text(listing.text)
+
+    sent = json.dumps([call.params for call in api.calls], ensure_ascii=False)
+    assert secret not in sent
+    ours = [r for r in caplog.records if r.name.startswith(("bot.", "index."))]
+    assert not [r for r in ours if secret in r.getMessage()]  # newsbot itself never logs it
+    # python-telegram-bot logs each update at DEBUG: the handler newsbot installs drops it
+    handler = stderr_handler("DEBUG", "", BOT_FORMAT)
+    shown = [handler.format(r) for r in caplog.records if handler.filter(r)]
+    assert shown and not [line for line in shown if secret in line]
+    stored = [path for path in services.settings.data_dir.rglob("*") if path.is_file()]
+    assert stored and not [path for path in stored if secret.encode() in path.read_bytes()]
+    (article,) = [a for a in services.news.catalog.db.all_articles() if a.title == title]
+    assert article.url == site.url("/news/gold")  # the link, stored without its password

@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from bot.logs import RedactToken
+from bot.logs import RedactSecrets
 from bot.telegram import texts
 from bot.telegram.html import MAX_MESSAGE, render_page, split_html, utf16_len
 from index.answers.pages import AnswerPages
@@ -121,7 +121,7 @@ def test_the_token_is_redacted_from_log_lines():
     token = "999:SECRET"
     record = logging.LogRecord("x", logging.INFO, "f", 1, "GET %s/bot%s/getMe", ("u", token), None)
 
-    assert RedactToken(token).filter(record)
+    assert RedactSecrets(token).filter(record)
     assert token not in record.getMessage() and "<token>" in record.getMessage()
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from index.embedding.embedder import SentenceTransformerEmbedder
-from index.passages.chunking import chunk_text
+from index.passages.chunking import chunk_article, chunk_text
 from index.passages.sentences import split_sentences
 from tests.conftest import HINDI_SEED, VIETNAMESE_SEED
 from tests.fakes import HashingEmbedder
@@ -102,3 +102,53 @@ def test_text_without_spaces_is_cut_at_characters():
     passages = chunk_text("长" * 500, "zh", lambda t: len(t) + 2, 50)
     assert all(len(p) <= 48 for p in passages)
     assert "".join(passages) == "长" * 500
+
+
+def _greedy_slices(sentence: str, count, budget: int) -> list[str]:
+    """The word-at-a-time cut the doubling search must agree with."""
+    words = sentence.split(" ")
+    slices, current = [], []
+    for word in words:
+        if current and count(" ".join([*current, word])) > budget:
+            slices.append(" ".join(current))
+            current = [word]
+        else:
+            current.append(word)
+    return [*slices, " ".join(current)] if current else slices
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_long_sentence_is_cut_as_the_word_at_a_time_rule_would(seed: int):
+    import random
+
+    rng = random.Random(seed)
+    words = ["a", "summit", "Budapest", "was", "dropped", "Tuesday", "x" * 30, "ministers"]
+    sentence = " ".join(rng.choice(words) for _ in range(rng.randrange(50, 400)))
+    count = HashingEmbedder().count_tokens
+    budget = rng.choice([8, 20, 45])
+    assert chunk_text(sentence, "en", count, budget, overlap_sentences=0) == _greedy_slices(
+        sentence, count, budget
+    )
+
+
+def test_an_article_is_cut_at_the_bound_and_says_how_much_was_left():
+    count = HashingEmbedder().count_tokens
+    sentences = [f"Sentence number {n} tells part {n} of the story." for n in range(400)]
+    text = " ".join(sentences)
+    every = chunk_text(text, "en", count, 30, overlap_sentences=0)
+    assert len(every) > 40
+    chunks = chunk_article(text, "en", count, 30, overlap_sentences=0, max_passages=40)
+    assert chunks.passages == every[:40] and chunks.repeats == 0
+    unread = " ".join(every[40:])
+    assert chunks.cut_short and abs(chunks.unread_chars - len(unread)) <= len(every)
+    whole = chunk_article(text, "en", count, 30, overlap_sentences=0, max_passages=len(every))
+    assert whole.passages == every and not whole.cut_short
+
+
+def test_identical_passages_of_an_article_are_kept_once():
+    count = HashingEmbedder().count_tokens
+    boilerplate = "Subscribe to our newsletter for more news every morning."
+    text = f"{boilerplate} The summit was dropped. {boilerplate} Gold rose again. {boilerplate}"
+    chunks = chunk_article(text, "en", count, 12, overlap_sentences=0)
+    assert chunks.passages == [boilerplate, "The summit was dropped.", "Gold rose again."]
+    assert chunks.repeats == 2 and not chunks.cut_short

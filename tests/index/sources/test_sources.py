@@ -6,6 +6,7 @@ import pytest
 
 from bot.settings import Settings
 from index.news_index import NewsIndex
+from index.sources.feeds import parse_feed
 from index.sources.reading import canonical_url
 from tests.fakes import HashingEmbedder
 from tests.index.store.test_indexing import ExplodingEmbedder
@@ -236,3 +237,40 @@ def test_check_finds_and_repairs_drift(news: NewsIndex, site: NewsSite):
     assert fixed.repaired
     assert news.check(repair=False).consistent
     assert sorted(news.store.ids()) == ids
+
+
+def test_a_feed_that_declares_utf8_but_sends_cp1251_is_read_as_cp1251(
+    news: NewsIndex, site: NewsSite
+):
+    items = [
+        ("Саммит в Будапеште отменён", site.url("/ru/summit"), "Встреча президентов отменена."),
+        ("Цена золота растёт третий день", site.url("/ru/gold"), "Инвесторы ищут надёжность."),
+    ]
+    lying = rss("Новости Мира", items).decode().encode("cp1251")  # still says encoding="utf-8"
+    assert b'encoding="utf-8"' in lying
+    site.routes["/ru.xml"] = Route(lying, content_type="application/rss+xml; charset=utf-8")
+    for path, text in (("/ru/summit", "Переговоры сорваны."), ("/ru/gold", "Золото дорожает.")):
+        page = article_page("x", [f"{text} Правительство сообщило об этом во вторник утром."])
+        site.routes[path] = Route(page.replace(b"Example News", b""))  # no outlet of its own
+    source = news.add_source(site.url("/ru.xml"))
+    assert source.name == "Новости Мира"
+    assert news.refresh(source.id).new == 2
+    stored = {a.title: a.outlet for a in news.catalog.db.all_articles()}
+    assert stored == {
+        "Саммит в Будапеште отменён": "Новости Мира",
+        "Цена золота растёт третий день": "Новости Мира",
+    }
+
+
+@pytest.mark.parametrize(
+    ("declared", "encoding"),
+    [("windows-1251", "cp1251"), ("utf-8", "utf-8"), ("koi8-r", "koi8-r"), ("utf-8", "cp1251")],
+)
+def test_feed_titles_decode_whatever_the_declaration(declared: str, encoding: str):
+    items = [("Выборы в парламент: итоги голосования по округам", "http://e.org/a", "Итоги.")]
+    xml = rss("Новости Мира", items).decode().replace('encoding="utf-8"', f'encoding="{declared}"')
+    feed = parse_feed(xml.encode(encoding), "http://e.org/feed", 10)
+    assert (feed.title, feed.items[0].title) == (
+        "Новости Мира",
+        "Выборы в парламент: итоги голосования по округам",
+    )

@@ -207,3 +207,37 @@ def test_an_answer_carries_its_candidates_only_when_asked(fake_index: NewsIndex,
     assert kept.hits and kept.candidates == ()
     assert len(scored.candidates) > len(kept.hits)
     assert [h.passage.id for h in kept.hits] == [h.passage.id for h in scored.hits]
+
+
+def test_a_file_of_one_repeated_word_is_bounded_and_reported(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+):
+    """Issue 21: 2 MB of one word made 2,581 passages and held the writer for 302 s."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "word.txt").write_text("word " * 400_000, encoding="utf-8")  # 2 MB
+    bound = settings.max_passages_per_article
+    embedder = HashingEmbedder()
+    with NewsIndex.open(settings, writer=True, embedder=embedder) as news:
+        report = news.index_paths([folder])
+        stored = news.store.count()
+    assert report.new == 1 and 1 <= stored <= bound
+    assert report.passages == stored and report.repeats >= bound - stored
+    assert report.cut_short == 1 and report.unread_chars > 1_900_000
+    assert sum(embedder.calls) == stored  # only the kept passages are embedded
+    summary = report.summary()
+    assert f"1 article(s) cut at {bound} passages" in summary
+    assert "repeated passages stored once" in summary
+    assert "NEWSBOT_MAX_PASSAGES_PER_ARTICLE" in caplog.text and "not indexed" in caplog.text
+
+
+def test_the_bound_is_a_setting(settings: Settings, tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = " ".join(f"Paragraph {n} reports a different fact about the talks." for n in range(300))
+    (folder / "long.txt").write_text(text, encoding="utf-8")
+    bounded = settings.model_copy(update={"max_passages_per_article": 7})
+    with NewsIndex.open(bounded, writer=True, embedder=HashingEmbedder()) as news:
+        report = news.index_paths([folder])
+        assert news.store.count() == report.passages == 7
+    assert report.cut_short == 1 and report.repeats == 0
