@@ -9,6 +9,8 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import (
+    StepReporter,
+    err,
     open_root,
     out,
     print_report,
@@ -18,6 +20,7 @@ from bot.cli.common import (
 )
 from bot.logs import configure_logging
 from bot.user_input import undecodable
+from index import progress
 from index.errors import InputError
 
 app = typer.Typer(
@@ -34,6 +37,7 @@ def _configure() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    progress.install(StepReporter(err))
 
 
 @app.command()
