@@ -20,6 +20,7 @@ Measured on XQuAD-R and on an answer-or-refuse benchmark in README "Quality".
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,7 +87,7 @@ def load_language_space(
             log.warning("the language statistics in %s are damaged; computing them again", path)
     langs, passages, queries = compute_vectors(texts, encode_passages, encode_queries)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial.npz")
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
     np.savez(partial, langs=np.array(langs), passages=passages, queries=queries)
     partial.replace(path)
     return _space(langs, passages, queries, tag)
