@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _VERSION = 1  # bump when a recipe changes meaning: older ones are then not read
-_PREFIX = "onnx-recipe-"
+_PREFIX = "light-recipe-"
 # A text longer than any model's sequence length: the recipe is checked to cut it alike.
 _LONG_PROBE = " ".join(PROBES) * 60
 
