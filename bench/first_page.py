@@ -5,7 +5,8 @@ A question's time runs from the moment its update is offered to getUpdates to th
 answer reaches sendMessage. Warm: the model is loaded and a first question has been asked;
 every timed question is new to the answer cache (each carries its asker's number), so it is
 searched and its first page built. Then the same questions asked again (from the cache), the
-second page ("More ›", built when opened), and 20 questions at once.
+second page ("More ›", built when opened), inline queries and `/latest TOPIC` (each new:
+searched like a question), and 20 questions at once.
 
     python -m bench.first_page [--rounds 30] [--concurrent 20]
 """
@@ -19,6 +20,7 @@ from bench.bot_concurrency import seed_bot
 from tests.bot.fake_bot_api import (
     FakeBotAPI,
     callback_query,
+    inline_query,
     message,
     private_chat,
     user,
@@ -56,6 +58,24 @@ async def next_page(api: FakeBotAPI, person: dict, params: dict) -> float | None
     return (time.perf_counter() - started) * 1000
 
 
+async def inline(api: FakeBotAPI, person: dict, query: str) -> float:
+    started = time.perf_counter()
+    sent = await api.inject({"inline_query": inline_query(person, query)})
+    query_id = sent["inline_query"]["id"]
+    await api.next_call(
+        "answerInlineQuery", where=lambda c: str(c.params["inline_query_id"]) == query_id,
+        timeout=600,
+    )  # fmt: skip
+    return (time.perf_counter() - started) * 1000
+
+
+async def latest(api: FakeBotAPI, person: dict, topic: str) -> float:
+    started = time.perf_counter()
+    await api.inject({"message": message(private_chat(person), person, f"/latest {topic}")})
+    await api.next_call("sendMessage", chat_id=person["id"], timeout=600)
+    return (time.perf_counter() - started) * 1000
+
+
 def line(label: str, times: list[float]) -> str:
     times = sorted(times)
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
@@ -80,6 +100,11 @@ async def main_async(rounds: int, concurrent: int) -> None:
         print(line("first page, repeated", cached))
         if second:
             print(line("second page (More ›)", second))
+        topics = [
+            (user(5_000 + i), f"{QUESTIONS[i % len(QUESTIONS)]} {{{i}}}") for i in range(rounds)
+        ]
+        print(line("inline query, new", [await inline(api, p, q) for p, q in topics]))
+        print(line("/latest topic, new", [await latest(api, p, f"{q}.") for p, q in topics]))
         people = [user(10_000 + i) for i in range(concurrent)]
         started = time.perf_counter()
         await asyncio.gather(

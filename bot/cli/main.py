@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from bot.cli.common import (
+    StepReporter,
+    err,
     open_root,
     out,
     print_report,
@@ -19,6 +21,7 @@ from bot.cli.common import (
 )
 from bot.logs import configure_logging
 from bot.user_input import undecodable
+from index import progress
 from index.errors import InputError
 
 if TYPE_CHECKING:
@@ -53,6 +56,7 @@ def _configure(
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    progress.install(StepReporter(err))
 
 
 @app.command()

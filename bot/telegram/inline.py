@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -80,11 +81,23 @@ async def inline_query(update: Update, context: BotContext) -> None:
 
 async def _search(context: BotContext, question: str, lang: str) -> list[InlineQueryResultArticle]:
     try:
-        found: Answer = await asyncio.to_thread(context.services.news.ask, question, 30)
+        found: Answer = await asyncio.to_thread(
+            context.services.news.ask, question, 30, sentences=False
+        )
+        shown = _one_per_article(found.hits)[:MAX_RESULTS]
+        # Best sentences for the results shown only, through the answers' sentence cache.
+        best = await asyncio.to_thread(
+            context.services.news.sentence_scorer.best,
+            question,
+            [(hit.passage.text, hit.article.lang) for hit in shown],
+        )
     except NewsbotError as exc:  # e.g. no model space yet: said as "nothing found"
         log.info("inline search for %r failed: %s", question[:80], exc)
-        found = Answer(question=question, hits=(), answered=False, min_score=0.0)
-    results = [_result(hit, lang) for hit in _one_per_article(found.hits)[:MAX_RESULTS]]
+        shown, best = [], []
+    results = [
+        _result(replace(hit, best_sentence=sentence), lang)
+        for hit, sentence in zip(shown, best, strict=True)
+    ]
     if not results:
         results = [
             _notice(

@@ -27,7 +27,8 @@ async def latest_command(update: Update, context: BotContext) -> None:
         await reply(update, context, texts.text(lang, "too_long", length=len(topic), limit=limit))
         return
     if topic:
-        found = await asyncio.to_thread(services.news.ask, topic, _SEARCHED)
+        # Articles are listed, not sentences: none is picked (the costly part of an answer).
+        found = await asyncio.to_thread(services.news.ask, topic, _SEARCHED, sentences=False)
         articles = newest_found(found, LATEST_COUNT)
         title = texts.text(lang, "latest_topic_title", topic=escape(topic))
         empty = texts.text(lang, "latest_topic_none", topic=escape(topic))

@@ -107,10 +107,13 @@ async def more_callback(update: Update, context: BotContext) -> None:
         await query.answer(texts.text(lang, "expired"), show_alert=True)
         return
     written = entry.written if number == 0 else None
-    page = await asyncio.to_thread(render_page, entry.pages, number, lang, written)
+    await query.answer()  # the button stops spinning now, whatever the page costs
+    if number < entry.pages.built:  # built before: no model call, no wait for a thread
+        page = render_page(entry.pages, number, lang, written)
+    else:
+        page = await asyncio.to_thread(render_page, entry.pages, number, lang, written)
     entry.page = page.number
     entry.seen.add(page.number)
-    await query.answer()
     try:
         await query.edit_message_text(page.html, reply_markup=answer_markup(page, answer_id, lang))
     except BadRequest as exc:  # the page already shown (pressed twice), or the message is gone

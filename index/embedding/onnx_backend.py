@@ -4,19 +4,23 @@ sentence-transformers' own ONNX backend needs optimum-onnx, which (0.1.0) pins t
 below 4.58, older than the one newsbot runs on. So the model is exported here, once, with
 torch.onnx (tokens in, normalised sentence embeddings out: the model's own pooling and
 normalisation are in the graph); int8 weights come from ONNX Runtime's dynamic quantization,
-per channel. Tokenization stays with the model's tokenizer.
+per channel. Tokenization stays with the model's tokenizer: its `transformers` wrapper when the
+model is loaded, the `tokenizers` file alone on the light path (`onnx_embedder`), which needs
+neither torch nor transformers to answer.
 
 Exports are kept beside the models (NEWSBOT_MODEL_CACHE_DIR), one folder per model identity
 (its name, sequence length and a fingerprint of its weights), so every data dir and every test
-run shares one export. A folder is built in a staging directory and renamed into place with a
-manifest (size and SHA-256 of the graph, and how closely its vectors matched torch's when it
-was built; index/embedding/manifest.py, shared with the bundled model); a folder whose graph
-does not match its manifest is rebuilt, and a crash mid-export leaves only a staging directory
-that nothing trusts (removed by the next build).
+run shares one export. The graph keeps its weights in a file beside it (`model.onnx.data`),
+which ONNX Runtime maps instead of copying: a session opens in a fraction of a second and costs
+memory only for the rows of the vocabulary a text touches. A folder is built in a staging
+directory and renamed into place with a manifest (size, modification time and SHA-256 of each
+file, and how closely its vectors matched torch's when it was built); a file whose size or time
+differs from its manifest is hashed again, a folder whose files do not match is rebuilt, and a
+crash mid-export leaves only a staging directory that nothing trusts (removed by the next build).
+The manifest code is shared with the bundled model (index/embedding/manifest.py).
 """
 
 import hashlib
-import json
 import logging
 import os
 import shutil
@@ -28,7 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from index.embedding.manifest import damage, read_manifest, sha256, write_manifest
+from index import progress
+from index.embedding.manifest import damage, read_manifest, write_manifest
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -36,8 +41,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _OPSET = 17
-_FORMAT = 1  # bump when the export changes meaning: older folders are then not reused
+_FORMAT = 2  # bump when the export changes meaning: older folders are then not reused
 _GRAPH = "model.onnx"
+_WEIGHTS = "model.onnx.data"  # the fp32 graph's weights, mapped by ONNX Runtime
 _MANIFEST = "newsbot-onnx.json"
 _STAGING = ".building-onnx-"
 # Checked against torch when a graph is built: vectors this close share torch's index.
@@ -49,13 +55,15 @@ PROBES = (
 )
 
 
+Tokenize = Callable[[list[str]], dict[str, np.ndarray]]
+
+
 class OnnxRunner:
     """Encodes texts with an ONNX session; the same vectors (or near) as the torch model."""
 
-    def __init__(self, session: Any, tokenizer: Any, max_length: int, agreement: float) -> None:
+    def __init__(self, session: Any, tokenize: Tokenize, agreement: float) -> None:
         self.session = session
-        self.tokenizer = tokenizer
-        self.max_length = max_length
+        self.tokenize = tokenize  # texts -> the graph's int64 inputs, padded and truncated
         self.agreement = agreement  # least cosine to torch's vectors on PROBES, at build time
         self.inputs = [i.name for i in session.get_inputs()]
 
@@ -65,15 +73,8 @@ class OnnxRunner:
         out = np.zeros((len(texts), 0), dtype=np.float32)
         rows: list[np.ndarray] = []
         for start in range(0, len(order), batch_size):
-            batch = [texts[i] for i in order[start : start + batch_size]]
-            tokens = self.tokenizer(
-                batch,
-                padding=True,
-                truncation=True,
-                max_length=self.max_length,
-                return_tensors="np",
-            )
-            feed = {name: tokens[name].astype(np.int64) for name in self.inputs}
+            tokens = self.tokenize([texts[i] for i in order[start : start + batch_size]])
+            feed = {name: tokens[name] for name in self.inputs}
             rows.append(self.session.run(None, feed)[0])
         if not rows:
             return out
@@ -84,29 +85,49 @@ class OnnxRunner:
         return result
 
 
+def hf_tokenize(tokenizer: Any, max_length: int) -> Tokenize:
+    """The loaded model's (transformers) tokenizer as the graph's input."""
+
+    def tokenize(texts: list[str]) -> dict[str, np.ndarray]:
+        tokens = tokenizer(
+            texts, padding=True, truncation=True, max_length=max_length, return_tensors="np"
+        )
+        return {name: np.asarray(tokens[name], dtype=np.int64) for name in tokens}
+
+    return tokenize
+
+
+def open_session(folder: Path) -> Any:
+    """An ONNX Runtime session on the graph in `folder` (a complete build)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = os.cpu_count() or 1
+    return ort.InferenceSession(str(folder / _GRAPH), options, providers=["CPUExecutionProvider"])
+
+
+def export_agreement(folder: Path) -> float:
+    """The agreement with torch that `folder`'s manifest records (0 when there is none)."""
+    manifest = _manifest(folder)
+    return float(manifest["agreement"]) if manifest is not None else 0.0
+
+
 def onnx_runner(
     model: "SentenceTransformer", name: str, cache: Path, quantized: bool
 ) -> OnnxRunner:
     """Open the model's ONNX graph from `cache`, exporting (and quantizing) it the first time."""
-    import onnxruntime as ort
+    folder = export_folder(model, name, cache, quantized)
+    tokenize = hf_tokenize(model.tokenizer, model.max_seq_length or 512)
+    return OnnxRunner(open_session(folder), tokenize, export_agreement(folder))
 
+
+def export_folder(model: "SentenceTransformer", name: str, cache: Path, quantized: bool) -> Path:
+    """The folder of the model's (fp32 or int8) graph in `cache`, built the first time."""
     key = export_key(model, name)
     fp32 = _built(cache / f"onnx-{key}", lambda path: _export(model, path), model)
-    folder = fp32
-    if quantized:
-        folder = _built(
-            cache / f"onnx-{key}-int8", lambda path: _quantize(fp32 / _GRAPH, path), model
-        )
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = os.cpu_count() or 1
-    session = ort.InferenceSession(
-        str(folder / _GRAPH), options, providers=["CPUExecutionProvider"]
-    )
-    manifest = _manifest(folder)
-    assert manifest is not None  # _built returns only folders that have one
-    return OnnxRunner(
-        session, model.tokenizer, model.max_seq_length or 512, float(manifest["agreement"])
-    )
+    if not quantized:
+        return fp32
+    return _built(cache / f"onnx-{key}-int8", lambda path: _quantize(fp32 / _GRAPH, path), model)
 
 
 def export_key(model: "SentenceTransformer", name: str) -> str:
@@ -122,55 +143,46 @@ def export_key(model: "SentenceTransformer", name: str) -> str:
 
 
 def _built(folder: Path, build: Callable[[Path], None], model: "SentenceTransformer") -> Path:
-    """`folder` as a complete build: reused if its graph matches its manifest, else built in a
+    """`folder` as a complete build: reused if its files match its manifest, else built in a
     staging directory (with its agreement with torch measured) and renamed into place."""
-    if _intact(folder):
+    if intact(folder):
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
     _remove_abandoned(folder.parent)
     staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-", dir=folder.parent))
     try:
         graph = staging / _GRAPH
-        log.warning("exporting the embedding model to ONNX once, into %s", folder)
-        build(graph)
-        agreement = _agreement(model, graph)
-        manifest = write_manifest(staging, _MANIFEST, agreement=agreement)
-        # The graph's size and hash also at the top, as manifests before per-file ones had
-        # them: a cache shared with an older newsbot stays valid for both.
-        graph_entry = manifest["files"][_GRAPH]
-        manifest |= {"size": graph_entry["size"], "sha256": graph_entry["sha256"]}
-        (staging / _MANIFEST).write_text(json.dumps(manifest, indent=1))
-        if _intact(folder):  # another process finished the same build meanwhile
+        log.info("exporting the embedding model to ONNX once, into %s", folder)
+        with progress.step("onnx-export"):
+            build(graph)
+            agreement = _agreement(model, graph)
+        write_manifest(staging, _MANIFEST, agreement=agreement)
+        if intact(folder):  # another process finished the same build meanwhile
             return folder
         if folder.exists():  # damaged or partial: replaced whole
             shutil.rmtree(folder, ignore_errors=True)
         try:
             os.rename(staging, folder)
         except OSError:  # another process renamed its complete build first
-            if not _intact(folder):
+            if not intact(folder):
                 raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return folder
 
 
-def _intact(folder: Path) -> bool:
-    """The graph matches its manifest (index/embedding/manifest.py: sizes on every load,
-    hashes when a time changed); an older manifest, without per-file entries, is hashed."""
+def intact(folder: Path) -> bool:
+    """Whether `folder` holds a complete build: every file of its manifest (the graph among
+    them), checked by index/embedding/manifest.py (sizes on every load, hashes when a time
+    changed). An export of an older format, without per-file entries, is rebuilt."""
     manifest = _manifest(folder)
-    if manifest is None:
+    if manifest is None or not isinstance(manifest["files"], dict):
         return False
-    if "files" in manifest:
-        return damage(folder, _MANIFEST) is None
-    graph = folder / _GRAPH
-    try:
-        return graph.stat().st_size == manifest["size"] and sha256(graph) == manifest["sha256"]
-    except OSError:
-        return False
+    return _GRAPH in manifest["files"] and damage(folder, _MANIFEST) is None
 
 
 def _manifest(folder: Path) -> dict[str, Any] | None:
-    return read_manifest(folder, _MANIFEST, frozenset({"size", "sha256", "agreement"}))
+    return read_manifest(folder, _MANIFEST, frozenset({"files", "agreement"}))
 
 
 def _remove_abandoned(parent: Path) -> None:
@@ -193,10 +205,8 @@ def _alive(pid: int) -> bool:
 
 def _agreement(model: "SentenceTransformer", graph: Path) -> float:
     """The least cosine between torch's vectors and the graph's on a few probe texts."""
-    import onnxruntime as ort
-
-    session = ort.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
-    runner = OnnxRunner(session, model.tokenizer, model.max_seq_length or 512, agreement=0.0)
+    tokenize = hf_tokenize(model.tokenizer, model.max_seq_length or 512)
+    runner = OnnxRunner(open_session(graph.parent), tokenize, agreement=0.0)
     reference = np.asarray(
         model.encode(list(PROBES), normalize_embeddings=True, convert_to_numpy=True),
         dtype=np.float32,
@@ -205,6 +215,8 @@ def _agreement(model: "SentenceTransformer", graph: Path) -> float:
 
 
 def _export(model: "SentenceTransformer", path: Path) -> None:
+    """The graph at `path`, its weights beside it in `_WEIGHTS` (mapped when opened)."""
+    import onnx
     import torch
 
     names = list(model.tokenizer.model_input_names)
@@ -237,6 +249,10 @@ def _export(model: "SentenceTransformer", path: Path) -> None:
             opset_version=_OPSET,
             dynamo=False,
         )
+    whole = onnx.load(str(path))
+    onnx.save_model(
+        whole, str(path), save_as_external_data=True, location=_WEIGHTS, size_threshold=1024
+    )
 
 
 def _quantize(source: Path, path: Path) -> None:

@@ -23,7 +23,11 @@ def best_sentences(
     if not flat:
         return []
     langs = [lang for sentences, (_, lang) in zip(split, passages, strict=True) for _ in sentences]
-    scores = embedder.embed_passages(flat, langs) @ query
+    return _pick(split, embedder.embed_passages(flat, langs) @ query)
+
+
+def _pick(split: list[list[str]], scores: np.ndarray) -> list[str]:
+    """Each passage's best-scoring sentence that is not a caption (when it has another)."""
     best, start = [], 0
     for sentences in split:
         window = scores[start : start + len(sentences)].copy()
@@ -67,3 +71,13 @@ class SentenceScorer:
                 while len(self._vectors) > self.cache_size:
                     self._vectors.popitem(last=False)
         return np.array([float(known[k] @ query) for k in keys], dtype=np.float32)
+
+    def best(self, question: str, passages: Sequence[tuple[str, str]]) -> list[str]:
+        """For each (text, lang) passage, its sentence closest to `question`, as
+        `best_sentences` picks it, from the cached vectors where it can."""
+        split = [split_sentences(text, lang) or [text] for text, lang in passages]
+        flat = [s for sentences in split for s in sentences]
+        langs = [
+            lang for sentences, (_, lang) in zip(split, passages, strict=True) for _ in sentences
+        ]
+        return _pick(split, self.scores(question, flat, langs)) if flat else []

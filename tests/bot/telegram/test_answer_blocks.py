@@ -233,3 +233,20 @@ async def test_a_vote_is_stored_changed_and_exported(
     assert [a["n"] for a in vote["shown"]] == [1, 2]  # the first page's articles
     assert vote["shown"][0]["passages"][0]["best_sentence"] in first.text
     assert "987654321" not in result.stdout  # no user id
+
+
+async def test_a_button_is_answered_before_its_page_is_built_and_a_built_page_costs_no_model(
+    api: FakeBotAPI, bot: Services, embedder: HashingEmbedder
+):
+    person = user()
+    first = await ask(api, person)
+    await press(api, person, first, "More ›")
+    second = await api.next_call("editMessageText", chat_id=42)
+    methods = [
+        c.method for c in api.calls if c.method in ("answerCallbackQuery", "editMessageText")
+    ]
+    assert methods == ["answerCallbackQuery", "editMessageText"]  # the spinner stops first
+    calls = len(embedder.calls)
+    await press(api, person, second, "‹ Prev")
+    back = await api.next_call("editMessageText", chat_id=42)
+    assert back.text == first.text and len(embedder.calls) == calls  # page 1 was built

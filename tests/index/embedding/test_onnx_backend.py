@@ -116,7 +116,8 @@ def test_a_damaged_export_is_rebuilt_and_an_abandoned_one_removed(
     graph.write_bytes(graph.read_bytes()[: graph.stat().st_size // 2])  # a torn write
     abandoned = cache / f".building-onnx-{_pid_of_finished()}-x"  # a crash mid-export
     abandoned.mkdir()
-    runner = onnx_runner(model._model, model.name, cache, quantized=True)
+    torch_model = embedder(shared_settings, "torch")
+    runner = onnx_runner(torch_model._model, model.name, cache, quantized=True)
     after = exports(cache)
     assert after[int8] != before[int8]  # rebuilt
     assert {k: v for k, v in after.items() if k != int8} == {

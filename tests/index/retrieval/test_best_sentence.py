@@ -27,3 +27,21 @@ def test_sentence_vectors_are_computed_once_across_questions():
 
     assert first[0] > first[1] and other[1] > other[0]
     assert embedder.calls == [2, 1]  # the second question embedded only the new sentence
+
+
+def test_the_scorer_picks_as_answers_do_from_the_sentences_it_keeps():
+    """Inline results take their sentences from the scorer that answers' pages fill."""
+    embedder = HashingEmbedder()
+    scorer = SentenceScorer(embedder, QueryEncoder(embedder))
+    text = (
+        "Hungary waited for news. The Budapest summit was dropped, Trump and Putin pictured. "
+        "(Photo: Getty) Officials said the summit in Budapest was dropped."
+    )
+    passages = [(text, "en"), ("Gold rose again. Rates stayed.", "en")]
+    picked = scorer.best(QUESTION, passages)
+    calls = list(embedder.calls)
+    assert scorer.best(QUESTION, passages) == picked
+    assert embedder.calls == calls  # the second time, from the kept vectors
+    query = embedder.embed_queries([QUESTION])[0]
+    assert picked == best_sentences(embedder, query, passages)
+    assert scorer.best(QUESTION, []) == []
