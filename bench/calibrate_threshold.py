@@ -4,7 +4,7 @@ For each question the best candidate's cosine score decides answered/refused. Th
 threshold maximises correct decisions: answerable questions answered plus unanswerable ones
 refused (ties: the highest such threshold, to show as little noise as possible).
 
-    NEWSBOT_DATA_DIR=... python -m bench.calibrate_threshold ../shared/eval/seed_questions.jsonl
+    NEWSBOT_DATA_DIR=... python -m bench.calibrate_threshold bench/data/seed_questions.jsonl
 """
 
 import argparse

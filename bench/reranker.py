@@ -1,7 +1,7 @@
 """What the optional cross-encoder reranker costs per question, and what it changes.
 
     python -m bench.reranker --model cross-encoder/mmarco-mMiniLMv2-L12-H384-v1 \
-        [--questions ../shared/eval/seed_questions.jsonl] [--candidates 20]
+        [--questions bench/data/seed_questions.jsonl] [--candidates 20]
     python -m bench.reranker --untrained     # cost only: no trained cross-encoder here
 
 Indexes the seed articles in a temporary data dir with the configured embedding model, then
@@ -25,7 +25,7 @@ from index.evaluation.runner import load_questions, run_questions, score
 from index.news_index import NewsIndex
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_QUESTIONS = REPO.parent / "shared" / "eval" / "seed_questions.jsonl"
+DEFAULT_QUESTIONS = REPO / "bench" / "data" / "seed_questions.jsonl"
 
 
 def untrained_cross_encoder(folder: Path) -> str:

@@ -55,9 +55,9 @@ def test_eval_scores_a_hand_made_set(env_settings, question_file: Path):
     assert groups["vi"]["refused_when_unanswerable"] is None
 
 
-def test_eval_runs_the_shared_seed_questions(env_settings):
+def test_eval_runs_the_vendored_seed_questions(env_settings):
     assert runner.invoke(app, ["index", str(SEEDS)]).exit_code == 0
-    result = runner.invoke(app, ["eval", str(SHARED / "seed_questions.jsonl")])
+    result = runner.invoke(app, ["eval", str(REPO / "bench" / "data" / "seed_questions.jsonl")])
     assert result.exit_code == 0, result.output
     assert "MRR@10" in result.stdout and "vi" in result.stdout
 
