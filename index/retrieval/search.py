@@ -22,7 +22,13 @@ from index.retrieval.evidence import named_passages, numbers
 from index.retrieval.fusion import cascade, reciprocal_rank_fusion
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.reranker import Reranker
-from index.retrieval.story_folding import Story, cut_stories, fold_stories
+from index.retrieval.story_folding import (
+    PASSAGES_PER_STORY,
+    Story,
+    cut_stories,
+    fold_stories,
+    trim_story,
+)
 from index.retrieval.story_groups import ArticlePassages, StoryRule, article_passages
 from index.store.article_db import ArticleDB
 from index.store.vectors import StoredPassage, VectorStore
@@ -132,30 +138,32 @@ class Searcher:
         )
         candidates = [c for c in candidates if c.passage.article_id in articles]
         ranked = [c for c in candidates if rank(c) >= self.min_score or c.passage.id in named]
-        if self.reranker is not None:
-            ranked = self._reranked(question, ranked)
         hidden: set[str] = set()
         for cand in ranked:  # a passage repeated by another outlet: one story, named once
             if cand.passage.article_id not in hidden:
                 hidden.update(copies.get(cand.passage.article_id, ()))
         ranked = [c for c in ranked if c.passage.article_id not in hidden]
         stories = fold_stories(ranked, self._passages_of_articles, self.story_rule, rank)
-        stories = cut_stories(stories, self.story_margin, rank)
+        if self.story_rule is not None:  # unfolded, every article stands alone, uncut
+            stories = cut_stories(stories, self.story_margin, rank)
         asked = numbers(question)
         # A story none of whose articles holds the question's numbers cannot answer it.
-        missing = [
-            bool(asked)
+        missing = {
+            s.articles[0]: bool(asked)
             and not any(
                 asked <= numbers(articles[a].text) for a in (*s.articles, *_copies(s, copies))
             )
             for s in stories
-        ]
+        }
         # The answer rule: the best of (passage cosine + its best sentence's cosine) / 2 over
         # the top passages, plus the name bonus. Sentences are scored for the first passages
         # of the best stories, through the cache the answer's pages use (the page costs no
         # second model call for them); the rule looks at the best ANSWER_PASSAGES of them.
-        judged = [(n, c) for n, story in enumerate(stories) for c in story.candidates]
-        judged = judged[:JUDGED_PASSAGES]
+        judged = [
+            (story.articles[0], c)
+            for story in stories
+            for c in story.candidates[:PASSAGES_PER_STORY]
+        ][:JUDGED_PASSAGES]
         scored = scored_best(
             self.sentences, question, self._split([c for _, c in judged], articles)
         )
@@ -163,23 +171,26 @@ class Searcher:
             c.passage.id: (c.score + sentence) / 2 + (bonus if c.passage.id in named else 0.0)
             for (_, c), (_, sentence) in zip(judged, scored, strict=True)
         }
-        counted = sorted((c for n, c in judged if not missing[n]), key=rank, reverse=True)[
-            :ANSWER_PASSAGES
-        ]
-        answer_score = max((merit[c.passage.id] for c in counted), default=0.0)
+        counted = sorted((c for lead, c in judged if not missing[lead]), key=rank, reverse=True)
+        answer_score = max((merit[c.passage.id] for c in counted[:ANSWER_PASSAGES]), default=0.0)
         best = {
             c.passage.id: sentence for (_, c), (sentence, _) in zip(judged, scored, strict=True)
         }
+        # Each article's passage that answers best first, then what is near enough is kept.
         stories = [_by_merit(story, merit) for story in stories]
+        if self.story_rule is not None:
+            stories = [trim_story(story, self.story_margin, rank) for story in stories]
+        if self.reranker is not None:  # the cross-encoder's order stands, in and across stories
+            stories = self._reranked_stories(question, stories)
         placed = [(n, c) for n, story in enumerate(stories) for c in story.candidates][:k]
         shown = [c for _, c in placed]
         if sentences:
             rest = [c for c in shown if c.passage.id not in best]
             picked = scored_best(self.sentences, question, self._split(rest, articles))
             best.update({c.passage.id: p for c, (p, _) in zip(rest, picked, strict=True)})
-        top = stories[0].best if stories else 0.0
+        top = max((story.best for story in stories), default=0.0)
         weak = [
-            n > 0 and (story.best < top - self.weak_margin or missing[n])
+            n > 0 and (story.best < top - self.weak_margin or missing[story.articles[0]])
             for n, story in enumerate(stories)
         ]
 
@@ -257,6 +268,16 @@ class Searcher:
                 ids, texts = self.store.all_texts()
                 self._lexical = (stamp, LexicalIndex(ids, texts, self.transliterate))
             return self._lexical[1]
+
+    def _reranked_stories(self, question: str, stories: list[Story]) -> list[Story]:
+        """The stories' passages in the cross-encoder's order, stories by their best."""
+        order = self._reranked(question, [c for s in stories for c in s.candidates])
+        where = {c.passage.id: n for n, c in enumerate(order)}
+        resorted = (
+            Story(s.articles, sorted(s.candidates, key=lambda c: where[c.passage.id]), s.best)
+            for s in stories
+        )
+        return sorted(resorted, key=lambda s: where[s.candidates[0].passage.id])
 
     def _reranked(self, question: str, candidates: list[StoredPassage]) -> list[StoredPassage]:
         """The best relevant candidates in the cross-encoder's order, the rest after them."""

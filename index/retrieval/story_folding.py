@@ -71,15 +71,18 @@ def _round(
 def cut_stories(
     stories: Sequence[Story], margin: float, rank: Callable[[StoredPassage], float]
 ) -> list[Story]:
-    """Only what is near the best: stories whose best is within `margin` of the best story's,
-    and in each, passages within `margin` of its own best (at most PASSAGES_PER_STORY)."""
-    if not stories:
-        return []
-    top = stories[0].best
-    kept = []
-    for story in stories:
-        if story.best < top - margin:
-            break
-        near = [c for c in story.candidates if rank(c) >= story.best - margin]
-        kept.append(Story(story.articles, near[:PASSAGES_PER_STORY], story.best))
-    return kept
+    """Only what is near the best: the stories whose best is within `margin` of the best
+    story's (whatever their order)."""
+    top = max((story.best for story in stories), default=0.0)
+    return [story for story in stories if story.best >= top - margin]
+
+
+def trim_story(story: Story, margin: float, rank: Callable[[StoredPassage], float]) -> Story:
+    """The story's articles' best passages (never cut: a sibling's best may sit far below a
+    same-language passage and hold the answer), and its other passages within `margin` of
+    its best; at most PASSAGES_PER_STORY."""
+    heads = len(story.articles)  # the candidates start with each article's best
+    near = story.candidates[:heads] + [
+        c for c in story.candidates[heads:] if rank(c) >= story.best - margin
+    ]
+    return Story(story.articles, near[:PASSAGES_PER_STORY], story.best)

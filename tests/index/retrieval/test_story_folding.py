@@ -17,7 +17,7 @@ from index.models import Passage
 from index.news_index import NewsIndex
 from index.passages.chunking import chunk_text
 from index.passages.language import detect_language
-from index.retrieval.story_folding import cut_stories, fold_stories
+from index.retrieval.story_folding import cut_stories, fold_stories, trim_story
 from index.retrieval.story_groups import ArticlePassages, StoryRule, story_similarity
 from index.store.vectors import StoredPassage
 from tests.conftest import HINDI_SEED, SEEDS, VIETNAMESE_SEED
@@ -68,19 +68,32 @@ def test_articles_alike_are_one_story_showing_each_articles_best_first():
 def test_what_is_shown_is_cut_relative_to_the_best_story():
     ranked = [
         _candidate("a", 0, 0.60),
-        _candidate("a", 1, 0.49),  # 0.11 below its story's best: cut
-        _candidate("b", 0, 0.53),  # within 0.08 of the best story: kept
-        _candidate("d", 0, 0.51),  # 0.09 below: cut, with every story after it
-        _candidate("e", 0, 0.58),
+        _candidate("b", 0, 0.55),  # within 0.06 of the best story: kept
+        _candidate("a", 1, 0.52),  # 0.08 below its story's best: trimmed
+        _candidate("d", 0, 0.53),  # 0.07 below the best story: cut
     ]
-    stories = fold_stories(ranked, lambda ids: {}, None)
-    kept = cut_stories(stories, 0.08, lambda c: c.score)
-    assert [s.articles for s in kept] == [["a"], ["b"]]
-    assert [c.passage.id for c in kept[0].candidates] == ["a:0"]
-    # Relative: the same gaps on a scale shifted by a recalibrated model cut the same way.
+
+    def shown(candidates: list[StoredPassage]) -> list[list[str]]:
+        stories = cut_stories(fold_stories(candidates, lambda ids: {}, None), 0.06, score)
+        return [[c.passage.id for c in trim_story(s, 0.06, score).candidates] for s in stories]
+
+    def score(c: StoredPassage) -> float:
+        return c.score
+
+    assert shown(ranked) == [["a:0"], ["b:0"]]
+    # Relative: the same gaps on a scale a recalibrated model shifted are cut the same way.
     shifted = [_candidate(c.passage.article_id, c.passage.seq, c.score + 0.2) for c in ranked]
-    again = cut_stories(fold_stories(shifted, lambda ids: {}, None), 0.08, lambda c: c.score)
-    assert [s.articles for s in again] == [["a"], ["b"]]
+    assert shown(shifted) == [["a:0"], ["b:0"]]
+
+
+def test_a_siblings_best_passage_is_never_trimmed():
+    articles = {"a": ArticlePassages("hi", _unit(E1)), "c": ArticlePassages("vi", _unit(E1))}
+    ranked = [_candidate("a", 0, 0.47), _candidate("a", 1, 0.45), _candidate("c", 0, 0.36)]
+    (story,) = fold_stories(
+        ranked, lambda ids: {i: articles[i] for i in ids}, StoryRule(0.9), lambda c: c.score
+    )
+    trimmed = trim_story(story, 0.06, lambda c: c.score)
+    assert [c.passage.id for c in trimmed.candidates] == ["a:0", "c:0", "a:1"]
 
 
 def test_one_shared_passage_is_not_a_story_two_are():
