@@ -7,7 +7,7 @@ from index.answers.pages import AnswerPages
 from index.models import Answer, Article, Hit, Passage
 
 
-def _hit(n: int, text: str, story: int, weak: bool = False, **article: object) -> Hit:
+def _hit(n: int, text: str, story: int, weak: bool = False, **article: str) -> Hit:
     art = Article(
         id=f"a{n}", source=f"/news/{n}.txt", url=None, title="", published=None, lang="en",
         content_hash="h", text=text, outlet=None,
@@ -19,7 +19,7 @@ def _hit(n: int, text: str, story: int, weak: bool = False, **article: object) -
         "",
         story=story,
         weak=weak,
-    )  # type: ignore[arg-type]  # noqa: E501
+    )
 
 
 def test_a_story_block_cites_a_siblings_passage_and_marks_a_weak_story():
