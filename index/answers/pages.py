@@ -179,11 +179,12 @@ class AnswerPages:
             for hit in candidates[offset]:
                 if len(snippets) == MAX_SNIPPETS:
                     break
-                budget = SNIPPET_CHARS if not snippets else SECOND_SNIPPET_CHARS
                 sentences = split[hit.passage.id]
                 # Another article of the story was placed here by search for being near the
-                # story's best: its snippet is not filler, whatever its sentence scores.
+                # story's best: its snippet is not filler, whatever its sentence scores, and
+                # gets a first snippet's room (its answer may be a sentence past the best).
                 other = hit.article.id not in {s.article.id for s in snippets}
+                budget = SNIPPET_CHARS if other else SECOND_SNIPPET_CHARS
                 snippet = self._snippet(
                     hit,
                     sentences,
