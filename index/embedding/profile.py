@@ -59,7 +59,8 @@ _E5 = ModelProfile(
     centred=True,
 )
 # Any other model: plain cosine scores on a scale nobody measured here, so cautious defaults
-# (few alerts, stories rarely folded) and fusion, as newsbot had for every model before.
+# (few alerts, stories rarely folded, pages not cut relative to the best) and fusion, as
+# newsbot had for every model before.
 # Measure and set NEWSBOT_MIN_SCORE, NEWSBOT_CLOSE_SCORE, NEWSBOT_ALERT_MIN_SCORE and
 # NEWSBOT_STORY_MIN_SIMILARITY for it.
 _GENERIC = ModelProfile(
@@ -68,8 +69,8 @@ _GENERIC = ModelProfile(
     passage_prompt="",
     min_score=0.20,
     close_score=0.20,
-    story_margin=0.1,
-    weak_margin=0.05,
+    story_margin=1.0,  # unmeasured: no relative cut, nothing marked weak
+    weak_margin=1.0,
     name_bonus=0.0,
     alert_min_score=0.66,
     story_min_similarity=0.97,
