@@ -5,7 +5,11 @@ sentences of all chosen languages; its relevant items are the answer sentence in
 Paragraph recall@5 per (question language, passage language): asked against the sentences of
 one language, a hit is any of the first 5 sentences coming from the right paragraph.
 
-    python -m bench.xquad_r --langs en,vi --limit 300 --modes dense,lexical,hybrid
+    python -m bench.xquad_r --langs en,vi --limit 300 --modes dense,lexical,hybrid,names
+
+`names` is dense with the search's name channel: a sentence holding a rare name of the
+question (index/retrieval/evidence.py) joins the candidates and ranks the profile's
+`name_bonus` higher.
 
 With --limit, only the first N questions (in file order) and the paragraphs they belong to are
 used, so the pool is smaller than the full test's. Vectors are the model's as newsbot stores
@@ -25,12 +29,13 @@ import numpy as np
 from index.embedding.embedder import Embedder, load_embedder
 from index.evaluation.metrics import average_precision, hit_at, mean
 from index.passages.sentences import split_sentences
+from index.retrieval.evidence import named_passages
 from index.retrieval.fusion import cascade, reciprocal_rank_fusion
 from index.retrieval.lexical import LexicalIndex
 from index.settings import IndexSettings
 
 DEFAULT_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "xquad-r"
-MODES = ("dense", "lexical", "hybrid")
+MODES = ("dense", "lexical", "hybrid", "names")  # names: dense + the search's name bonus
 DEPTH = 100  # how deep each channel ranks before fusion
 
 
@@ -102,8 +107,10 @@ class Retriever:
         vectors: tuple[np.ndarray, np.ndarray],
         transliterate: bool = True,
         dense_weight: float = 1.0,
+        name_bonus: float = 0.0,
     ) -> None:
         self.dense_weight = dense_weight
+        self.name_bonus = name_bonus
         self.pool = pool
         self.sentence_vectors, self.question_vectors = vectors
         self._members: dict[tuple[str, ...], np.ndarray] = {}
@@ -117,7 +124,7 @@ class Retriever:
         lexical: list[int] = []
         # Every mode needs the dense ranking: lexical falls back on it.
         dense = self._dense_top(langs)[question].tolist()
-        if mode != "dense":
+        if mode in ("lexical", "hybrid"):
             key = (question, langs)
             if key not in self._lexical_hits:
                 hits = self._lexical_index(langs, members).search(
@@ -127,6 +134,14 @@ class Retriever:
             lexical = self._lexical_hits[key]
         if mode == "dense":
             return dense
+        if mode == "names":  # as the search ranks (index/retrieval/evidence.py)
+            text = self.pool.questions[question].text
+            index = self._lexical_index(langs, members)
+            named = {int(i) for i in named_passages(text, index)}
+            ids = list(dict.fromkeys(dense + sorted(named)))
+            scores = self.sentence_vectors[ids] @ self.question_vectors[question]
+            scores += self.name_bonus * np.isin(ids, list(named))
+            return [ids[i] for i in np.argsort(-scores, kind="stable")][:DEPTH]
         if mode == "lexical":
             return cascade(lexical, dense)
         return reciprocal_rank_fusion([dense, lexical], weights=[self.dense_weight, 1.0])
@@ -234,7 +249,11 @@ def main(argv: list[str] | None = None) -> None:
     spaces = embed(pool, embedder)
     for space, vectors in spaces.items():
         retriever = Retriever(
-            pool, vectors, transliterate=not args.no_transliterate, dense_weight=args.dense_weight
+            pool,
+            vectors,
+            transliterate=not args.no_transliterate,
+            dense_weight=args.dense_weight,
+            name_bonus=embedder.profile.name_bonus,
         )
         # The channels that read no vector are measured once, with the vectors newsbot uses.
         used = modes if space == list(spaces)[-1] else [m for m in modes if m == "dense"]

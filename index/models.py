@@ -37,7 +37,9 @@ class Hit:
     article: Article
     score: float
     best_sentence: str
-    siblings: tuple[Article, ...] = ()  # other articles telling the same story, folded in
+    siblings: tuple[Article, ...] = ()  # the story's other articles (and republished copies)
+    story: int = -1  # which story of the answer it is on (0: the best); -1: its article's own
+    weak: bool = False  # its story is well below the best one, or lacks the question's numbers
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,11 @@ class Answer:
 
     question: str
     hits: tuple[Hit, ...]  # the passages shown: from `min_score` up, best first
-    answered: bool  # some hit reaches `close_score`: it answers; otherwise hits are the nearest
+    answered: bool  # `answer_score` reaches `close_score`: it answers; else hits are the nearest
     min_score: float
     close_score: float = 0.0
     candidates: tuple[Hit, ...] = field(default=(), repr=False)  # below-threshold, for eval
+    answer_score: float = 0.0  # best (passage + its best sentence cosine) / 2 (+ name bonus)
 
 
 @dataclass(frozen=True)

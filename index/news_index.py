@@ -12,13 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from index.alerts.matching import AlertMatcher
-from index.answers.pages import AnswerPages
+from index.answers.pages import AnswerPages, body_sentences
 from index.answers.writer import AnswerWriter, WrittenAnswer
 from index.catalog import Catalog, IndexStats
 from index.embedding.embedder import Embedder, load_embedder
 from index.errors import ModelMismatchError, StoreError
 from index.models import Answer, DocumentFailure, SourceDocument
-from index.retrieval.best_sentence import SentenceScorer
 from index.retrieval.reranker import load_reranker
 from index.retrieval.search import Searcher, clean_question, resolve_mode
 from index.settings import IndexSettings
@@ -68,6 +67,7 @@ class NewsIndex:
             settings.transliterate,
             story_min_similarity=story_min if settings.fold_stories else None,
             reranker=load_reranker(settings.reranking),
+            split=body_sentences,  # sentences scored as the pages will: one cache, one call
         )
         self.alerts = AlertMatcher(
             catalog.subscriptions,
@@ -81,7 +81,7 @@ class NewsIndex:
             Indexer(db, store, embedder, settings.indexing, self.alerts) if writable else None
         )
         self.writer = AnswerWriter.from_settings(settings.writing)  # None: passages only
-        self.sentence_scorer = SentenceScorer(embedder, self.searcher.queries)
+        self.sentence_scorer = self.searcher.sentences  # one cache for search and pages
         self._lock = lock
         self.store_moved_aside: Path | None = None  # set by open(recover_store=True)
         self._owns_catalog = False
@@ -265,7 +265,8 @@ class NewsIndex:
     def warm_up(self) -> None:
         """Pay the first question's costs now: the BM25 index over every passage (seconds at
         100k passages) and the model's first forward pass, so the first user does not."""
-        if self.searcher.mode != "dense" and self.store.count():
+        lexical = self.searcher.mode != "dense" or self.searcher.name_bonus > 0
+        if lexical and self.store.count():
             self.searcher.lexical_index()
         self.searcher.queries.encode("warm-up")
 

@@ -18,6 +18,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "answered": answer.answered,
+        "answer_score": round(answer.answer_score, 4),
         "hits": [
             citation_dict(h.article)
             | {
@@ -25,6 +26,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "text": h.passage.text,
                 "best_sentence": h.best_sentence,
                 "siblings": [citation_dict(s) for s in h.siblings],
+                "story": h.story + 1,
+                "weak": h.weak,
             }
             for h in answer.hits
         ],
@@ -46,8 +49,8 @@ def _citation_keys(article: dict[str, Any]) -> dict[str, Any]:
 
 
 def blocks_json(blocks: list[ArticleBlock]) -> dict[str, Any]:
-    """The grouped half of `--json`: one object per article, as the bot shows them, with
-    each shown passage's whole text."""
+    """The grouped half of `--json`: one object per story (`articles`, the key it had when
+    a block was one article), as the bot shows them, with each shown passage's whole text."""
     return {"articles": [block_dict(block, full_text=True) for block in blocks]}
 
 
@@ -70,15 +73,18 @@ def answer_markup(
         lines += ["[bold]Answer[/bold]", escape(written.text), ""]
     if not answer.answered and written is None:  # a written answer says so in its words
         lines += [
-            f"[yellow]No passage answers this closely[/yellow] (best score "
-            f"{answer.hits[0].score:.2f}, {answer.close_score:.2f} answers); the nearest:",
+            f"[yellow]No passage answers this closely[/yellow] (answer score "
+            f"{answer.answer_score:.2f}, {answer.close_score:.2f} answers); the nearest:",
             "",
         ]
     for block in blocks:
         title = shown_title(block.article)
-        lines.append(f"[bold cyan][{block.number}] {escape(title)}[/bold cyan]")
+        weak = "  [yellow](weaker match)[/yellow]" if block.weak else ""
+        lines.append(f"[bold cyan][{block.number}] {escape(title)}[/bold cyan]{weak}")
         lines.append(f"    [dim]{escape(citation(block.article))}[/dim]")
         for snippet in block.snippets:
+            if snippet.article.id != block.article.id:  # another article of the story
+                lines.append(f"    [dim]from {escape(citation(snippet.article))}[/dim]")
             lines.append(
                 f"    [green]score {snippet.score:.2f}[/green]  {escape(snippet.before)}"
                 f"[bold]{escape(snippet.best)}[/bold]{escape(snippet.after)}"

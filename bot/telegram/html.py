@@ -84,9 +84,15 @@ def render_page(
 
 
 def block_html(block: ArticleBlock, lang: str, snippets: int = MAX_SNIPPETS) -> str:
-    """`[1] Headline` (linked), `Outlet · 22 Oct 2025`, then its snippets, then "Also in"."""
+    """`[1] Headline` (linked), `Outlet · 22 Oct 2025` (and "weaker match" for a weak story),
+    then its snippets, each from another article of the story under a line naming it, then
+    "Also in"."""
     lines = [citation_html(block.article, block.number, lang)]
+    if block.weak:
+        lines[0] += f" · <i>{texts.text(lang, 'weak_match')}</i>"
     for snippet in block.snippets[:snippets]:
+        if snippet.article.id != block.article.id:
+            lines.append(snippet_source_html(snippet.article, lang))
         lines.append(
             escape(snippet.before) + "<b>" + escape(snippet.best) + "</b>" + escape(snippet.after)
         )
@@ -138,6 +144,12 @@ def byline(article: Article, lang: str) -> str:
     """`Outlet · 22 Oct 2025`, with only what is known ("" for neither)."""
     parts = [known_outlet(article), human_date(article.published, lang)]
     return " · ".join(p for p in parts if p)
+
+
+def snippet_source_html(article: Article, lang: str) -> str:
+    """`— VTC News (Vietnamese) · 22 Oct 2025`: the article a story's snippet comes from."""
+    when = human_date(article.published, lang) or texts.text(lang, "date_unknown")
+    return f"<i>— {source_link(article, lang)} · {escape(when)}</i>"
 
 
 def also_in_html(siblings: Sequence[Article], lang: str) -> str:

@@ -1,10 +1,12 @@
-"""An answer as a reader takes it in: one block per article, a page of blocks at a time.
+"""An answer as a reader takes it in: one block per story, a page of blocks at a time.
 
-Search returns passages; a reader wants articles. Each article of an answer becomes one block:
-the article (title, outlet, date, link), its best one or two passages as short snippets
-around their best sentence, and the other articles telling the same story. Pages are built
-when first opened, in order: the best sentences of page 3 are not computed (the costly part:
-every sentence of its passages goes through the model) until someone asks for page 3. A
+Search returns passages, story by story; a reader wants stories. Each story of an answer
+becomes one block: its lead article (title, outlet, date, link), its best one or two passages
+as short snippets around their best sentence, each citing its own article (a story told in
+Hindi and in Vietnamese may answer from the Vietnamese report), and the story's other
+articles as "also in". A block whose story is well below the best one is marked weak. Pages
+are built when first opened, in order: the best sentences of page 3 are not computed (the
+costly part: every sentence of its passages goes through the model) until someone asks for page 3. A
 sentence is shown once per answer, however much passages overlap; captions, credits,
 bylines and the article's own headline are never a best sentence.
 
@@ -53,6 +55,7 @@ class Snippet:
     """A short piece of a passage: `best` is its best sentence, the rest its context."""
 
     passage: Passage
+    article: Article  # the passage's own article: a story's snippets may come from several
     score: float
     before: str
     best: str  # as shown: a very long sentence is cut
@@ -66,20 +69,23 @@ class Snippet:
 
 @dataclass(frozen=True)
 class ArticleBlock:
-    """One article of an answer, numbered across the whole answer (1-based)."""
+    """One story of an answer, numbered across the whole answer (1-based), led by `article`."""
 
     number: int
     article: Article
-    hits: tuple[Hit, ...]  # its passages among the answer's hits, best first
+    hits: tuple[Hit, ...]  # its passages among the answer's hits, in the order search gave
     snippets: tuple[Snippet, ...]
-    siblings: tuple[Article, ...]  # other articles telling the same story
+    siblings: tuple[Article, ...]  # the story's articles with no snippet shown ("also in")
+    weak: bool = False  # the story is well below the best, or lacks the question's numbers
 
 
 def group_hits(hits: Sequence[Hit]) -> list[list[Hit]]:
-    """Hits of the same article together, articles in the order of their best hit."""
-    groups: dict[str, list[Hit]] = {}
+    """Hits of the same story together (of the same article, for hits of no story), stories
+    in the order of their first hit."""
+    groups: dict[tuple[int, str], list[Hit]] = {}
     for hit in hits:
-        groups.setdefault(hit.article.id, []).append(hit)
+        story = (hit.story, "") if hit.story >= 0 else (-1, hit.article.id)
+        groups.setdefault(story, []).append(hit)
     return list(groups.values())
 
 
@@ -160,8 +166,9 @@ class AnswerPages:
             for hit in hits
         }
         captions = {
-            article.id: {key(c) for c in caption_sentences(article.text, article.lang)}
-            for article in (hits[0].article for hits in groups)
+            hit.article.id: {key(c) for c in caption_sentences(hit.article.text, hit.article.lang)}
+            for hits in candidates
+            for hit in hits
         }
         scores = self._scores(candidates, split, captions)
         blocks = []
@@ -172,16 +179,28 @@ class AnswerPages:
             for hit in candidates[offset]:
                 if len(snippets) == MAX_SNIPPETS:
                     break
-                budget = SNIPPET_CHARS if not snippets else SECOND_SNIPPET_CHARS
                 sentences = split[hit.passage.id]
-                snippet = self._snippet(hit, sentences, captions[article.id], scores, budget, floor)
+                # Another article of the story was placed here by search for being near the
+                # story's best: its snippet is not filler, whatever its sentence scores, and
+                # gets a first snippet's room (its answer may be a sentence past the best).
+                other = hit.article.id not in {s.article.id for s in snippets}
+                budget = SNIPPET_CHARS if other else SECOND_SNIPPET_CHARS
+                snippet = self._snippet(
+                    hit,
+                    sentences,
+                    captions[hit.article.id],
+                    scores,
+                    budget,
+                    -np.inf if other else floor,
+                )
                 if snippet is not None:
                     snippets.append(snippet)
                     floor = scores.get(key(snippet.sentence), 0.0) - SECOND_SNIPPET_MARGIN
+            cited = {s.article.id for s in snippets} | {article.id}
             siblings: dict[str, Article] = {}
             for hit in hits:
-                for sibling in hit.siblings:
-                    if sibling.id != article.id:
+                for sibling in (hit.article, *hit.siblings):
+                    if sibling.id not in cited:
                         siblings.setdefault(sibling.id, sibling)
             blocks.append(
                 ArticleBlock(
@@ -190,6 +209,7 @@ class AnswerPages:
                     hits=tuple(hits),
                     snippets=tuple(snippets),
                     siblings=tuple(siblings.values()),
+                    weak=hits[0].weak,
                 )
             )
         return tuple(blocks)
@@ -248,7 +268,7 @@ class AnswerPages:
             self._shown.add(key(core))
             cut = clip_end(core, budget)
             lead = "" if best == 0 else ELLIPSIS + " "
-            return Snippet(hit.passage, hit.score, lead, cut, "", core)
+            return Snippet(hit.passage, hit.article, hit.score, lead, cut, "", core)
         low = high = best
         room = budget - len(core)
         fits = set(usable)
@@ -276,6 +296,7 @@ class AnswerPages:
         before = "".join(s + " " for s in sentences[low:best])
         return Snippet(
             passage=hit.passage,
+            article=hit.article,
             score=hit.score,
             before=(ELLIPSIS + " " if low > 0 else "") + before,
             best=core,
@@ -295,8 +316,9 @@ def clip_end(text: str, limit: int) -> str:
 
 
 def block_dict(block: ArticleBlock, full_text: bool = False) -> dict[str, Any]:
-    """An article block as plain data (`ask --json`, stored votes): the article cited as a
-    reader sees it, its snippets, and with `full_text` each passage's whole text."""
+    """A story block as plain data (`ask --json`, stored votes): its lead article cited as a
+    reader sees it, its snippets (each with its own article), whether it is weak, and with
+    `full_text` each passage's whole text."""
     article = block.article
     passages = []
     for snippet in block.snippets:
@@ -305,6 +327,7 @@ def block_dict(block: ArticleBlock, full_text: bool = False) -> dict[str, Any]:
             "score": round(snippet.score, 4),
             "best_sentence": snippet.sentence,
             "snippet": snippet.text,
+            "article": citation_dict(snippet.article),
         }
         if full_text:
             entry["text"] = snippet.passage.text
@@ -319,6 +342,7 @@ def block_dict(block: ArticleBlock, full_text: bool = False) -> dict[str, Any]:
         "lang": article.lang,
         "passages": passages,
         "siblings": [citation_dict(s) for s in block.siblings],
+        "weak": block.weak,
     }
 
 

@@ -21,7 +21,10 @@ class ModelProfile:
     query_prompt: str
     passage_prompt: str
     min_score: float  # below this score nothing is shown ("nothing relevant found")
-    close_score: float  # from this score a passage answers; between the two: "the nearest"
+    close_score: float  # from this answer score a story answers; between the two: "the nearest"
+    story_margin: float  # a story is shown when its best passage is this close to the best's
+    weak_margin: float  # ... and marked weak when it is further than this below it
+    name_bonus: float  # added to a passage that names the question's rare name (any script)
     alert_min_score: float  # a topic alert fires from this relevance score of a passage
     story_min_similarity: float  # articles whose most alike passages are this alike: one story
     story_same_language_margin: float  # ... plus this when both are in one language
@@ -38,13 +41,17 @@ class ModelProfile:
 
 
 # Measured with the bundled multilingual-e5-small (README "Quality", bench/answer_or_refuse.py,
-# bench/alert_threshold.py, bench/xquad_r.py).
+# bench/alert_threshold.py, bench/xquad_r.py). close_score and name_bonus: calibrated on news,
+# the product benchmark's dev questions (bench/answer_rule.py, docs/answers.md).
 _E5 = ModelProfile(
     family="e5",
     query_prompt="query: ",
     passage_prompt="passage: ",
     min_score=0.24,
-    close_score=0.37,
+    close_score=0.29,
+    story_margin=0.06,
+    weak_margin=0.03,
+    name_bonus=0.1,
     alert_min_score=0.36,
     story_min_similarity=0.57,
     story_same_language_margin=0.14,
@@ -52,7 +59,8 @@ _E5 = ModelProfile(
     centred=True,
 )
 # Any other model: plain cosine scores on a scale nobody measured here, so cautious defaults
-# (few alerts, stories rarely folded) and fusion, as newsbot had for every model before.
+# (few alerts, stories rarely folded, pages not cut relative to the best) and fusion, as
+# newsbot had for every model before.
 # Measure and set NEWSBOT_MIN_SCORE, NEWSBOT_CLOSE_SCORE, NEWSBOT_ALERT_MIN_SCORE and
 # NEWSBOT_STORY_MIN_SIMILARITY for it.
 _GENERIC = ModelProfile(
@@ -61,6 +69,9 @@ _GENERIC = ModelProfile(
     passage_prompt="",
     min_score=0.20,
     close_score=0.20,
+    story_margin=1.0,  # unmeasured: no relative cut, nothing marked weak
+    weak_margin=1.0,
+    name_bonus=0.0,
     alert_min_score=0.66,
     story_min_similarity=0.97,
     story_same_language_margin=0.0,

@@ -11,6 +11,7 @@ import numpy as np
 
 from index.embedding.embedder import Embedder
 from index.embedding.query_encoder import QueryEncoder
+from index.models import Article, Passage
 from index.passages.sentences import caption_flags, split_sentences, strip_credit
 
 
@@ -37,6 +38,37 @@ def _pick(split: list[list[str]], scores: np.ndarray) -> list[str]:
         best.append(strip_credit(sentences[int(np.argmax(window))]))
         start += len(sentences)
     return best
+
+
+def scored_best(
+    scorer: "SentenceScorer",
+    question: str,
+    passages: Sequence[tuple[list[str], str]],
+) -> list[tuple[str, float]]:
+    """For each passage, given as (its sentences, lang), its best sentence (not a caption
+    while it has another) and that sentence's score, through `scorer`, whose cache then
+    serves the answer's pages; one model call for all."""
+    flat = [s for sentences, _ in passages for s in sentences]
+    langs = [lang for sentences, lang in passages for _ in sentences]
+    scores = scorer.scores(question, flat, langs)
+    best, start = [], 0
+    for sentences, _ in passages:
+        if not sentences:
+            best.append(("", 0.0))
+            continue
+        window = scores[start : start + len(sentences)].astype(np.float64)
+        flags = caption_flags(sentences)
+        if not all(flags):
+            window[np.array(flags, dtype=bool)] = -np.inf
+        i = int(np.argmax(window))
+        best.append((strip_credit(sentences[i]), float(window[i])))
+        start += len(sentences)
+    return best
+
+
+def plain_sentences(passage: Passage, article: Article) -> list[str]:
+    """A passage's sentences, as the search splits them when no front says otherwise."""
+    return split_sentences(passage.text, article.lang) or [passage.text]
 
 
 class SentenceScorer:

@@ -64,10 +64,20 @@ class LexicalIndex:
         self.ids = list(ids)
         self.transliterate = transliterate
         self._bm25 = bm25s.BM25()
+        tokenized = [tokenize(t, transliterate) or [""] for t in texts]
+        self._postings: dict[str, set[int]] = {}
+        for n, tokens in enumerate(tokenized):
+            for token in tokens:
+                self._postings.setdefault(token, set()).add(n)
         if self.ids:
-            self._bm25.index(
-                [tokenize(t, transliterate) or [""] for t in texts], show_progress=False
-            )
+            self._bm25.index(tokenized, show_progress=False)
+
+    def containing(self, tokens: Sequence[str]) -> set[str]:
+        """The ids of the documents that hold any of `tokens` (words or "~" skeletons)."""
+        found: set[int] = set()
+        for token in tokens:
+            found |= self._postings.get(token, set())
+        return {self.ids[n] for n in found}
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(id, BM25 score) of the best k documents with a positive score."""

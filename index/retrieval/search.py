@@ -8,7 +8,7 @@ rather than the least bad noise.
 """
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -16,18 +16,27 @@ from index.embedding.embedder import Embedder
 from index.embedding.profile import Mode, ModelProfile
 from index.embedding.query_encoder import QueryEncoder
 from index.errors import QuestionError
-from index.models import Answer, Hit
-from index.retrieval.best_sentence import best_sentences
+from index.models import Answer, Article, Hit, Passage
+from index.retrieval.best_sentence import SentenceScorer, plain_sentences, scored_best
+from index.retrieval.evidence import named_passages, numbers
 from index.retrieval.fusion import cascade, reciprocal_rank_fusion
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.reranker import Reranker
-from index.retrieval.story_folding import fold_stories
+from index.retrieval.story_folding import (
+    PASSAGES_PER_STORY,
+    Story,
+    cut_stories,
+    fold_stories,
+    trim_story,
+)
 from index.retrieval.story_groups import ArticlePassages, StoryRule, article_passages
 from index.store.article_db import ArticleDB
 from index.store.vectors import StoredPassage, VectorStore
 
 _CANDIDATE_FACTOR = 4
 _NEAR_DUPLICATE = 0.9
+ANSWER_PASSAGES = 5  # the answer rule looks at this many of the best passages shown
+JUDGED_PASSAGES = 8  # passages whose sentences are scored: the best two stories' first four
 
 
 def resolve_mode(mode: str, profile: ModelProfile) -> Mode:
@@ -74,6 +83,7 @@ class Searcher:
         transliterate: bool = True,
         story_min_similarity: float | None = None,
         reranker: Reranker | None = None,
+        split: Callable[[Passage, Article], list[str]] = plain_sentences,
     ) -> None:
         self.db = db
         self.store = store
@@ -81,6 +91,9 @@ class Searcher:
         profile = embedder.profile
         self.min_score = profile.min_score if min_score is None else min_score
         self.close_score = profile.close_score if close_score is None else close_score
+        self.story_margin = profile.story_margin
+        self.weak_margin = profile.weak_margin
+        self.name_bonus = profile.name_bonus
         self.mode = mode
         self.transliterate = transliterate
         self.story_min_similarity = story_min_similarity  # None: every article on its own
@@ -91,6 +104,8 @@ class Searcher:
         )
         self.reranker = reranker  # None: the retrieval order stands
         self.queries = QueryEncoder(embedder)
+        self.sentences = SentenceScorer(embedder, self.queries)
+        self.split = split  # how a front splits a passage's sentences (the cache's keys)
         self._lexical: tuple[tuple[int, int], LexicalIndex] | None = None
         self._lexical_lock = threading.Lock()
         self._article_passages: tuple[tuple[int, int], dict[str, ArticlePassages]] = (
@@ -101,64 +116,132 @@ class Searcher:
     def search(
         self, question: str, k: int, sentences: bool = True, *, with_candidates: bool = False
     ) -> Answer:
-        """The `k` best passages; `sentences=False` leaves their best sentences empty, for a
-        front that picks them a page at a time (index/answers/pages.py); `with_candidates`
-        adds every ranked candidate (evaluation scores them; answers kept by a front do not
-        carry them)."""
+        """The `k` best passages, story by story; `sentences=False` leaves their best
+        sentences empty, for a front that picks them a page at a time
+        (index/answers/pages.py); `with_candidates` adds every ranked candidate (evaluation
+        scores them; answers kept by a front do not carry them)."""
         query = self.queries.encode(question)
-        folding = self.story_min_similarity is not None
-        candidates, copies = _distinct(
-            self._candidates(question, query, k * _CANDIDATE_FACTOR), across_articles=folding
-        )
+        found = self._candidates(question, query, k * _CANDIDATE_FACTOR)
+        named = self._named(question, query, found)
+        bonus = self.name_bonus
+
+        def rank(c: StoredPassage) -> float:
+            return c.score + (bonus if c.passage.id in named else 0.0)
+
+        if self.mode == "dense":
+            found.sort(key=rank, reverse=True)
+        candidates, copies = _distinct(found, across_articles=self.story_rule is not None)
         articles = self.db.get_many(
             sorted(
                 {c.passage.article_id for c in candidates} | {a for v in copies.values() for a in v}
             )
         )
         candidates = [c for c in candidates if c.passage.article_id in articles]
-        ranked = [c for c in candidates if c.score >= self.min_score]
-        siblings: dict[str, list[str]] = {}
+        ranked = [c for c in candidates if rank(c) >= self.min_score or c.passage.id in named]
+        hidden: set[str] = set()
+        for cand in ranked:  # a passage repeated by another outlet: one story, named once
+            if cand.passage.article_id not in hidden:
+                hidden.update(copies.get(cand.passage.article_id, ()))
+        ranked = [c for c in ranked if c.passage.article_id not in hidden]
+        stories = fold_stories(ranked, self._passages_of_articles, self.story_rule, rank)
+        if self.story_rule is not None:  # unfolded, every article stands alone, uncut
+            stories = cut_stories(stories, self.story_margin, rank)
+        asked = numbers(question)
+        # A story none of whose articles holds the question's numbers cannot answer it.
+        missing = {
+            s.articles[0]: bool(asked)
+            and not any(
+                asked <= numbers(articles[a].text) for a in (*s.articles, *_copies(s, copies))
+            )
+            for s in stories
+        }
+        # The answer rule: the best of (passage cosine + its best sentence's cosine) / 2 over
+        # the top passages, plus the name bonus. Sentences are scored for the first passages
+        # of the best stories, through the cache the answer's pages use (the page costs no
+        # second model call for them); the rule looks at the best ANSWER_PASSAGES of them.
+        judged = [
+            (story.articles[0], c)
+            for story in stories
+            for c in story.candidates[:PASSAGES_PER_STORY]
+        ][:JUDGED_PASSAGES]
+        scored = scored_best(
+            self.sentences, question, self._split([c for _, c in judged], articles)
+        )
+        merit = {
+            c.passage.id: (c.score + sentence) / 2 + (bonus if c.passage.id in named else 0.0)
+            for (_, c), (_, sentence) in zip(judged, scored, strict=True)
+        }
+        counted = sorted((c for lead, c in judged if not missing[lead]), key=rank, reverse=True)
+        answer_score = max((merit[c.passage.id] for c in counted[:ANSWER_PASSAGES]), default=0.0)
+        best = {
+            c.passage.id: sentence for (_, c), (sentence, _) in zip(judged, scored, strict=True)
+        }
+        # Each article's passage that answers best first, then what is near enough is kept.
+        stories = [_by_merit(story, merit) for story in stories]
         if self.story_rule is not None:
-            folded = fold_stories(ranked, self._passages_of_articles, self.story_rule)
-            ranked, siblings = folded.candidates, folded.siblings  # siblings: among `articles`
-        if copies:  # a passage repeated by another outlet: one story, named once
-            for lead, republished in copies.items():
-                named = siblings.setdefault(lead, [])
-                named.extend(a for a in republished if a in articles and a not in named)
-            hidden: set[str] = set()
-            for cand in ranked:  # best first: a lead hides its siblings' own passages
-                if cand.passage.article_id not in hidden:
-                    hidden.update(siblings.get(cand.passage.article_id, ()))
-            ranked = [c for c in ranked if c.passage.article_id not in hidden]
-        if self.reranker is not None:
-            ranked = self._reranked(question, ranked)
-        shown = ranked[:k]
-        # Sentences are embedded for the passages shown only: for every candidate this was
-        # most of a query's time (hundreds of sentences).
-        chosen = self._best_sentences(query, shown) if sentences else [""] * len(shown)
-        best = dict(zip([c.passage.id for c in shown], chosen, strict=True))
-        # The final order: what is shown, then the rest as retrieved (evaluation reads it).
-        placed = {c.passage.id for c in ranked}
-        ordered = ranked + [c for c in candidates if c.passage.id not in placed]
-        hits = tuple(
-            Hit(
+            stories = [trim_story(story, self.story_margin, rank) for story in stories]
+        if self.reranker is not None:  # the cross-encoder's order stands, in and across stories
+            stories = self._reranked_stories(question, stories)
+        placed = [(n, c) for n, story in enumerate(stories) for c in story.candidates][:k]
+        shown = [c for _, c in placed]
+        if sentences:
+            rest = [c for c in shown if c.passage.id not in best]
+            picked = scored_best(self.sentences, question, self._split(rest, articles))
+            best.update({c.passage.id: p for c, (p, _) in zip(rest, picked, strict=True)})
+        top = max((story.best for story in stories), default=0.0)
+        weak = [
+            n > 0 and (story.best < top - self.weak_margin or missing[story.articles[0]])
+            for n, story in enumerate(stories)
+        ]
+
+        def hit(n: int | None, c: StoredPassage) -> Hit:
+            story = stories[n] if n is not None else None
+            others = (
+                [a for a in (*story.articles, *_copies(story, copies)) if a != c.passage.article_id]
+                if story is not None
+                else copies.get(c.passage.article_id, [])
+            )
+            return Hit(
                 passage=c.passage,
                 article=articles[c.passage.article_id],
                 score=c.score,
-                best_sentence=best.get(c.passage.id, ""),
-                siblings=tuple(articles[a] for a in siblings.get(c.passage.article_id, ())),
+                best_sentence=best.get(c.passage.id, "") if sentences else "",
+                siblings=tuple(articles[a] for a in others if a in articles),
+                story=n if n is not None else -1,
+                weak=weak[n] if n is not None else True,
             )
-            for c in (ordered if with_candidates else shown)
-        )
-        relevant = hits[: len(shown)]
+
+        hits = tuple(hit(n, c) for n, c in placed)
+        extra: tuple[Hit, ...] = ()
+        if with_candidates:  # then the rest as retrieved (evaluation reads them)
+            seen = {c.passage.id for c in shown}
+            extra = tuple(hit(None, c) for c in candidates if c.passage.id not in seen)
         return Answer(
             question=question,
-            hits=relevant,
-            answered=any(h.score >= self.close_score for h in relevant),
+            hits=hits,
+            answered=answer_score >= self.close_score,
             min_score=self.min_score,
             close_score=self.close_score,
-            candidates=hits if with_candidates else (),
+            candidates=hits + extra if with_candidates else (),
+            answer_score=answer_score,
         )
+
+    def _named(self, question: str, query: np.ndarray, found: list[StoredPassage]) -> set[str]:
+        """The passages that name a rare name of the question; those dense search did not
+        find join `found`."""
+        if self.name_bonus <= 0 or not self.store.count():
+            return set()
+        named = named_passages(question, self.lexical_index())
+        known = {c.passage.id for c in found}
+        found.extend(self.store.fetch(sorted(named - known), query))
+        return named
+
+    def _split(
+        self, candidates: Sequence[StoredPassage], articles: Mapping[str, Article]
+    ) -> list[tuple[list[str], str]]:
+        """Each candidate's sentences, split as the answer's pages split them, and language."""
+        pairs = [(c.passage, articles[c.passage.article_id]) for c in candidates]
+        return [(self.split(p, a), a.lang) for p, a in pairs]
 
     def _candidates(self, question: str, query: np.ndarray, n: int) -> list[StoredPassage]:
         """Ranked candidates of the configured mode, each with its cosine score."""
@@ -186,6 +269,16 @@ class Searcher:
                 self._lexical = (stamp, LexicalIndex(ids, texts, self.transliterate))
             return self._lexical[1]
 
+    def _reranked_stories(self, question: str, stories: list[Story]) -> list[Story]:
+        """The stories' passages in the cross-encoder's order, stories by their best."""
+        order = self._reranked(question, [c for s in stories for c in s.candidates])
+        where = {c.passage.id: n for n, c in enumerate(order)}
+        resorted = (
+            Story(s.articles, sorted(s.candidates, key=lambda c: where[c.passage.id]), s.best)
+            for s in stories
+        )
+        return sorted(resorted, key=lambda s: where[s.candidates[0].passage.id])
+
     def _reranked(self, question: str, candidates: list[StoredPassage]) -> list[StoredPassage]:
         """The best relevant candidates in the cross-encoder's order, the rest after them."""
         assert self.reranker is not None
@@ -203,10 +296,6 @@ class Searcher:
         missing = [a for a in article_ids if a not in cache]
         cache.update(article_passages(self.store.passages_of(missing)))
         return {a: cache[a] for a in article_ids if a in cache}
-
-    def _best_sentences(self, query: np.ndarray, candidates: list[StoredPassage]) -> list[str]:
-        passages = [(c.passage.text, c.lang) for c in candidates]
-        return best_sentences(self.embedder, query, passages)
 
 
 def _distinct(
@@ -238,6 +327,29 @@ def _distinct(
             if article not in named:
                 named.append(article)
     return kept, copies
+
+
+def _by_merit(story: Story, merit: dict[str, float]) -> Story:
+    """The story with each article's passages in its slots reordered by merit (the answer
+    rule's score), where known: the passage of a sibling that answers best comes first."""
+    slots: dict[str, list[StoredPassage]] = {}
+    for cand in story.candidates:
+        slots.setdefault(cand.passage.article_id, []).append(cand)
+    for article, cands in slots.items():
+        known = sorted(
+            (c for c in cands if c.passage.id in merit),
+            key=lambda c: merit[c.passage.id],
+            reverse=True,
+        )
+        slots[article] = known + [c for c in cands if c.passage.id not in merit]
+    taken = {a: iter(c) for a, c in slots.items()}
+    reordered = [next(taken[c.passage.article_id]) for c in story.candidates]
+    return Story(story.articles, reordered, story.best)
+
+
+def _copies(story: Story, copies: dict[str, list[str]]) -> list[str]:
+    """The articles that republished one of the story's (named in its "also in")."""
+    return [a for lead in story.articles for a in copies.get(lead, []) if a not in story.articles]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -79,16 +79,20 @@ def test_ask_json_has_the_stable_shape(indexed: Path):
             "best_sentence",
         }
         assert hit["best_sentence"] in hit["text"]
-    scores = [h["score"] for h in payload["hits"]]
-    assert scores == sorted(scores, reverse=True)
-    articles = payload["articles"]  # the same passages, grouped as the bot shows them
-    assert len({a["article_id"] for a in articles}) == len(articles) >= 1
-    assert {a["article_id"] for a in articles} == {h["article_id"] for h in payload["hits"]}
+    stories = [h["story"] for h in payload["hits"]]  # story by story, the best first
+    assert stories == sorted(stories) and stories[0] == 1
+    assert isinstance(payload["answer_score"], float)
+    articles = payload["articles"]  # the same passages, one block per story, as the bot shows
+    assert len({a["article_id"] for a in articles}) == len(articles) == len(set(stories))
+    cited = {a["article_id"] for a in articles}
     for article in articles:
-        assert 1 <= len(article["passages"]) <= 2
+        assert 1 <= len(article["passages"]) <= 2 and article["weak"] in (True, False)
+        cited |= {s["article_id"] for s in article["siblings"]}
         for passage in article["passages"]:
             assert passage["best_sentence"] in passage["text"]
             assert len(passage["snippet"]) <= 320
+            cited.add(passage["article"]["article_id"])  # each passage cites its own article
+    assert {h["article_id"] for h in payload["hits"]} <= cited
 
 
 def test_unanswerable_question_says_nothing_relevant(indexed: Path):
@@ -96,6 +100,7 @@ def test_unanswerable_question_says_nothing_relevant(indexed: Path):
     assert json.loads(result.stdout) == {
         "question": "Who won the 2022 football World Cup?",
         "answered": False,
+        "answer_score": 0.0,
         "hits": [],
         "articles": [],
     }

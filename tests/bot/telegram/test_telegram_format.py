@@ -2,6 +2,7 @@
 
 import ast
 import string
+from dataclasses import replace
 
 import pytest
 
@@ -149,6 +150,33 @@ def test_a_folded_story_names_its_sibling_sources_linked_and_escaped():
     assert "Also in: Feed <0> (Vietnamese), Feed <1> (Vietnamese)" in shown
     assert "Feed <4> (Vietnamese) and 2 more" in shown and "Feed <5>" not in shown
     assert '<a href="https://news0.example/a?x=1&amp;y=2">' in page.html
+
+
+@pytest.mark.parametrize(
+    ("lang", "weak"), [("en", "weaker match"), ("ru", "менее точное совпадение")]
+)
+def test_a_story_block_cites_each_articles_passage_and_marks_a_weak_story(lang: str, weak: str):
+    lead = hit(1, "Trump dropped the summit. It was off.", "Trump dropped the summit.")
+    sibling = hit(2, "Nga muốn 75% Donetsk. Hết.", "Nga muốn 75% Donetsk.", url="https://vtc.vn/a")
+    sibling = Hit(
+        sibling.passage,
+        replace(sibling.article, outlet="VTC News", lang="vi", published="2025-10-22"),
+        0.5,
+        sibling.best_sentence,
+        story=0,
+    )
+    lead = Hit(lead.passage, lead.article, 0.6, lead.best_sentence, (sibling.article,), story=0)
+    other = hit(3, "A quake hit Sulawesi. Many died.", "A quake hit Sulawesi.")
+    other = Hit(other.passage, other.article, 0.5, other.best_sentence, story=1, weak=True)
+    page = render_page(AnswerPages(answer(lead, sibling, other), 5, None), 0, lang)
+
+    assert check_text({"text": page.html, "parse_mode": "HTML"}) is None
+    first, second = [visible_text(b) for b in page.html.split("\n\n")]
+    assert first.count("[1]") == 1 and "[2]" not in first  # one story, one block
+    assert "— VTC News (" in first and "Nga muốn 75% Donetsk." in first  # its own citation
+    assert '<a href="https://vtc.vn/a">' in page.html
+    assert "VTC News" not in first.split("—")[0]  # not again as "also in"
+    assert weak not in first and weak in second and second.startswith("[2]")
 
 
 def test_every_text_is_used_by_the_bot():

@@ -17,7 +17,7 @@ from index.models import Passage
 from index.news_index import NewsIndex
 from index.passages.chunking import chunk_text
 from index.passages.language import detect_language
-from index.retrieval.story_folding import fold_stories
+from index.retrieval.story_folding import cut_stories, fold_stories, trim_story
 from index.retrieval.story_groups import ArticlePassages, StoryRule, story_similarity
 from index.store.vectors import StoredPassage
 from tests.conftest import HINDI_SEED, SEEDS, VIETNAMESE_SEED
@@ -25,9 +25,9 @@ from tests.index.alerts.test_subscriptions import claim_all
 from tests.index.test_cross_lingual import NTREX
 
 
-def _candidate(article_id: str, seq: int) -> StoredPassage:
+def _candidate(article_id: str, seq: int, score: float = 0.5) -> StoredPassage:
     passage = Passage(id=f"{article_id}:{seq}", article_id=article_id, seq=seq, text="t")
-    return StoredPassage(passage, "en", 0.5)
+    return StoredPassage(passage, "en", score)
 
 
 def _unit(*rows: list[float]) -> np.ndarray:
@@ -38,7 +38,7 @@ def _unit(*rows: list[float]) -> np.ndarray:
 E1, E2, E3, E4 = np.eye(4).tolist()
 
 
-def test_articles_alike_fold_into_the_best_ranked_one():
+def test_articles_alike_are_one_story_showing_each_articles_best_first():
     articles = {
         "a": ArticlePassages("en", _unit(E1, E2)),
         "b": ArticlePassages("en", _unit(E3)),
@@ -48,11 +48,52 @@ def test_articles_alike_fold_into_the_best_ranked_one():
     def lookup(ids: Sequence[str]) -> dict[str, ArticlePassages]:
         return {i: articles[i] for i in ids if i in articles}
 
-    ranked = [_candidate("a", 0), _candidate("c", 0), _candidate("b", 0), _candidate("a", 1)]
-    folded = fold_stories(ranked + [_candidate("unknown", 0)], lookup, StoryRule(0.99))
-    assert [c.passage.id for c in folded.candidates] == ["a:0", "b:0", "a:1", "unknown:0"]
-    assert folded.siblings == {"a": ["c"]}
-    assert fold_stories(ranked, lookup, StoryRule(0.999)).siblings == {}
+    ranked = [
+        _candidate("a", 0, 0.6),
+        _candidate("a", 1, 0.55),
+        _candidate("c", 0, 0.5),
+        _candidate("b", 0, 0.45),
+        _candidate("c", 1, 0.4),
+    ]
+    stories = fold_stories(ranked + [_candidate("unknown", 0, 0.3)], lookup, StoryRule(0.99))
+    assert [s.articles for s in stories] == [["a", "c"], ["b"], ["unknown"]]
+    # The sibling's best passage comes before the lead's second: it is never hidden.
+    assert [c.passage.id for c in stories[0].candidates] == ["a:0", "c:0", "a:1", "c:1"]
+    assert [s.best for s in stories] == [0.6, 0.45, 0.3]
+    apart = fold_stories(ranked, lookup, StoryRule(0.999))
+    assert [s.articles for s in apart] == [["a"], ["c"], ["b"]]
+    assert [s.articles for s in fold_stories(ranked, lookup, None)] == [["a"], ["c"], ["b"]]
+
+
+def test_what_is_shown_is_cut_relative_to_the_best_story():
+    ranked = [
+        _candidate("a", 0, 0.60),
+        _candidate("b", 0, 0.55),  # within 0.06 of the best story: kept
+        _candidate("a", 1, 0.52),  # 0.08 below its story's best: trimmed
+        _candidate("d", 0, 0.53),  # 0.07 below the best story: cut
+    ]
+
+    def shown(candidates: list[StoredPassage]) -> list[list[str]]:
+        stories = cut_stories(fold_stories(candidates, lambda ids: {}, None), 0.06, score)
+        return [[c.passage.id for c in trim_story(s, 0.06, score).candidates] for s in stories]
+
+    def score(c: StoredPassage) -> float:
+        return c.score
+
+    assert shown(ranked) == [["a:0"], ["b:0"]]
+    # Relative: the same gaps on a scale a recalibrated model shifted are cut the same way.
+    shifted = [_candidate(c.passage.article_id, c.passage.seq, c.score + 0.2) for c in ranked]
+    assert shown(shifted) == [["a:0"], ["b:0"]]
+
+
+def test_a_siblings_best_passage_is_never_trimmed():
+    articles = {"a": ArticlePassages("hi", _unit(E1)), "c": ArticlePassages("vi", _unit(E1))}
+    ranked = [_candidate("a", 0, 0.47), _candidate("a", 1, 0.45), _candidate("c", 0, 0.36)]
+    (story,) = fold_stories(
+        ranked, lambda ids: {i: articles[i] for i in ids}, StoryRule(0.9), lambda c: c.score
+    )
+    trimmed = trim_story(story, 0.06, lambda c: c.score)
+    assert [c.passage.id for c in trimmed.candidates] == ["a:0", "c:0", "a:1"]
 
 
 def test_one_shared_passage_is_not_a_story_two_are():
@@ -82,7 +123,7 @@ def _republished(folder: Path) -> None:
     (folder / "hindi.txt").write_text(HINDI_SEED.read_text(encoding="utf-8"), encoding="utf-8")
 
 
-def test_a_republished_report_and_a_retold_one_are_one_hit_naming_its_siblings(
+def test_a_republished_report_and_a_retold_one_are_one_story_naming_every_source(
     settings: Settings, real_embedder: SentenceTransformerEmbedder, tmp_path: Path
 ):
     folder = tmp_path / "news"
@@ -92,11 +133,12 @@ def test_a_republished_report_and_a_retold_one_are_one_hit_naming_its_siblings(
         news.index_paths([folder])
         answer = news.ask("Why was the Budapest summit dropped?", k=5)
     assert answer.hits
-    assert len({h.article.id for h in answer.hits}) == 1  # one story, one article shown
-    (top,) = {h.article.id: h for h in answer.hits}.values()
-    story = {top.article.source, *(s.source for s in top.siblings)}
+    assert {h.story for h in answer.hits} == {0}  # one story
+    shown = {Path(h.article.source).name for h in answer.hits}
+    assert len(shown & {"vtc.txt", "baomoi.txt"}) == 1  # a republished copy is not shown again
+    story = {a.source for h in answer.hits for a in (h.article, *h.siblings)}
     assert {Path(source).name for source in story} == {"vtc.txt", "baomoi.txt", "hindi.txt"}
-    assert {s.lang for s in top.siblings} | {top.article.lang} == {"vi", "hi"}
+    assert {a.lang for h in answer.hits for a in (h.article, *h.siblings)} == {"vi", "hi"}
     assert answer_json(answer)["hits"][0]["siblings"]
 
 
