@@ -148,8 +148,9 @@ def byline(article: Article, lang: str) -> str:
 
 def snippet_source_html(article: Article, lang: str) -> str:
     """`— VTC News (Vietnamese) · 22 Oct 2025`: the article a story's snippet comes from."""
-    when = human_date(article.published, lang) or texts.text(lang, "date_unknown")
-    return f"<i>— {source_link(article, lang)} · {escape(when)}</i>"
+    when = human_date(article.published, lang)
+    dated = f" · {escape(when)}" if when else ""
+    return f"<i>— {source_link([article], lang)}{dated}</i>"
 
 
 def also_in_html(siblings: Sequence[Article], lang: str) -> str:
