@@ -15,6 +15,7 @@
    what folds, with how many different stories fold at thresholds around it.
 
     python -m bench.alert_threshold [--langs en,vi] [--limit 100] [--docs 200] [--model ID]
+    python -m bench.alert_threshold --held-out   # the bundled model: data it was not trained on
 
 `--limit 0` skips the topic part, `--docs 0` the story part.
 """
@@ -30,7 +31,7 @@ import numpy as np
 
 from bench.corpus import NTREX
 from bench.ntrex_stories import relation
-from bench.xquad_r import load_pool
+from bench.xquad_r import ARTICLES, load_pool
 from bot.settings import Settings
 from index.embedding.embedder import load_embedder
 from index.passages.chunking import chunk_text
@@ -64,9 +65,9 @@ def best_f1(scores: np.ndarray, labels: np.ndarray) -> tuple[float, float, float
 
 
 def topic_pairs(
-    embedder, langs: Sequence[str], limit: int
+    embedder, langs: Sequence[str], limit: int, articles: range | None = None
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    pool = load_pool(XQUAD, list(langs), limit)
+    pool = load_pool(XQUAD, list(langs), limit, articles)
     sentences = embedder.embed_passages(
         [s.text for s in pool.sentences], [s.lang for s in pool.sentences]
     )
@@ -95,7 +96,7 @@ class StoryPairs:
 
 
 def story_articles(
-    embedder, langs: Sequence[str], docs: int
+    embedder, langs: Sequence[str], docs: int, odd_only: bool = False
 ) -> dict[tuple[str, str], ArticlePassages]:
     """NTREX documents per language and the seed reports, read, cut into passages and
     embedded the way the indexer does it (a dateline dropped, the language detected); keyed
@@ -107,7 +108,8 @@ def story_articles(
         by_doc: dict[str, list[str]] = {}
         for doc_id, line in zip(doc_ids, lines, strict=True):
             by_doc.setdefault(doc_id, []).append(line)
-        for doc_id in list(by_doc)[:docs]:
+        chosen = list(by_doc)[1::2] if odd_only else list(by_doc)  # odd: never trained on
+        for doc_id in chosen[:docs]:
             texts[(lang, doc_id)] = "\n".join(by_doc[doc_id])
     for seed in sorted(SEEDS.glob("*.txt")):
         texts[("seed", seed.name)] = seed.read_text(encoding="utf-8")
@@ -187,13 +189,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=100, help="XQuAD-R questions per language")
     parser.add_argument("--docs", type=int, default=200, help="NTREX documents per language")
     parser.add_argument("--model", default=None)
+    parser.add_argument(
+        "--held-out",
+        action="store_true",
+        help="only data the bundled model's adapter was not trained on: XQuAD-R articles "
+        "16-47, NTREX documents at odd positions",
+    )
     args = parser.parse_args(argv)
     settings = Settings(**({"embedding_model": args.model} if args.model else {}))
     embedder = load_embedder(settings.embedding)
     langs = args.langs.split(",")
     print(f"cpus: {os.cpu_count()}  model: {embedder.identity.split('|', 1)[0]}  langs: {langs}")
     if args.limit:
-        scores, labels, kinds = topic_pairs(embedder, langs, args.limit)
+        articles = ARTICLES["test"] if args.held_out else None
+        scores, labels, kinds = topic_pairs(embedder, langs, args.limit, articles)
         threshold, f1, precision, recall = best_f1(scores, labels)
         print(
             f"\ntopic match, {labels.sum()} matching of {len(labels)} (question, paragraph) pairs"
@@ -212,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
         recall = (hit & labels).sum() / max(1, labels.sum())
         print(f"  at the profile's {chosen:.2f}: precision {precision:.3f}, recall {recall:.3f}")
     if args.docs:
-        pairs = story_pairs(story_articles(embedder, langs, args.docs))
+        pairs = story_pairs(story_articles(embedder, langs, args.docs, args.held_out))
         profile = embedder.profile
         report_stories(
             pairs, StoryRule(profile.story_min_similarity, profile.story_same_language_margin)

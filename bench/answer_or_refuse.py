@@ -13,7 +13,9 @@ Questions are split in two halves by id: the threshold that maximises accuracy o
 (dev) half is reported, and every figure is measured on the other (test) half, both at that
 threshold and at the configured one (the model profile's, or NEWSBOT_MIN_SCORE).
 
-    python -m bench.answer_or_refuse [--langs en,de,ru,zh,hi,vi] [--limit 400]
+    python -m bench.answer_or_refuse [--langs en,de,ru,zh,hi,vi] [--limit 400] [--articles test]
+
+With the bundled model (fine-tuned on articles 0-15), measure with `--articles test`.
 
 accuracy: answerable questions answered plus unanswerable ones refused, over all;
 precision / recall of answering: of the questions answered, the share answerable / of the
@@ -32,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.xquad_r import ARTICLES
 from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
 from index.settings import IndexSettings
@@ -50,12 +53,17 @@ class Asked:
     hit5: bool  # a passage of the question's paragraph among the first five
 
 
-def corpus(langs: list[str]) -> tuple[list[SourceDocument], list[tuple[str, str, str, int, bool]]]:
-    """(documents to index, questions as (lang, id, text, paragraph, answerable))."""
+def corpus(
+    langs: list[str], articles: range = ARTICLES["all"]
+) -> tuple[list[SourceDocument], list[tuple[str, str, str, int, bool]]]:
+    """(documents to index, questions as (lang, id, text, paragraph, answerable)), of the
+    articles in `articles` only."""
     data = {lang: json.loads((XQUAD / f"{lang}.json").read_text("utf-8"))["data"] for lang in langs}
     documents, questions = [], []
     number = 0
     for article, _ in enumerate(data[langs[0]]):
+        if article not in articles:
+            continue
         indexed = article % 2 == 0
         for p, _ in enumerate(data[langs[0]][article]["paragraphs"]):
             if indexed:
@@ -129,9 +137,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--langs", default=LANGS)
     parser.add_argument("--limit", type=int, default=None, help="questions per language")
     parser.add_argument("--model", default=None)
+    parser.add_argument(
+        "--articles",
+        choices=sorted(ARTICLES),
+        default="all",
+        help="test: XQuAD-R articles 16-47 only, never trained on (bench/train_adapter.py)",
+    )
     args = parser.parse_args(argv)
     langs = args.langs.split(",")
-    documents, questions = corpus(langs)
+    documents, questions = corpus(langs, ARTICLES[args.articles])
     if args.limit:  # evenly spaced over the articles, the same questions in every language
         ids = sorted({q[1] for q in questions}, key=lambda i: [q[1] for q in questions].index(i))
         step = max(1, len(ids) // args.limit)
@@ -152,7 +166,8 @@ def main(argv: list[str] | None = None) -> None:
     test = [a for a in asked if not a.dev]
     chosen = best_threshold(dev)
     print(
-        f"answer or refuse · model {model} · cpus {os.cpu_count()} · {len(documents)} paragraphs "
+        f"answer or refuse · model {model} · cpus {os.cpu_count()} · articles {args.articles} · "
+        f"{len(documents)} paragraphs "
         f"({passages} passages) · {len(asked)} questions · {time.perf_counter() - started:.0f}s"
     )
     print("\naccuracy on the test half by threshold (all languages; worst language):")

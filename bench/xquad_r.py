@@ -6,6 +6,7 @@ Paragraph recall@5 per (question language, passage language): asked against the 
 one language, a hit is any of the first 5 sentences coming from the right paragraph.
 
     python -m bench.xquad_r --langs en,vi --limit 300 --modes dense,lexical,hybrid,names
+    python -m bench.xquad_r --langs en,de,ru,zh,hi,vi --articles test --modes dense
 
 `names` is dense with the search's name channel: a sentence holding a rare name of the
 question (index/retrieval/evidence.py) joins the candidates and ranks the profile's
@@ -18,6 +19,7 @@ index/embedding/language_space.py).
 """
 
 import argparse
+import hashlib
 import json
 import os
 import time
@@ -61,12 +63,25 @@ class Pool:
     answers: dict[tuple[str, str], int]  # (qid, lang) -> index of the answer sentence
 
 
-def load_pool(data_dir: Path, langs: list[str], limit: int | None) -> Pool:
-    """Sentences and questions of the chosen languages, aligned by paragraph and qa id."""
+# The fixed split of issue 20: articles 0-15 (in the files' order) may be trained on
+# (bench/train_adapter.py), articles 16-47 are for evaluation only.
+ARTICLES = {"all": range(0, 48), "train": range(0, 16), "test": range(16, 48)}
+
+
+def load_pool(
+    data_dir: Path, langs: list[str], limit: int | None, articles: range | None = None
+) -> Pool:
+    """Sentences and questions of the chosen languages, aligned by paragraph and qa id; only
+    of the articles in `articles` (positions in the file) if given."""
     pool = Pool([], [], {})
     for lang in langs:
         data = json.loads((data_dir / f"{lang}.json").read_text(encoding="utf-8"))
-        paragraphs = [p for article in data["data"] for p in article["paragraphs"]]
+        paragraphs = [
+            p
+            for position, article in enumerate(data["data"])
+            if articles is None or position in articles
+            for p in article["paragraphs"]
+        ]
         taken = 0
         for number, paragraph in enumerate(paragraphs):
             if limit is not None and taken >= limit:
@@ -186,9 +201,29 @@ def embed(pool: Pool, embedder: Embedder) -> dict[str, tuple[np.ndarray, np.ndar
     space = getattr(embedder, "space", None)
     if space is None:
         return {"raw": (embedder.embed_passages(texts, langs), embedder.embed_queries(questions))}
-    raw = (embedder.raw_passages(texts), embedder.raw_queries(questions))  # type: ignore[attr-defined]
+    raw = cached_raw(pool, embedder)
     centred = (space.centre_passages(raw[0], langs), space.centre_queries(raw[1]))
     return {"raw": raw, "centred": centred}
+
+
+def cached_raw(pool: Pool, embedder) -> tuple[np.ndarray, np.ndarray]:
+    """The model's raw sentence and question vectors of `pool`, kept in NEWSBOT_BENCH_CACHE
+    (if set) by model identity and pool, so benches over one pool embed it once."""
+    folder = os.environ.get("NEWSBOT_BENCH_CACHE")
+    texts = [s.text for s in pool.sentences] + [q.text for q in pool.questions]
+    key = hashlib.sha1("\n".join([embedder.identity, *texts]).encode()).hexdigest()[:16]
+    path = Path(folder) / f"xquad-raw-{key}.npz" if folder else None
+    if path and path.exists():
+        with np.load(path) as stored:
+            return stored["passages"], stored["queries"]
+    raw = (
+        embedder.raw_passages([s.text for s in pool.sentences]),
+        embedder.raw_queries([q.text for q in pool.questions]),
+    )
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, passages=raw[0], queries=raw[1])
+    return raw
 
 
 def evaluate(
@@ -233,6 +268,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--langs", default="en,vi")
     parser.add_argument("--limit", type=int, default=None, help="first N questions per language")
+    parser.add_argument(
+        "--articles",
+        choices=sorted(ARTICLES),
+        default="all",
+        help="test: articles 16-47 only, never trained on (report these); train: 0-15",
+    )
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument(
         "--model", default=None, help="embedding model (default: NEWSBOT_EMBEDDING_MODEL)"
@@ -244,7 +285,7 @@ def main(argv: list[str] | None = None) -> None:
     settings = IndexSettings(**({"embedding_model": args.model} if args.model else {}))
     embedder = load_embedder(settings.embedding)
     started = time.perf_counter()
-    pool = load_pool(args.data, langs, args.limit)
+    pool = load_pool(args.data, langs, args.limit, ARTICLES[args.articles])
     tables = {}
     spaces = embed(pool, embedder)
     for space, vectors in spaces.items():
@@ -261,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     elapsed = time.perf_counter() - started
     print(
         f"XQuAD-R · model {embedder.identity.split('|')[0]} · cpus {os.cpu_count()} · "
-        f"langs {','.join(langs)} · {len(pool.questions)} questions · "
+        f"langs {','.join(langs)} · articles {args.articles} · {len(pool.questions)} questions · "
         f"{len(pool.sentences)} sentences · transliterate {not args.no_transliterate} · "
         f"dense weight {args.dense_weight} · {elapsed:.0f}s"
     )

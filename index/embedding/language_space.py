@@ -15,6 +15,13 @@ The bundled model's means ship with the package (`index/data/language_statistics
 by the model's identity and checked by a SHA-256 of its numbers; written by
 `python -m bench.language_stats --write`), so only other models compute them.
 Measured on XQuAD-R and on an answer-or-refuse benchmark in README "Quality".
+
+A language without background text gets the mean of all means, unless a mean can be estimated
+from enough of its own passages (`with_estimated_means`, at least `MIN_PASSAGES_FOR_MEAN`:
+on a handful of passages of one story the "mean" is that story, and centring on it erases what
+they say). Detector labels that name a variety of a language with a mean (py3langid calls some
+Chinese `wuu`) are read as that language first. Measured leave-one-language-out by
+bench/language_loo.py.
 """
 
 import hashlib
@@ -37,6 +44,18 @@ _VERSION = 1  # bump when the statistics change meaning: the cached files are th
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 
+# Labels a detector gives to a variety of a language whose mean we have: read as that language.
+NEAR_LABELS = {"wuu": "zh", "yue": "zh", "gan": "zh", "hak": "zh", "nan": "zh", "cmn": "zh"}
+# Fewest passages of a language from which its mean is estimated (bench/language_loo.py, XQuAD-R
+# test articles, a language's background mean left out: 200 random passages beat the fallback
+# in every language; the ~30 of one article are worse than the fallback).
+MIN_PASSAGES_FOR_MEAN = 200
+
+
+def canonical_language(lang: str) -> str:
+    """`lang`, or the language it is a near label of ("wuu" -> "zh")."""
+    return NEAR_LABELS.get(lang, lang)
+
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
@@ -51,6 +70,11 @@ class LanguageSpace:
     passage_means: np.ndarray  # (languages, dim), raw passage vectors' mean per language
     query_means: np.ndarray  # (languages, dim), raw query vectors' mean per language
     tag: str  # names the centring in a vector-space identity (version and background text)
+    background: int = -1  # how many leading means come from background text (-1: all)
+
+    def __post_init__(self) -> None:
+        if self.background < 0:
+            object.__setattr__(self, "background", len(self.langs))
 
     def centre_passages(self, vectors: np.ndarray, langs: Sequence[str]) -> np.ndarray:
         """Passage vectors minus their language's mean (the mean of all means if unknown)."""
@@ -64,9 +88,42 @@ class LanguageSpace:
         return _normalise(vectors - self.query_means[nearest]).astype(np.float32)
 
     def _passage_mean(self, lang: str) -> np.ndarray:
+        lang = canonical_language(lang)
         if lang in self.langs:
             return self.passage_means[self.langs.index(lang)]
-        return self.passage_means.mean(axis=0)
+        return self.passage_means[: self.background].mean(axis=0)  # the background's means
+
+    def with_estimated_means(
+        self,
+        raw_passages: np.ndarray,
+        langs: Sequence[str],
+        min_passages: int = MIN_PASSAGES_FOR_MEAN,
+    ) -> "LanguageSpace":
+        """This space plus a mean for every language without one that has at least
+        `min_passages` of `raw_passages` (raw vectors, one language per row): their passage
+        mean, and as question mean that plus the background's mean query-minus-passage shift
+        (the prompt's own direction)."""
+        canonical = np.array([canonical_language(lang) for lang in langs])
+        new = sorted(
+            lang
+            for lang in set(canonical.tolist())
+            if lang not in self.langs
+            and lang != "und"
+            and int((canonical == lang).sum()) >= min_passages
+        )
+        if not new:
+            return self
+        shift = (self.query_means[: self.background] - self.passage_means[: self.background]).mean(
+            axis=0
+        )
+        passages = np.stack([raw_passages[canonical == lang].mean(axis=0) for lang in new])
+        return LanguageSpace(
+            self.langs + tuple(new),
+            np.concatenate([self.passage_means, passages]).astype(np.float32),
+            np.concatenate([self.query_means, passages + shift]).astype(np.float32),
+            self.tag,
+            self.background,
+        )
 
 
 def load_language_space(
