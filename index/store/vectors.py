@@ -8,6 +8,7 @@ is live (`ArticleDB.live_collection`), so the switch is one transaction and sear
 
 import hashlib
 import logging
+import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,17 @@ from index.store.disk import disk_full, out_of_space
 from index.store.vector_census import damaged
 
 log = logging.getLogger(__name__)
+# Free space an embedded-store write needs before it is tried (see VectorStore._writing):
+# Chroma's SQLite log and index files grow by several times what a batch carries.
+_ROOM_FLOOR = 512 * 1024
+_ROOM_FACTOR = 8
+
+
+def _free_bytes(folder: Path) -> int:
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:  # not there (yet): the write itself says what is wrong
+        return 1 << 62
 
 
 @dataclass(frozen=True)
@@ -146,7 +158,8 @@ class VectorStore:
         """Write passages with stable ids, in batches the server accepts; `lang` is the
         language of every passage, or one per passage (passages of several articles)."""
         langs = [lang] * len(passages) if isinstance(lang, str) else list(lang)
-        with self._writing():
+        payload = int(embeddings.nbytes) + sum(len(p.text.encode()) for p in passages)
+        with self._writing(payload):
             for start in range(0, len(passages), self._batch):
                 chunk = passages[start : start + self._batch]
                 self._collection.upsert(
@@ -182,8 +195,17 @@ class VectorStore:
         self.writes += 1
 
     @contextmanager
-    def _writing(self) -> Iterator[None]:
-        """Chroma's errors do not say why a write failed; a full disk is asked and named."""
+    def _writing(self, payload: int = 0) -> Iterator[None]:
+        """Chroma's errors do not say why a write failed; a full disk is asked and named.
+
+        The room is checked BEFORE the embedded store writes: on a nearly full disk Chroma's
+        own write can fail without returning (seen: an upsert that never came back), so the
+        write is not tried without `_ROOM_FLOOR` plus `_ROOM_FACTOR` times its payload free."""
+        if (
+            self.folder is not None
+            and _free_bytes(self.folder) < _ROOM_FLOOR + _ROOM_FACTOR * payload
+        ):
+            raise disk_full(self.folder)
         try:
             yield
         except Exception as exc:
