@@ -147,10 +147,12 @@ def byline(article: Article, lang: str) -> str:
 
 
 def snippet_source_html(article: Article, lang: str) -> str:
-    """`— VTC News (Vietnamese) · 22 Oct 2025`: the article a story's snippet comes from."""
+    """`VTC News (Vietnamese) · 22 Oct 2025:` above a story's snippet, the article it comes
+    from (ending in a colon: a leading dash read, on a phone, as the byline of the passage
+    above it)."""
     when = human_date(article.published, lang)
     dated = f" · {escape(when)}" if when else ""
-    return f"<i>— {source_link([article], lang)}{dated}</i>"
+    return f"<i>{source_link([article], lang)}{dated}:</i>"
 
 
 def also_in_html(siblings: Sequence[Article], lang: str) -> str:
