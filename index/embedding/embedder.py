@@ -24,10 +24,15 @@ import numpy as np
 from index.embedding.bundled import BUNDLED, BUNDLED_NAME, bundled_model_dir, default_cache_dir
 from index.embedding.language_space import LanguageSpace, load_language_space
 from index.embedding.onnx_backend import OnnxRunner, export_folder, onnx_runner
-from index.embedding.onnx_embedder import OnnxEmbedder, open_light, vector_identity, write_recipe
+from index.embedding.onnx_embedder import (
+    CentredEmbedding,
+    OnnxEmbedder,
+    open_light,
+    vector_identity,
+    write_recipe,
+)
 from index.embedding.profile import ModelProfile, profile_for
 from index.errors import EmbeddingModelError
-from index.passages.language import detect_language
 from index.settings import DEFAULT_MODEL, EmbeddingSettings
 
 if TYPE_CHECKING:  # the import is heavy; it happens when a model is loaded
@@ -70,7 +75,7 @@ class Embedder(Protocol):
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(CentredEmbedding):
     """A sentence-transformers model with its query and passage prompts."""
 
     def __init__(
@@ -108,20 +113,6 @@ class SentenceTransformerEmbedder:
 
     def count_tokens(self, text: str) -> int:
         return len(self._model.tokenizer(text, add_special_tokens=True, verbose=False)["input_ids"])
-
-    def embed_passages(
-        self, texts: Sequence[str], langs: Sequence[str] | None = None
-    ) -> np.ndarray:
-        vectors = self.raw_passages(texts)
-        if self.space is None:
-            return vectors
-        if langs is None:
-            langs = [detect_language(text) for text in texts]
-        return self.space.centre_passages(vectors, langs)
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = self.raw_queries(texts)
-        return vectors if self.space is None else self.space.centre_queries(vectors)
 
     def raw_passages(self, texts: Sequence[str]) -> np.ndarray:
         """The model's own passage vectors, not centred."""

@@ -112,7 +112,35 @@ class LightTokenizer:
             return self._counting
 
 
-class OnnxEmbedder:
+class CentredEmbedding:
+    """`embed_passages` and `embed_queries` from a model's raw vectors, centred on their
+    language when the model has a LanguageSpace (`space`; None: raw vectors). Shared by the
+    sentence-transformers embedder and the light ONNX one."""
+
+    space: LanguageSpace | None
+
+    def raw_passages(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def raw_queries(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_passages(
+        self, texts: Sequence[str], langs: Sequence[str] | None = None
+    ) -> np.ndarray:
+        vectors = self.raw_passages(texts)
+        if self.space is None:
+            return vectors
+        if langs is None:
+            langs = [detect_language(text) for text in texts]
+        return self.space.centre_passages(vectors, langs)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self.raw_queries(texts)
+        return vectors if self.space is None else self.space.centre_queries(vectors)
+
+
+class OnnxEmbedder(CentredEmbedding):
     """An exported model with its prompts, answering without torch or transformers."""
 
     def __init__(
@@ -148,20 +176,6 @@ class OnnxEmbedder:
 
     def count_tokens(self, text: str) -> int:
         return self._tokenizer.count(text)
-
-    def embed_passages(
-        self, texts: Sequence[str], langs: Sequence[str] | None = None
-    ) -> np.ndarray:
-        vectors = self.raw_passages(texts)
-        if self.space is None:
-            return vectors
-        if langs is None:
-            langs = [detect_language(text) for text in texts]
-        return self.space.centre_passages(vectors, langs)
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        vectors = self.raw_queries(texts)
-        return vectors if self.space is None else self.space.centre_queries(vectors)
 
     def raw_passages(self, texts: Sequence[str]) -> np.ndarray:
         """The model's own passage vectors, not centred."""
