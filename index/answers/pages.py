@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from index.answers.citing import headline, outlet_name
+from index.answers.citing import headline, outlet_name, without_headline
 from index.answers.writer import WrittenAnswer
 from index.models import Answer, Article, Hit, Passage
 from index.passages.sentences import (
@@ -97,10 +97,7 @@ def key(sentence: str) -> str:
 def body_sentences(passage: Passage, article: Article) -> list[str]:
     """The passage's sentences without the article's headline glued to the first one, its
     captions, or photo credits the splitter glued to a sentence."""
-    text = passage.text.strip()
-    title = headline(article)
-    if title and text.startswith(title):
-        text = text[len(title) :].lstrip(" :-–—\n")
+    text = without_headline(passage.text, article).strip()
     sentences = split_sentences(text, article.lang) if text else []
     flags = caption_flags(sentences)  # found before a credit is cut off what it credits
     return [strip_credit(s) for s, caption in zip(sentences, flags, strict=True) if not caption]
