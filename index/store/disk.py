@@ -8,6 +8,7 @@ sure nothing half-written is left behind (they write beside the target and renam
 
 import errno
 import os
+import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -76,6 +77,15 @@ def file_system_errors(path: Path | None = None) -> Iterator[None]:
         yield
     except OSError as exc:
         raise storage_error(exc, path or (Path(exc.filename) if exc.filename else None)) from exc
+
+
+def free_bytes(folder: Path) -> int:
+    """Bytes free on the disk holding `folder` (a statvfs: cheap enough before every write);
+    a folder that is not there (yet) counts as roomy, and its write says what is wrong."""
+    try:
+        return shutil.disk_usage(folder).free
+    except OSError:
+        return 1 << 62
 
 
 def out_of_space(folder: Path, room: int = 1 << 20) -> bool:

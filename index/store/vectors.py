@@ -8,7 +8,6 @@ is live (`ArticleDB.live_collection`), so the switch is one transaction and sear
 
 import hashlib
 import logging
-import shutil
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from chromadb.config import Settings as ChromaSettings
 from index.errors import StoreError
 from index.models import Passage
 from index.settings import StoreSettings
-from index.store.disk import disk_full, out_of_space
+from index.store.disk import disk_full, free_bytes, out_of_space
 from index.store.vector_census import damaged
 
 log = logging.getLogger(__name__)
@@ -33,13 +32,6 @@ log = logging.getLogger(__name__)
 # Chroma's SQLite log and index files grow by several times what a batch carries.
 _ROOM_FLOOR = 512 * 1024
 _ROOM_FACTOR = 8
-
-
-def _free_bytes(folder: Path) -> int:
-    try:
-        return shutil.disk_usage(folder).free
-    except OSError:  # not there (yet): the write itself says what is wrong
-        return 1 << 62
 
 
 @dataclass(frozen=True)
@@ -203,7 +195,7 @@ class VectorStore:
         write is not tried without `_ROOM_FLOOR` plus `_ROOM_FACTOR` times its payload free."""
         if (
             self.folder is not None
-            and _free_bytes(self.folder) < _ROOM_FLOOR + _ROOM_FACTOR * payload
+            and free_bytes(self.folder) < _ROOM_FLOOR + _ROOM_FACTOR * payload
         ):
             raise disk_full(self.folder)
         try:
