@@ -85,8 +85,7 @@ def known_outlet(article: Article) -> str | None:
     """The outlet (site or feed name), else the source's name; None when the only name is
     a file's (a chat never shows a server's file names); never a bare host:port when a real
     name is known."""
-    names = [n.strip() for n in (article.outlet, article.source) if n and n.strip()]
-    names = [n for n in names if not _is_path(n, article)]
+    names = [n for n in _names(article) if not _is_path(n, article)]
     named = next((n for n in names if not _HOSTLIKE.fullmatch(n)), None)
     if named:
         return named
@@ -96,8 +95,12 @@ def known_outlet(article: Article) -> str | None:
 
 
 def _file_name(article: Article) -> str | None:
-    names = [n.strip() for n in (article.outlet, article.source) if n and n.strip()]
-    return next((PurePath(n).name for n in names if _is_path(n, article)), None)
+    return next((PurePath(n).name for n in _names(article) if _is_path(n, article)), None)
+
+
+def _names(article: Article) -> list[str]:
+    """The article's outlet and source, where given."""
+    return [n.strip() for n in (article.outlet, article.source) if n and n.strip()]
 
 
 def source_label(name: str) -> str:
@@ -108,13 +111,18 @@ def source_label(name: str) -> str:
 def is_local_file(name: str) -> bool:
     """A source named by a file's path (absolute, or relative with a document's suffix),
     not by an outlet: what a chat never shows."""
-    if name.startswith(("/", "~", "file:")) or re.match(r"^[A-Za-z]:[\\/]", name):
+    if _absolute(name):
         return True
     return "://" not in name and name.lower().endswith(_DOCUMENT_SUFFIXES)
 
 
 def _is_path(name: str, article: Article) -> bool:
     """A file path (absolute or relative) as the source of a local file."""
-    if name.startswith(("/", "~", "file:")) or re.match(r"^[A-Za-z]:[\\/]", name):
+    if _absolute(name):
         return True
     return article.url is None and ("/" in name or "\\" in name)
+
+
+def _absolute(name: str) -> bool:
+    """An absolute path or file: URL, POSIX or Windows."""
+    return name.startswith(("/", "~", "file:")) or bool(re.match(r"^[A-Za-z]:[\\/]", name))
