@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.xquad_r import ARTICLES
+from bot.root import open_core
 from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
 from index.settings import IndexSettings
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.model:
             overrides["embedding_model"] = args.model
         settings = IndexSettings(**overrides)  # type: ignore[arg-type]
-        with NewsIndex.open(settings, writer=True) as news:
+        with open_core(settings, lock=True) as news:
             news.index_documents(documents)
             asked = ask_all(news, questions)
             configured = news.searcher.close_score

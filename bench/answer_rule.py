@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 
 from bench.product_corpus import Question, corpus_articles, load_questions, story_of
+from bot.root import open_core
 from bot.settings import Settings
 from index.answers.pages import group_hits
 from index.news_index import NewsIndex
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = args.data_dir or Path(tmp) / "data"
         settings = Settings(_env_file=None, data_dir=data_dir)
-        with NewsIndex.open(settings, writer=args.data_dir is None) as news:
+        with open_core(settings, lock=args.data_dir is None) as news:
             if args.data_dir is None:
                 corpus = Path(tmp) / "corpus"
                 corpus.mkdir()

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from bot.root import Root
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.services import Services
@@ -64,7 +65,7 @@ async def seed_bot() -> AsyncIterator[tuple[FakeBotAPI, Services]]:
             telegram_api_url=api.base_url,
             poll_minutes=0,
         )
-        services = Services.open(settings)
+        services = Root(settings).bot_services()
         try:
             services.news.index_paths([SEEDS])
             facts = services.news.stats()

@@ -12,9 +12,9 @@ import math
 import os
 from pathlib import Path
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.evaluation.runner import load_questions
-from index.news_index import NewsIndex
 
 
 def sweep(best_scores: list[tuple[float, bool]]) -> tuple[float, int, list[tuple[float, int]]]:
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("questions", type=Path)
     args = parser.parse_args()
     questions = load_questions(args.questions)
-    with NewsIndex.open(Settings()) as news:
+    with open_core(Settings()) as news:
         scored = []
         for q in questions:
             answer = news.ask(q.question, 10, candidates=True)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from bench.corpus import LANGS, write_ntrex_articles
-from index.news_index import NewsIndex
+from bot.root import open_core
 from index.settings import IndexSettings
 
 
@@ -32,7 +32,7 @@ def main() -> None:
         if args.backend:
             overrides["embedding_backend"] = args.backend
         settings = IndexSettings(**overrides)  # type: ignore[arg-type]
-        with NewsIndex.open(settings, writer=True) as news:
+        with open_core(settings, lock=True) as news:
             news.embedder.embed_passages(["warm up"])
             started = time.perf_counter()
             report = news.index_paths([Path(tmp) / "in"])

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench.corpus import LANGS, write_ntrex_articles
-from index.news_index import NewsIndex
+from bot.root import open_core
 from index.passages.chunking import chunk_text
 from index.passages.language import detect_language
 from index.settings import IndexSettings
@@ -36,7 +36,7 @@ def main() -> None:
         if args.model:
             overrides["embedding_model"] = args.model
         settings = IndexSettings(**overrides)  # type: ignore[arg-type]
-        with NewsIndex.open(settings, writer=True) as news:
+        with open_core(settings, lock=True) as news:
             embedder = news.embedder
             budget = embedder.passage_token_budget
             files = sorted((root / "in").glob("*.txt")) + sorted(SEEDS.glob("*.txt"))

@@ -45,6 +45,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bench.product_corpus import Question, corpus_articles, load_questions, story_of
+from bot.root import open_core
 from bot.settings import Settings
 from index.answers.pages import group_hits
 from index.embedding.embedder import Embedder
@@ -198,7 +199,7 @@ def run(
         settings = Settings(data_dir=Path(tmp) / "data")
         k = min(50, settings.bot_page_hits * settings.bot_max_pages)
         started = time.perf_counter()
-        with NewsIndex.open(settings, writer=True, embedder=embedder) as news:
+        with open_core(settings, lock=True, embedder=embedder) as news:
             report = news.index_paths([folder])
             indexing = time.perf_counter() - started
             missing = unmatched_spans(news, questions)

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.corpus import write_ntrex_articles
+from bot.root import open_core
 from index.news_index import NewsIndex
 from index.settings import IndexSettings
 
@@ -82,7 +83,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         write_ntrex_articles(Path(tmp) / "in")
         settings = IndexSettings(data_dir=Path(tmp) / "data", retrieval=args.mode)
-        with NewsIndex.open(settings, writer=True) as news:
+        with open_core(settings, lock=True) as news:
             files = sorted((Path(tmp) / "in").glob("*.txt"))
             rng.shuffle(files)  # languages mixed
             news.index_paths(files[: args.base_articles])

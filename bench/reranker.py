@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.bundled import bundled_model_dir
 from index.evaluation.runner import load_questions, run_questions, score
@@ -65,7 +66,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         model = args.model or untrained_cross_encoder(Path(tmp) / "cross-encoder")
         base = Settings(_env_file=None, data_dir=Path(tmp) / "data")
-        with NewsIndex.open(base, writer=True) as news:
+        with open_core(base, lock=True) as news:
             news.index_paths([REPO / "seeds"])
             embedding_model = news.stats().model
         name = "untrained head on the bundled e5-small (cost only)" if args.untrained else model
@@ -79,7 +80,7 @@ def main() -> None:
             settings = base.model_copy(
                 update={"reranker_model": reranker, "rerank_candidates": args.candidates}
             )
-            with NewsIndex.open(settings) as news:
+            with open_core(settings) as news:
                 if reranker and news.searcher.reranker is None:
                     raise SystemExit(f"the reranker {reranker!r} could not be loaded")
                 times = latencies(news, [q.question for q in questions], args.repeat)

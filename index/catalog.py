@@ -6,14 +6,21 @@ database: listing or changing them needs SQLite only. Commands that need nothing
 second; the search core (`index/news_index.py`) is built on top of the same Catalog.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from index.alerts.subscriptions import Subscriptions
 from index.errors import StoreError
+from index.models import Article
 from index.settings import IndexSettings
 from index.sources.registry import SourceRegistry
 from index.store.article_db import ArticleDB
+from index.store.consistency import ConsistencyReport, check_store
 from index.store.vector_census import lost_passages, stored_passages
+
+if TYPE_CHECKING:  # chromadb is imported only by what opens a vector store
+    from index.store.vectors import VectorStore
 
 
 @dataclass(frozen=True)
@@ -31,7 +38,8 @@ class IndexStats:
 
 
 class Catalog:
-    """Sources, subscriptions and the outbox, over one article database."""
+    """Sources, subscriptions and the outbox, over one article database (opened by the
+    composition root, `bot/root.py`)."""
 
     def __init__(self, settings: IndexSettings, db: ArticleDB) -> None:
         self.settings = settings
@@ -41,12 +49,6 @@ class Catalog:
             db, settings.max_subscriptions_per_chat, settings.max_topic_chars
         )
 
-    @classmethod
-    def open(cls, settings: IndexSettings) -> "Catalog":
-        """Open (or create) the data dir's article database; a damaged one is a
-        DatabaseCorruptError that says how to restore it."""
-        return cls(settings, ArticleDB(settings.db_path))
-
     def close(self) -> None:
         self.db.close()
 
@@ -55,6 +57,26 @@ class Catalog:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def count(self) -> int:
+        """How many articles are stored."""
+        return self.db.count()
+
+    def articles(self, ids: Sequence[str]) -> dict[str, Article]:
+        """The stored articles of `ids` that still exist, by id."""
+        return self.db.get_many(list(ids))
+
+    def newest(self, limit: int) -> list[Article]:
+        """The `limit` most recent articles: by publication date, else when they were stored."""
+        return self.db.newest(limit)
+
+    def vector_space(self) -> tuple[str, str] | None:
+        """(collection, model) the last writer used, as the records say; None before any."""
+        return self.db.current_space()
+
+    def check(self, store: "VectorStore") -> ConsistencyReport:
+        """Compare the records with `store`, repairing nothing (`newsbot check --dry-run`)."""
+        return check_store(self.db, store)
 
     def stats(self, collection: str | None = None, model: str | None = None) -> IndexStats:
         """Counts for `collection` (built by `model`); by default the vector space the last

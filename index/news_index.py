@@ -1,25 +1,27 @@
 """The search core: the model, the vector store and what uses them, over a Catalog.
 
-Indexing, asking, rebuilding and checking need the model or the vectors: they are here.
-Heavy things (the model, the Chroma client) are built once, when a front opens it; what needs
-only records (sources, subscriptions, counts) is the Catalog's, which opens in milliseconds.
+Indexing, asking, rebuilding and checking need the model or the vectors: they are here, as
+operations over parts built elsewhere (the composition root, `bot/root.py`, builds the model,
+the Chroma client, the searcher... once, when a front asks for the core). What needs only
+records (sources, subscriptions, counts) is the Catalog's, which opens in milliseconds.
 """
 
 import logging
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.alerts.matching import AlertMatcher
-from index.answers.pages import AnswerPages, body_sentences
+from index.answers.pages import AnswerPages
 from index.answers.writer import AnswerWriter, WrittenAnswer
 from index.catalog import Catalog, IndexStats
-from index.embedding.embedder import Embedder, load_embedder
-from index.errors import ModelMismatchError, StoreError
+from index.embedding.embedder import Embedder
+from index.embedding.profile import Mode
+from index.errors import ModelMismatchError
 from index.models import Answer, DocumentFailure, SourceDocument
-from index.retrieval.reranker import load_reranker
-from index.retrieval.search import Searcher, clean_question, resolve_mode
+from index.retrieval.best_sentence import SentenceScorer
+from index.retrieval.search import Searcher, clean_question
 from index.settings import IndexSettings
 from index.sources.local_files import read_local_files
 from index.sources.reading import SourceReader, identify_source
@@ -28,120 +30,66 @@ from index.sources.safe_fetch import SafeFetcher
 from index.store.consistency import ConsistencyReport, check_store
 from index.store.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
 from index.store.vector_census import lost_passages
-from index.store.vectors import VectorStore, move_aside, open_store
+from index.store.vectors import VectorStore
 from index.store.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
 
+StagingIndexer = Callable[[VectorStore], Indexer]  # an indexer into a rebuild's new collection
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """How answers are found and judged: the retrieval mode, the score a passage needs to be
+    shown, and the score that makes an answer (for a front that reports them)."""
+
+    mode: Mode
+    min_score: float
+    close_score: float
+
 
 class NewsIndex:
-    """Articles, their vectors and the model, behind index / ask / stats."""
+    """Articles, their vectors and the model, behind index / ask / stats.
+
+    It is given its parts, built by the composition root (`bot/root.py`): the catalog, the
+    model, the vector store, the searcher and its sentence scorer, the alert matcher, the
+    answer writer, and when it may write, the indexer and the data dir's lock. Closing it
+    releases the lock; the root closes what it built.
+    """
 
     def __init__(
         self,
         settings: IndexSettings,
-        embedder: Embedder,
-        catalog: Catalog,
-        store: VectorStore,
         *,
-        writable: bool = False,
+        catalog: Catalog,
+        embedder: Embedder,
+        store: VectorStore,
+        searcher: Searcher,
+        sentence_scorer: SentenceScorer,
+        alerts: AlertMatcher,
+        indexer: Indexer | None = None,
+        staging_indexer: StagingIndexer | None = None,
+        answer_writer: AnswerWriter | None = None,
         lock: WriterLock | None = None,
+        store_moved_aside: Path | None = None,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder
         self.catalog = catalog
-        self.db = db = catalog.db
+        self.db = catalog.db
+        self.embedder = embedder
         self.store = store
-        profile = embedder.profile
-        mode = resolve_mode(settings.retrieval, profile)
-        alert_min, story_min = settings.alert_min_score, settings.story_min_similarity
-        if story_min is None:
-            story_min = profile.story_min_similarity
-        self.searcher = Searcher(
-            db,
-            store,
-            embedder,
-            settings.min_score,
-            settings.close_score,
-            mode,
-            settings.transliterate,
-            story_min_similarity=story_min if settings.fold_stories else None,
-            reranker=load_reranker(settings.reranking),
-            split=body_sentences,  # sentences scored as the pages will: one cache, one call
-        )
-        self.alerts = AlertMatcher(
-            catalog.subscriptions,
-            store,
-            embedder,
-            self.searcher.queries,
-            profile.alert_min_score if alert_min is None else alert_min,
-            story_min,
-        )
-        self.indexer = (
-            Indexer(db, store, embedder, settings.indexing, self.alerts) if writable else None
-        )
-        self.writer = AnswerWriter.from_settings(settings.writing)  # None: passages only
-        self.sentence_scorer = self.searcher.sentences  # one cache for search and pages
+        self.searcher = searcher
+        self.sentence_scorer = sentence_scorer  # one cache for search and pages
+        self.alerts = alerts
+        self.indexer = indexer  # None: opened read-only (without the lock)
+        self._staging_indexer = staging_indexer
+        self.answer_writer = answer_writer  # None: passages only
         self._lock = lock
-        self.store_moved_aside: Path | None = None  # set by open(recover_store=True)
-        self._owns_catalog = False
+        self.store_moved_aside = store_moved_aside  # where a damaged store went (recover_store)
         # One write at a time inside this process: a poll waits for a reindex, and vice versa.
-        self.write_lock = threading.RLock()
-
-    @classmethod
-    def open(
-        cls,
-        settings: IndexSettings,
-        *,
-        writer: bool = False,
-        embedder: Embedder | None = None,
-        client: object | None = None,
-        recover_store: bool = False,
-        catalog: Catalog | None = None,
-    ) -> "NewsIndex":
-        """Open the data dir; `writer=True` takes the single-writer lock (embedded store only).
-
-        With `recover_store` (a writer about to rebuild every vector), a data dir vector store
-        that cannot be opened is moved aside and a new one made: `store_moved_aside` says
-        where the old one went. The article database is opened first, so a damaged one is
-        reported before the model loads. A `catalog` given stays the caller's to close."""
-        lock = None
-        # A Chroma server serialises writes itself, so only the embedded store needs the lock.
-        if writer and not settings.chroma_url:
-            lock = WriterLock(settings.data_dir)
-            lock.acquire()
-        moved: Path | None = None
-        owned = catalog is None
-        try:
-            catalog = catalog or Catalog.open(settings)
-            embedder = embedder or load_embedder(settings.embedding)
-            live = catalog.db.live_collection(embedder.identity)
-            try:
-                store = open_store(settings.storage, embedder.identity, client, live)
-            except StoreError:
-                if not (recover_store and lock and client is None):
-                    raise
-                moved = move_aside(settings.chroma_path)
-                log.warning("the vector store could not be opened; moved it to %s", moved)
-                store = open_store(settings.storage, embedder.identity, name=live)
-            news = cls(settings, embedder, catalog, store, writable=writer, lock=lock)
-        except BaseException:
-            if owned and catalog:
-                catalog.close()
-            if lock:
-                lock.release()
-            raise
-        if writer:
-            catalog.db.use_space(store.name)
-        news._owns_catalog = owned
-        news.store_moved_aside = moved
-        return news
+        self.write_turn = threading.RLock()
 
     def close(self) -> None:
-        if self.writer:
-            self.writer.close()
-        if self._owns_catalog:
-            self.catalog.close()
         if self._lock:
             self._lock.release()
             self._lock = None
@@ -166,16 +114,16 @@ class NewsIndex:
     ) -> IndexReport:
         """Every way articles come in (files, feeds, pages) goes through here, so whatever must
         follow new articles (alerts) happens once, in one place."""
-        with self.write_lock:
-            report = self._writer().index(documents, progress)
+        with self.write_turn:
+            report = self._indexer().index(documents, progress)
             self.match_pending()
         return report
 
     def match_pending(self) -> int:
         """Write the alerts of stored, embedded articles still waiting for them (a crash or a
         failure came between); the indexer writes the others as it embeds them."""
-        self._writer()
-        with self.write_lock:
+        self._indexer()
+        with self.write_turn:
             try:
                 return self.alerts.match_pending(self.settings.index_batch_size)
             except Exception:  # the articles are indexed; they stay unmatched till next time
@@ -183,27 +131,27 @@ class NewsIndex:
                 return 0
 
     def embed_missing(self, progress: ProgressCallback | None = None) -> IndexReport:
-        with self.write_lock:
-            report = self._writer().embed_missing(progress)
+        with self.write_turn:
+            report = self._indexer().embed_missing(progress)
             self.match_pending()
             return report
 
     def reembed_all(self, progress: ProgressCallback | None = None) -> IndexReport:
-        with self.write_lock:
-            return self._writer().reembed_all(progress)
+        with self.write_turn:
+            return self._indexer().reembed_all(progress)
 
     # --- sources --------------------------------------------------------------------------
 
     def add_source(self, location: str, name: str | None = None) -> Source:
         """Register a feed, page or local path after checking that it can be read."""
-        self._writer()
+        self._indexer()
         with SafeFetcher(self.settings.fetching) as fetcher:
             kind, where, suggested = identify_source(location, fetcher, self.settings)
         return self.catalog.sources.add(kind, where, (name or suggested or where).strip()[:200])
 
     def remove_source(self, source_id: int, purge: bool = False) -> tuple[Source, int]:
         """Forget a source; with `purge` also delete its articles. Returns (source, deleted)."""
-        with self.write_lock:
+        with self.write_turn:
             source, article_ids = self.catalog.sources.remove(source_id, purge)
             for article_id in article_ids:  # records first: a crash between leaves orphans,
                 self.db.delete(article_id)  # which `check` removes, never a lost passage
@@ -214,7 +162,7 @@ class NewsIndex:
         self, source_id: int | None = None, progress: ProgressCallback | None = None
     ) -> IndexReport:
         """Fetch one source or all of them and index what is new or changed."""
-        self._writer()
+        self._indexer()
         sources = self.catalog.sources
         chosen = [sources.get(source_id)] if source_id is not None else sources.all()
         with SafeFetcher(self.settings.fetching) as fetcher:
@@ -233,10 +181,11 @@ class NewsIndex:
         no moment in between. Interrupted, the next run resumes the staging collection where
         it stopped.
         """
-        indexer = self._writer()
-        with self.write_lock:
+        indexer = self._indexer()
+        with self.write_turn:
             staging = self.store.staging(self.db.staging_collection(self.embedder.identity))
-            staged = Indexer(self.db, staging, self.embedder, self.settings.indexing)
+            assert self._staging_indexer is not None  # given with the indexer
+            staged = self._staging_indexer(staging)
             report = staged.embed_missing(progress)
             self.db.promote_space(staging.name, self.store.name)  # searches switch here
             self.store.replace_with(staging)
@@ -246,7 +195,7 @@ class NewsIndex:
 
     def check(self, repair: bool = True) -> ConsistencyReport:
         """Compare SQLite and the vector store; repair drift when writable and asked to."""
-        with self.write_lock:
+        with self.write_turn:
             report = check_store(self.db, self.store, self.indexer if repair else None)
             if repair and self.indexer is not None:
                 self.match_pending()
@@ -255,9 +204,9 @@ class NewsIndex:
     def _is_known(self, key: str) -> bool:
         return self.db.has(article_id_for(key))
 
-    def _writer(self) -> Indexer:
+    def _indexer(self) -> Indexer:
         if self.indexer is None:
-            raise RuntimeError("opened read-only: use NewsIndex.open(..., writer=True)")
+            raise RuntimeError("opened read-only: ask the root for a core with lock=True")
         return self.indexer
 
     # --- read -----------------------------------------------------------------------------
@@ -300,7 +249,25 @@ class NewsIndex:
     def write_answer(self, answer: Answer) -> WrittenAnswer | None:
         """A short answer in the question's language citing `answer.hits` as [1], [2]...;
         None when written answers are off or the writer failed (the passages stand alone)."""
-        return self.writer.write(answer) if self.writer else None
+        return self.answer_writer.write(answer) if self.answer_writer else None
+
+    @property
+    def writes_answers(self) -> bool:
+        """True when written answers are on (NEWSBOT_LLM_URL): a front may wait for one."""
+        return self.answer_writer is not None
+
+    def best_sentences(self, question: str, passages: Sequence[tuple[str, str]]) -> list[str]:
+        """The best sentence of each (text, language) passage for `question`, through the
+        same sentence cache as the answers' pages."""
+        return self.sentence_scorer.best(question, passages)
+
+    def stamp(self) -> tuple[int, int]:
+        """Changes whenever the vector store is written: a key for a front's answer cache."""
+        return self.store.count(), self.store.writes
+
+    def thresholds(self) -> Thresholds:
+        s = self.searcher
+        return Thresholds(s.mode, s.min_score, s.close_score)
 
     def stats(self) -> IndexStats:
         return self.catalog.stats(self.store.name, self.embedder.identity)
@@ -326,13 +293,13 @@ class NewsIndex:
     def _check_vectors(self) -> None:
         """Counted again with no write of this process under way (a reindex deletes an
         article's passages just before it writes them anew): still short, it is drift."""
-        if not self.write_lock.acquire(blocking=False):
+        if not self.write_turn.acquire(blocking=False):
             return  # a write is moving the counts: the next question tells
         try:
             _, passages = self.db.embedded_counts(self.store.name)
             stored = self.store.count()
         finally:
-            self.write_lock.release()
+            self.write_turn.release()
         if stored < passages:
             where = self.store.folder or self.settings.chroma_url or "the vector store"
             raise lost_passages(stored, passages, where)

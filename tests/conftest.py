@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.embedder import SentenceTransformerEmbedder, load_embedder
 from index.news_index import NewsIndex
@@ -86,7 +87,7 @@ def fake_embedder() -> HashingEmbedder:
 @pytest.fixture
 def fake_index(settings: Settings, fake_embedder: HashingEmbedder) -> Iterator[NewsIndex]:
     """A writable index with the fast deterministic embedder."""
-    with NewsIndex.open(settings, writer=True, embedder=fake_embedder) as news:
+    with open_core(settings, lock=True, embedder=fake_embedder) as news:
         yield news
 
 

@@ -132,3 +132,38 @@ def test_lower_telegram_modules_never_import_upward():
     assert {m for m in cli if any(t.startswith("bot.telegram") for t in graph[m])} == {
         "bot.cli.main"
     }
+
+
+# The parts the composition root builds, by the name a call builds them with.
+PARTS = {
+    "Catalog", "NewsIndex", "Searcher", "SentenceScorer", "QueryEncoder", "AlertMatcher",
+    "Indexer", "AnswerWriter", "WriterLock", "AlertDelivery", "AnswerCache", "ChatPrefs",
+    "FeedbackStore", "InlineAnswers", "Services", "load_embedder", "load_reranker",
+    "open_store",
+}  # fmt: skip
+
+
+def builders() -> dict[str, list[str]]:
+    """Each module of bot/ and index/ -> the parts it builds (`Part(...)`, `Part.open(...)`,
+    `Part.from_settings(...)`, `load_x(...)`), a part's own module left out."""
+    found: dict[str, list[str]] = {}
+    for package in PACKAGES:
+        for path in (REPO / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            own = {n.name for n in tree.body if isinstance(n, ast.ClassDef | ast.FunctionDef)}
+            built = []
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                    func = func.value  # Part.open(...), Part.in_data_dir(...)
+                if isinstance(func, ast.Name) and func.id in PARTS - own:
+                    built.append(func.id)
+            if built:
+                found[module_name(path)] = sorted(set(built))
+    return found
+
+
+def test_only_the_root_builds_the_parts():
+    assert set(builders()) == {"bot.root"}

@@ -12,11 +12,10 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.common import out, reporting_errors, settings
+from bot.cli.common import open_root, out, reporting_errors, settings
 from index.errors import InputError, StoreError
 from index.store.backups import Restored, backup_database, restore_database
 from index.store.vector_census import stored_passages
-from index.store.writer_lock import WriterLock
 
 
 def backup_command(
@@ -44,8 +43,8 @@ def restore_command(
     """Replace the article database with BACKUP, after checking it is a whole newsbot
     database; the current one is kept beside it as a dated file. Refused while the bot runs."""
     with reporting_errors():
-        current = settings()
-        with WriterLock(current.data_dir, "newsbot restore"):
+        with open_root() as root, root.lock("newsbot restore"):
+            current = root.settings
             restored = restore_database(backup, current.db_path)
         vectors = (
             "; run `newsbot check` to bring the vector server in line with them"

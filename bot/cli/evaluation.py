@@ -28,8 +28,8 @@ def eval_command(
         questions = load_questions(questions_file)
         news = root.core()
         groups = score_by_language(run_questions(news, questions, k), k)
-        model, mode = news.stats().model, news.searcher.mode
-        threshold, close = news.searcher.min_score, news.searcher.close_score
+        model, thresholds = news.stats().model, news.thresholds()
+        mode, threshold, close = thresholds.mode, thresholds.min_score, thresholds.close_score
     if as_json:
         payload = {
             "model": model,

@@ -5,8 +5,8 @@ import sys
 
 import typer
 
-from bot.cli.common import reporting_errors, settings
-from index.store.feedback import FILE_NAME, FeedbackStore
+from bot.cli.common import open_root, reporting_errors
+from index.store.feedback import FILE_NAME
 
 feedback_app = typer.Typer(
     rich_markup_mode=None, no_args_is_help=True, help="Readers' votes on the bot's answers."
@@ -17,9 +17,8 @@ feedback_app = typer.Typer(
 def export_command() -> None:
     """Every vote, oldest first, one JSON object a line: question, lang, what was shown
     (articles and passages), vote (+1/-1), time. No user ids are stored."""
-    with reporting_errors():
-        path = settings().data_dir / FILE_NAME
-        if not path.exists():
+    with reporting_errors(), open_root() as root:
+        if not (root.settings.data_dir / FILE_NAME).exists():
             return  # no vote yet: an empty set, not an error
-        for vote in FeedbackStore(path).votes():
+        for vote in root.feedback().votes():
             sys.stdout.write(json.dumps(vote.__dict__, ensure_ascii=False) + "\n")

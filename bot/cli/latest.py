@@ -9,7 +9,7 @@ import typer
 
 from bot.cli.common import open_root, out, reporting_errors
 from index.answers.citing import shown_title
-from index.retrieval.latest import newest, newest_found
+from index.retrieval.latest import newest_found
 
 _SEARCHED = 30
 
@@ -27,7 +27,7 @@ def latest_command(
         if text:  # the search needs the model
             articles = newest_found(root.core().ask(text, max(_SEARCHED, limit)), limit)
         else:  # the records alone: no model is loaded
-            articles = newest(root.catalog().db, limit)
+            articles = root.catalog().newest(limit)
     if as_json:
         payload = [
             {k: v for k, v in asdict(a).items() if k not in ("text", "content_hash")}

@@ -68,7 +68,7 @@ def index(
 
     with reporting_errors(), open_root() as root:
         total = len(expand_paths(paths))
-        news = root.core(writer=True)
+        news = root.core(lock=True)
         with progress_bar(total) as advance:
             report = news.index_paths(paths, advance)
         print_report(report)
@@ -105,7 +105,7 @@ def ask(
             blocks = pages.all_blocks()
             answer = with_best_sentences(answer, blocks)
             written = news.write_answer(answer)
-            writing = news.writer is not None
+            writing = news.writes_answers
     if as_json:  # its citations name passages: `hits` in order
         shape = answer_json(answer) | blocks_json(blocks)
         shape |= written_json(answer, written) if writing else {}

@@ -31,7 +31,7 @@ def add_command(
 ) -> None:
     """Follow a source; its kind (feed, page, path) is found by reading it once."""
     with reporting_errors(), open_root() as root:
-        news = root.core(writer=True)
+        news = root.core(lock=True)
         source = news.add_source(location, name)
         out.print(
             f"added source #{source.id}: {source.kind} {source.name}", highlight=False, markup=False
@@ -78,7 +78,7 @@ def remove_command(
 ) -> None:
     """Stop following a source; its articles stay searchable unless --purge."""
     with reporting_errors(), open_root() as root:
-        source, deleted = root.core(writer=True).remove_source(source_id, purge)
+        source, deleted = root.core(lock=True).remove_source(source_id, purge)
     kept = f"{deleted} articles deleted" if purge else "its articles stay searchable"
     out.print(f"removed source #{source.id} {source.name}; {kept}", highlight=False, markup=False)
 
@@ -93,14 +93,12 @@ def reindex_command(
 
     With --full, a vector store that cannot be opened is moved aside and rebuilt."""
     with reporting_errors(), open_root() as root:
-        news = root.core(writer=True, recover_store=full)
+        news = root.core(lock=True, recover_store=full)
         said_moved(news)
         with progress_bar(None, "fetching") as advance:
             report = news.refresh(source, advance)
         print_report(report)
-        with progress_bar(
-            root.catalog().db.count(), "rebuilding" if full else "embedding"
-        ) as advance:
+        with progress_bar(root.catalog().count(), "rebuilding" if full else "embedding") as advance:
             embedded = news.rebuild(advance) if full else news.embed_missing(advance)
         if full or embedded.changed:
             out.print(f"{'rebuilt' if full else 'finished'}: {embedded.summary()}", markup=False)
@@ -132,19 +130,19 @@ def check_command(
 
 def _dry_check(root: "Root") -> "ConsistencyReport":
     """Compare without the model: the records and the collection the last writer used."""
-    from index.store.consistency import ConsistencyReport, check_store
+    from index.store.consistency import ConsistencyReport
 
     store = root.vectors()
     if store is None:  # nothing was ever embedded: nothing can disagree yet
-        return ConsistencyReport(articles=root.catalog().db.count())
-    return check_store(root.catalog().db, store)
+        return ConsistencyReport(articles=root.catalog().count())
+    return root.catalog().check(store)
 
 
 def _check(root: "Root", rebuild: bool) -> "ConsistencyReport":
-    news = root.core(writer=True, recover_store=rebuild)
+    news = root.core(lock=True, recover_store=rebuild)
     said_moved(news)
     if rebuild:
-        with progress_bar(root.catalog().db.count(), "rebuilding") as advance:
+        with progress_bar(root.catalog().count(), "rebuilding") as advance:
             rebuilt = news.rebuild(advance)
         out.print(f"rebuilt: {rebuilt.summary()}", markup=False)
     return news.check(repair=True)

@@ -33,6 +33,7 @@ from telegram.ext import (
 )
 
 from bot.logs import BOT_FORMAT, configure_logging, quiet_library_logs, redact
+from bot.root import Root
 from bot.settings import Settings
 from bot.telegram import chat, texts
 from bot.telegram.context import BotContext, BotData
@@ -237,7 +238,7 @@ def main(settings: Settings, open_services: ServicesFactory | None = None) -> No
 
     `open_services` replaces the default (the configured model), e.g. for a fake embedder."""
     token = settings.telegram_token.get_secret_value() if settings.telegram_token else ""
-    app = build_application(settings, open_services or (lambda: Services.open(settings)))
+    app = build_application(settings, open_services or Root(settings).bot_services)
     configure_logging(settings.log_level, token, BOT_FORMAT)
     try:
         asyncio.run(_check_token(app.bot))  # a refused token is one line, not PTB's retry log

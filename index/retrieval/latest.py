@@ -1,17 +1,11 @@
 """The newest articles, all of them or those the search finds on a topic (`/latest`).
 
-Without a topic this reads the article database only (no model). With one, the search's
+Without a topic the catalog lists them (`Catalog.newest`: no model). With one, the search's
 hits (and the articles folded into them as the same story) are ordered newest first: a
 topic narrows the list, the dates order it.
 """
 
 from index.models import Answer, Article
-from index.store.article_db import ArticleDB
-
-
-def newest(db: ArticleDB, limit: int) -> list[Article]:
-    """The `limit` most recent articles: by publication date, else when they were stored."""
-    return db.newest(limit)
 
 
 def newest_found(answer: Answer, limit: int) -> list[Article]:

@@ -84,6 +84,9 @@ class Searcher:
         story_min_similarity: float | None = None,
         reranker: Reranker | None = None,
         split: Callable[[Passage, Article], list[str]] = plain_sentences,
+        *,
+        queries: QueryEncoder,
+        sentences: SentenceScorer,
     ) -> None:
         self.db = db
         self.store = store
@@ -103,8 +106,8 @@ class Searcher:
             else StoryRule(story_min_similarity, profile.story_same_language_margin)
         )
         self.reranker = reranker  # None: the retrieval order stands
-        self.queries = QueryEncoder(embedder)
-        self.sentences = SentenceScorer(embedder, self.queries)
+        self.queries = queries  # one question cache for search, sentences and alerts
+        self.sentences = sentences
         self.split = split  # how a front splits a passage's sentences (the cache's keys)
         self._lexical: tuple[tuple[int, int], LexicalIndex] | None = None
         self._lexical_lock = threading.Lock()

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from bot.root import Root
 from bot.settings import Settings
 from bot.telegram.app import BotApplication, build_application
 from bot.telegram.services import Services
@@ -93,7 +94,7 @@ def bot_settings(settings: Settings, api: FakeBotAPI) -> Settings:
 @pytest.fixture
 def services(bot_settings: Settings) -> Iterator[Services]:
     """The data dir indexed with the fast fake embedder; long passages allowed."""
-    opened = Services.open(bot_settings, embedder=HashingEmbedder(budget=4000))
+    opened = Root(bot_settings).bot_services(embedder=HashingEmbedder(budget=4000))
     assert opened.news.indexer is not None
     report = opened.news.indexer.index([*ARTICLES, long_article()])
     assert report.failed == 0

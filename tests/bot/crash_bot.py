@@ -5,11 +5,11 @@ polling, the alert job. Only the embedder differs; a test that needs the configu
 runs `python -m bot.cli.main run` instead.
 """
 
+from bot.root import Root
 from bot.settings import Settings
 from bot.telegram import app
-from bot.telegram.services import Services
 from tests.fakes import HashingEmbedder
 
 if __name__ == "__main__":
     settings = Settings()
-    app.main(settings, lambda: Services.open(settings, embedder=HashingEmbedder(budget=60)))
+    app.main(settings, lambda: Root(settings).bot_services(embedder=HashingEmbedder(budget=60)))

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.embedder import SentenceTransformerEmbedder
 from index.news_index import NewsIndex
@@ -29,7 +30,7 @@ def seeded(
         model_cache_dir=model_cache,
         fold_stories=False,
     )
-    with NewsIndex.open(settings, writer=True, embedder=real_embedder) as news:
+    with open_core(settings, lock=True, embedder=real_embedder) as news:
         news.index_paths([SEEDS])
         yield news
 
@@ -71,7 +72,7 @@ def test_a_topic_subscription_alerts_on_its_story_in_any_language_and_nothing_el
     tmp_path: Path, model_cache: Path, real_embedder: SentenceTransformerEmbedder
 ):
     settings = Settings(_env_file=None, data_dir=tmp_path / "data", model_cache_dir=model_cache)
-    with NewsIndex.open(settings, writer=True, embedder=real_embedder) as news:
+    with open_core(settings, lock=True, embedder=real_embedder) as news:
         news.catalog.subscriptions.add(10, "shark attack on a diver", "en")
         news.index_paths([NTREX, SEEDS])
         due = claim_all(news.catalog.subscriptions)

@@ -41,7 +41,7 @@ from bot.telegram.alerts.format import alert_markup, render_alert, render_digest
 from bot.telegram.alerts.pacing import Pacer
 from index.alerts.subscriptions import Claim, Subscriptions
 from index.answers.writer import AnswerWriter
-from index.store.article_db import ArticleDB
+from index.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +62,17 @@ class AlertDelivery:
 
     def __init__(
         self,
-        subscriptions: Subscriptions,
-        db: ArticleDB,
+        catalog: Catalog,
         clock: Callable[[], float] = time.time,
         pacer: Pacer | None = None,
-        writer: AnswerWriter | None = None,
+        answer_writer: AnswerWriter | None = None,
         lease_seconds: float = 120.0,
         burst: int | None = 3,
     ) -> None:
-        self.subscriptions = subscriptions
-        self.db = db
-        self.writer = writer  # written answers on: a summary line in the subscriber's language
+        self.catalog = catalog  # the outbox (its subscriptions) and the articles alerts name
+        self.subscriptions = catalog.subscriptions
+        self.answer_writer = answer_writer  # written answers on: a summary line in the
+        # subscriber's language
         self.clock = clock
         self.pacer = pacer or Pacer(clock)
         self.lease_seconds = lease_seconds
@@ -160,16 +160,16 @@ class AlertDelivery:
 
     def _render(self, claim: Claim) -> str | None:
         if claim.digest:
-            return render_digest(claim, self.db.get_many([a.article_id for a in claim.alerts]))
+            return render_digest(claim, self.catalog.articles([a.article_id for a in claim.alerts]))
         (alert,) = claim.alerts
-        articles = self.db.get_many([alert.article_id, *alert.siblings])
+        articles = self.catalog.articles([alert.article_id, *alert.siblings])
         article = articles.get(alert.article_id)
         if article is None:
             return None
         siblings = [articles[s] for s in alert.siblings if s in articles]
         summary = None
-        if self.writer is not None:  # any failure is None: the alert goes without it
-            summary = self.writer.summarize_for_alert(
+        if self.answer_writer is not None:  # any failure is None: the alert goes without it
+            summary = self.answer_writer.summarize_for_alert(
                 article, alert.passage, alert.subscription.lang
             )
         return render_alert(alert, article, siblings, summary)

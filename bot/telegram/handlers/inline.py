@@ -84,7 +84,7 @@ async def _search(context: BotContext, question: str, lang: str) -> list[InlineQ
         shown = _one_per_article(found.hits)[:MAX_RESULTS]
         # Best sentences for the results shown only, through the answers' sentence cache.
         best = await asyncio.to_thread(
-            context.services.news.sentence_scorer.best,
+            context.services.news.best_sentences,
             question,
             [(hit.passage.text, hit.article.lang) for hit in shown],
         )

@@ -12,7 +12,7 @@ from bot.telegram.context import BotContext
 from bot.telegram.html import escape, split_html
 from bot.user_input import clean
 from index.errors import QuestionError
-from index.retrieval.latest import newest, newest_found
+from index.retrieval.latest import newest_found
 
 LATEST_COUNT = 10  # articles listed
 _SEARCHED = 30  # hits a topic's search brings, before they are ordered by date
@@ -35,7 +35,7 @@ async def latest_command(update: Update, context: BotContext) -> None:
         title = texts.text(lang, "latest_topic_title", topic=escape(topic))
         empty = texts.text(lang, "latest_topic_none", topic=escape(topic))
     else:
-        articles = await asyncio.to_thread(newest, services.catalog.db, LATEST_COUNT)
+        articles = await asyncio.to_thread(services.catalog.newest, LATEST_COUNT)
         title, empty = texts.text(lang, "latest_title"), texts.text(lang, "latest_none")
     if not articles:
         await reply(update, context, empty)

@@ -151,7 +151,7 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
     answer_id = services.answers.put(shared, lang) if shared.pages.answer.hits else ""
     markup = answer_markup(page, answer_id, lang)
     sent = await reply(update, context, page.html, reply_markup=markup)
-    if services.news.writer is not None and answer_id and shared.written is None:
+    if services.news.writes_answers and answer_id and shared.written is None:
         await add_written_answer(sent, services, answer_id)
 
 
@@ -161,7 +161,7 @@ def find_answer(services: Services, question: str) -> SharedAnswer:
     news, settings = services.news, services.settings
     question = news.question(question)  # the core's rule (empty, too long, spaces): one key
     k = min(50, settings.bot_page_hits * settings.bot_max_pages)
-    stamp = (news.store.count(), news.store.writes)
+    stamp = news.stamp()
     shared = services.answers.recent(question, k, stamp)
     if shared is None:
         found = news.ask(question, k, sentences=False)

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli.main import app
+from bot.root import open_core
 from bot.settings import Settings
-from index.news_index import NewsIndex
 from index.store.article_db import MIGRATIONS
 from index.store.writer_lock import WriterLock
 from tests.conftest import SEEDS
@@ -37,7 +37,7 @@ def squashed(text: str) -> str:
 @pytest.fixture
 def records(env_settings: Path) -> Path:
     """A data dir with the seeds' records (vectors of the fast fake embedder)."""
-    with NewsIndex.open(Settings(), writer=True, embedder=HashingEmbedder()) as news:
+    with open_core(Settings(), lock=True, embedder=HashingEmbedder()) as news:
         news.index_paths([SEEDS])
     return env_settings
 

@@ -12,9 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli.main import app
+from bot.root import open_core
 from bot.settings import Settings
 from index.models import Article
-from index.news_index import NewsIndex
 from index.store.article_db import ArticleDB
 from tests.conftest import REPO
 from tests.news_server import NewsSite, Route, publish, rss
@@ -92,7 +92,7 @@ def test_check_reports_and_repairs(site: NewsSite, env_settings: Path):
     publish(site, "/news/summit", "/news/gold")
     assert newsbot("sources", "add", site.url("/feed.xml")).exit_code == 0
     assert "consistent" in newsbot("check", "--dry-run").stdout
-    with NewsIndex.open(Settings(), writer=True) as news:
+    with open_core(Settings(), lock=True) as news:
         news.store.delete_ids(sorted(news.store.ids())[:1])
     dry = newsbot("check", "--dry-run")
     assert dry.exit_code == 1 and "drift found" in dry.stdout
@@ -125,12 +125,12 @@ def test_a_reindex_killed_half_way_then_rerun_counts_exactly(
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=30)
     held.gate.set()
-    with NewsIndex.open(Settings()) as news:
+    with open_core(Settings()) as news:
         assert news.stats().articles == 2  # the two fetched before the kill are kept
     rerun = newsbot("reindex")
     assert rerun.exit_code == 0, rerun.output
     assert "1 new" in rerun.stdout
-    with NewsIndex.open(Settings()) as news:
+    with open_core(Settings()) as news:
         facts = news.stats()
         assert (facts.articles, facts.embedded_articles) == (3, 3)
         assert news.store.count() == facts.passages
@@ -138,7 +138,7 @@ def test_a_reindex_killed_half_way_then_rerun_counts_exactly(
 
 
 def test_a_cli_reindex_while_the_bot_writes_is_refused_clearly(site: NewsSite):
-    with NewsIndex.open(Settings(), writer=True):  # what `newsbot run` holds while it is up
+    with open_core(Settings(), lock=True):  # what `newsbot run` holds while it is up
         result = newsbot("reindex")
     assert result.exit_code == 1
     assert "another newsbot process is writing" in flat(result.output)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.errors import StoreError
-from index.news_index import NewsIndex
 from index.store.vectors import _forget_client as forget_client
 from tests.bot.cli.test_cli_catalog import PROBE
 from tests.bot.cli.test_cli_recovery import QUESTION, assert_clear_error, damage, newsbot
@@ -22,7 +22,7 @@ from tests.fakes import HashingEmbedder
 
 @pytest.fixture
 def records(env_settings: Path) -> Path:
-    with NewsIndex.open(Settings(), writer=True, embedder=HashingEmbedder()) as news:
+    with open_core(Settings(), lock=True, embedder=HashingEmbedder()) as news:
         news.index_paths([SEEDS])
     return env_settings
 
@@ -33,7 +33,7 @@ def lose_vectors(data_dir: Path, how: str) -> None:
         shutil.rmtree(chroma)
         forget_client(chroma)  # as a new process would: this one's chromadb remembers it
     elif how == "emptied":  # the store opens fine but holds none of the passages
-        with NewsIndex.open(Settings(), writer=True, embedder=HashingEmbedder()) as news:
+        with open_core(Settings(), lock=True, embedder=HashingEmbedder()) as news:
             news.store.delete_ids(sorted(news.store.ids()))
     else:
         damage(chroma / "chroma.sqlite3", "truncated")
@@ -79,7 +79,7 @@ def test_stats_of_an_intact_store_says_nothing_more(records: Path):
 def test_ask_names_lost_vectors_instead_of_nothing_found(records: Path, how: str):
     lose_vectors(records, how)
     with (
-        NewsIndex.open(Settings(), embedder=HashingEmbedder()) as news,
+        open_core(Settings(), embedder=HashingEmbedder()) as news,
         pytest.raises(StoreError) as raised,
     ):
         news.ask(QUESTION)

@@ -56,7 +56,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def delivery(services: Services, clock: Clock) -> AlertDelivery:
-    return AlertDelivery(services.catalog.subscriptions, services.catalog.db, clock, burst=3)
+    return AlertDelivery(services.catalog, clock, burst=3)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli.main import app as cli
+from bot.root import Root
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from bot.telegram.services import Services
@@ -93,7 +94,7 @@ def services(
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "summit.txt").write_text(REPORT, encoding="utf-8")
-    opened = Services.open(chosen, embedder=embedder)
+    opened = Root(chosen).bot_services(embedder=embedder)
     assert opened.news.index_paths([reports]).failed == 0
     source = opened.news.add_source(site.url("/feed.xml"))
     assert opened.news.refresh(source.id).new == 2

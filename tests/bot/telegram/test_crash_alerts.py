@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
@@ -115,7 +116,7 @@ def prepared(data_dir: Path) -> Iterator[NewsIndex]:
     settings = Settings(
         _env_file=None, data_dir=data_dir, story_min_similarity=0.99, allow_private_urls=True
     )
-    with NewsIndex.open(settings, writer=True, embedder=HashingEmbedder(budget=60)) as news:
+    with open_core(settings, lock=True, embedder=HashingEmbedder(budget=60)) as news:
         yield news
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.embedder import SentenceTransformerEmbedder
 from index.news_index import NewsIndex
@@ -24,7 +25,7 @@ TOPIC = "Budapest summit Trump Putin"
 def news(settings: Settings) -> Iterator[NewsIndex]:
     # Thresholds for the fake embedder (shared words), not a real model's.
     fake = settings.model_copy(update={"alert_min_score": 0.3, "story_min_similarity": 0.35})
-    with NewsIndex.open(fake, writer=True, embedder=HashingEmbedder(budget=60)) as opened:
+    with open_core(fake, lock=True, embedder=HashingEmbedder(budget=60)) as opened:
         yield opened
 
 
@@ -92,7 +93,7 @@ def test_the_seed_reports_indexed_one_after_the_other_are_one_alert(
         folder.mkdir()
         (folder / seed.name).write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
         folders.append(folder)
-    with NewsIndex.open(settings, writer=True, embedder=real_embedder) as news:
+    with open_core(settings, lock=True, embedder=real_embedder) as news:
         news.catalog.subscriptions.add(10, "Trump Putin summit in Budapest", "en")
         news.index_paths([folders[0]])
         news.index_paths([folders[1]])  # a later run: the same story in Hindi

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.alerts.subscriptions import Claim, Subscriptions
 from index.errors import SubscriptionError
@@ -54,7 +55,7 @@ def alert_settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 def news(alert_settings: Settings) -> Iterator[NewsIndex]:
-    with NewsIndex.open(alert_settings, writer=True, embedder=HashingEmbedder(budget=60)) as opened:
+    with open_core(alert_settings, lock=True, embedder=HashingEmbedder(budget=60)) as opened:
         yield opened
 
 
@@ -93,12 +94,12 @@ def test_a_matching_article_alerts_and_an_unrelated_one_does_not(news: NewsIndex
 
 def test_exactly_once_across_restarts_reindexes_and_refetches(alert_settings: Settings):
     embedder = HashingEmbedder(budget=60)
-    with NewsIndex.open(alert_settings, writer=True, embedder=embedder) as news:
+    with open_core(alert_settings, lock=True, embedder=embedder) as news:
         news.catalog.subscriptions.add(10, "Budapest summit", "en")
         news.index_documents([doc(SUMMIT_EN)])
         (alert,) = claim_all(news.catalog.subscriptions)
         news.catalog.subscriptions.mark_sent(alert)
-    with NewsIndex.open(alert_settings, writer=True, embedder=embedder) as news:  # a restart
+    with open_core(alert_settings, lock=True, embedder=embedder) as news:  # a restart
         news.index_documents([doc(SUMMIT_EN)])  # fetched again: unchanged
         news.reembed_all()
         news.embed_missing()
@@ -176,12 +177,12 @@ def test_articles_saved_before_a_crash_alert_after_a_full_rebuild(alert_settings
         def embed_passages(self, texts, langs=None):
             raise RuntimeError("killed")
 
-    with NewsIndex.open(alert_settings, writer=True, embedder=Killed(budget=60)) as news:
+    with open_core(alert_settings, lock=True, embedder=Killed(budget=60)) as news:
         news.catalog.subscriptions.add(10, None, "en")
         with pytest.raises(RuntimeError):
             news.index_documents([doc(SUMMIT_EN), doc(GOLD)])  # saved, never embedded
         assert news.catalog.subscriptions.counts() == {}
-    with NewsIndex.open(alert_settings, writer=True, embedder=HashingEmbedder(budget=60)) as news:
+    with open_core(alert_settings, lock=True, embedder=HashingEmbedder(budget=60)) as news:
         news.rebuild()  # embeds into a staging collection, which alerts nobody; then matches
         assert news.catalog.subscriptions.counts() == {"queued": 2}
         news.rebuild()

@@ -272,7 +272,7 @@ def test_alert_summary_failure_and_injection(writer: AnswerWriter, endpoint: Fak
 
 
 def test_off_by_default(fake_index):
-    assert fake_index.writer is None
+    assert fake_index.answer_writer is None
     assert fake_index.write_answer(answer()) is None
 
 

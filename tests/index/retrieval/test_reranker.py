@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import torch
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.bundled import bundled_model_dir
 from index.embedding.embedder import SentenceTransformerEmbedder
-from index.news_index import NewsIndex
 from index.retrieval.reranker import load_reranker
 from tests.conftest import SEEDS
 
@@ -52,9 +52,7 @@ def cross_encoders(
 
 
 def _ask(settings: Settings, embedder: SentenceTransformerEmbedder, **changes: object):
-    with NewsIndex.open(
-        settings.model_copy(update=changes), writer=True, embedder=embedder
-    ) as news:
+    with open_core(settings.model_copy(update=changes), lock=True, embedder=embedder) as news:
         if not news.stats().articles:
             news.index_paths([SEEDS])
         return news.ask(QUESTION, k=40), news.searcher.reranker

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.embedder import SentenceTransformerEmbedder
 from index.models import Answer
@@ -34,7 +35,7 @@ def _open(
         data_dir=tmp_path_factory.mktemp("stories") / "data",
         model_cache_dir=model_cache,
     )
-    with NewsIndex.open(settings, writer=True, embedder=embedder) as news:
+    with open_core(settings, lock=True, embedder=embedder) as news:
         news.index_paths(folders)
         yield news
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 from bot.cli.answer_text import answer_json
+from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.embedder import SentenceTransformerEmbedder
 from index.models import Passage
-from index.news_index import NewsIndex
 from index.passages.chunking import chunk_text
 from index.passages.language import detect_language
 from index.retrieval.story_folding import cut_stories, fold_stories, trim_story
@@ -129,7 +129,7 @@ def test_a_republished_report_and_a_retold_one_are_one_story_naming_every_source
     folder = tmp_path / "news"
     folder.mkdir()
     _republished(folder)
-    with NewsIndex.open(settings, writer=True, embedder=real_embedder) as news:
+    with open_core(settings, lock=True, embedder=real_embedder) as news:
         news.index_paths([folder])
         answer = news.ask("Why was the Budapest summit dropped?", k=5)
     assert answer.hits
@@ -149,7 +149,7 @@ def test_folding_can_be_turned_off(
     folder.mkdir()
     _republished(folder)
     unfolded = settings.model_copy(update={"fold_stories": False})
-    with NewsIndex.open(unfolded, writer=True, embedder=real_embedder) as news:
+    with open_core(unfolded, lock=True, embedder=real_embedder) as news:
         news.index_paths([folder])
         answer = news.ask("Donbas Luhansk Donetsk", k=5)
     assert answer.hits
@@ -202,7 +202,7 @@ def test_different_stories_on_one_topic_are_not_one_story(
 def test_the_two_seed_reports_are_one_alert(
     settings: Settings, real_embedder: SentenceTransformerEmbedder
 ):
-    with NewsIndex.open(settings, writer=True, embedder=real_embedder) as news:
+    with open_core(settings, lock=True, embedder=real_embedder) as news:
         news.catalog.subscriptions.add(10, "Trump Putin summit in Budapest", "en")
         news.index_paths([SEEDS])
         due = claim_all(news.catalog.subscriptions)

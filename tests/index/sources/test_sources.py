@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.news_index import NewsIndex
 from index.sources.feeds import parse_feed
@@ -20,7 +21,7 @@ def web_settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 def news(web_settings: Settings) -> Iterator[NewsIndex]:
-    with NewsIndex.open(web_settings, writer=True, embedder=HashingEmbedder(budget=60)) as opened:
+    with open_core(web_settings, lock=True, embedder=HashingEmbedder(budget=60)) as opened:
         yield opened
 
 
@@ -167,13 +168,13 @@ def test_a_refresh_that_crashes_half_way_loses_nothing_and_reruns_exactly(
 ):
     publish(site, "/news/summit", "/news/gold", "/news/rain")
     web_settings = web_settings.model_copy(update={"index_batch_size": 1})  # one at a time
-    with NewsIndex.open(web_settings, writer=True, embedder=ExplodingEmbedder(2)) as news:
+    with open_core(web_settings, lock=True, embedder=ExplodingEmbedder(2)) as news:
         news.add_source(site.url("/feed.xml"))
         with pytest.raises(RuntimeError):
             news.refresh()
         searchable = news.stats().embedded_articles
     assert searchable == 1  # the first article was complete before the crash
-    with NewsIndex.open(web_settings, writer=True, embedder=HashingEmbedder(budget=60)) as news:
+    with open_core(web_settings, lock=True, embedder=HashingEmbedder(budget=60)) as news:
         news.refresh()
         news.embed_missing()
         facts = news.stats()
@@ -200,7 +201,7 @@ def test_full_rebuild_switches_only_when_complete(web_settings: Settings, site: 
     publish(site, "/news/summit", "/news/gold", "/news/rain")
     web_settings = web_settings.model_copy(update={"index_batch_size": 1})  # one at a time
     embedder = CountingEmbedder()
-    with NewsIndex.open(web_settings, writer=True, embedder=embedder) as news:
+    with open_core(web_settings, lock=True, embedder=embedder) as news:
         news.add_source(site.url("/feed.xml"))
         news.refresh()
         before = news.store.count()

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.errors import InputError
 from index.news_index import NewsIndex
@@ -107,12 +108,12 @@ class ExplodingEmbedder(HashingEmbedder):
 
 def test_crash_half_way_then_rerun_completes_without_duplicates(settings, seeds_copy: Path):
     settings = settings.model_copy(update={"index_batch_size": 1})
-    with NewsIndex.open(settings, writer=True, embedder=ExplodingEmbedder(2)) as news:
+    with open_core(settings, lock=True, embedder=ExplodingEmbedder(2)) as news:
         with pytest.raises(RuntimeError):
             news.index_paths([seeds_copy])
         assert news.stats().embedded_articles == 1  # the first article survived
 
-    with NewsIndex.open(settings, writer=True, embedder=HashingEmbedder()) as news:
+    with open_core(settings, lock=True, embedder=HashingEmbedder()) as news:
         report = news.index_paths([seeds_copy])
         assert report.unchanged == 1 and report.new + report.changed == 1
         stats = news.stats()
@@ -134,7 +135,7 @@ def small_files(folder: Path, count: int) -> Path:
 def test_passages_of_many_articles_are_embedded_in_one_call(settings, tmp_path: Path):
     settings = settings.model_copy(update={"index_batch_size": 4})
     embedder = HashingEmbedder()
-    with NewsIndex.open(settings, writer=True, embedder=embedder) as news:
+    with open_core(settings, lock=True, embedder=embedder) as news:
         report = news.index_paths([small_files(tmp_path / "many", 10)])
         stats = news.stats()
         articles = sorted(news.db.all_articles(), key=lambda a: a.source)
@@ -151,7 +152,7 @@ def test_a_crash_mid_batch_loses_nothing_and_alerts_once(settings, tmp_path: Pat
     """The embedder dies on its 2nd call: the 1st batch is done, the 2nd saved only."""
     settings = settings.model_copy(update={"index_batch_size": 4})
     folder = small_files(tmp_path / "many", 10)
-    with NewsIndex.open(settings, writer=True, embedder=ExplodingEmbedder(2)) as news:
+    with open_core(settings, lock=True, embedder=ExplodingEmbedder(2)) as news:
         news.catalog.subscriptions.add(7, None, "en")  # every new article alerts chat 7
         with pytest.raises(RuntimeError):
             news.index_paths([folder])
@@ -159,7 +160,7 @@ def test_a_crash_mid_batch_loses_nothing_and_alerts_once(settings, tmp_path: Pat
         assert news.catalog.subscriptions.counts() == {"queued": 4}
 
     embedder = HashingEmbedder()
-    with NewsIndex.open(settings, writer=True, embedder=embedder) as news:
+    with open_core(settings, lock=True, embedder=embedder) as news:
         report = news.index_paths([folder])
         assert (report.unchanged, report.changed, report.new) == (4, 4, 2)
         assert len(embedder.calls) == 2  # 4 finished from the crash + 2 new: batches of 4, 2
@@ -188,7 +189,7 @@ def test_warm_up_builds_the_lexical_index_before_the_first_question(
     settings: Settings, fake_embedder: HashingEmbedder, seeds_copy: Path
 ):
     hybrid = settings.model_copy(update={"retrieval": "hybrid"})
-    with NewsIndex.open(hybrid, writer=True, embedder=fake_embedder) as news:
+    with open_core(hybrid, lock=True, embedder=fake_embedder) as news:
         news.index_paths([seeds_copy])
         assert news.searcher._lexical is None
         news.warm_up()
@@ -218,7 +219,7 @@ def test_a_file_of_one_repeated_word_is_bounded_and_reported(
     (folder / "word.txt").write_text("word " * 400_000, encoding="utf-8")  # 2 MB
     bound = settings.max_passages_per_article
     embedder = HashingEmbedder()
-    with NewsIndex.open(settings, writer=True, embedder=embedder) as news:
+    with open_core(settings, lock=True, embedder=embedder) as news:
         report = news.index_paths([folder])
         stored = news.store.count()
     assert report.new == 1 and 1 <= stored <= bound
@@ -237,7 +238,7 @@ def test_the_bound_is_a_setting(settings: Settings, tmp_path: Path):
     text = " ".join(f"Paragraph {n} reports a different fact about the talks." for n in range(300))
     (folder / "long.txt").write_text(text, encoding="utf-8")
     bounded = settings.model_copy(update={"max_passages_per_article": 7})
-    with NewsIndex.open(bounded, writer=True, embedder=HashingEmbedder()) as news:
+    with open_core(bounded, lock=True, embedder=HashingEmbedder()) as news:
         report = news.index_paths([folder])
         assert news.store.count() == report.passages == 7
     assert report.cut_short == 1 and report.repeats == 0

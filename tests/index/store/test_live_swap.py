@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from bot.root import open_core
 from index.news_index import NewsIndex
 from index.store.article_db import MIGRATIONS, ArticleDB
 from tests.index.alerts.test_subscriptions import GOLD, SUMMIT_EN, SUMMIT_VI, doc
@@ -40,7 +41,7 @@ def test_the_live_collection_is_found_again_after_a_rebuild(fake_index: NewsInde
     embedder = fake_index.embedder
     fake_index.close()
 
-    with NewsIndex.open(settings, embedder=embedder) as reader:
+    with open_core(settings, embedder=embedder) as reader:
         assert reader.store.name == rebuilt
         assert reader.ask(QUESTION).hits
         assert reader.stats().embedded_articles == 2

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.root import Root, open_core
 from bot.settings import Settings
 from index.errors import StoreError
 from index.news_index import NewsIndex
@@ -14,7 +15,7 @@ from tests.fakes import HashingEmbedder
 
 
 def test_index_search_and_idempotence(store_settings: Settings, seeds_copy: Path):
-    with NewsIndex.open(store_settings, writer=True, embedder=HashingEmbedder()) as news:
+    with open_core(store_settings, lock=True, embedder=HashingEmbedder()) as news:
         first = news.index_paths([seeds_copy])
         again = news.index_paths([seeds_copy])
         assert (first.new, again.unchanged, again.passages) == (2, 2, 0)
@@ -24,7 +25,7 @@ def test_index_search_and_idempotence(store_settings: Settings, seeds_copy: Path
 
 
 def test_changed_article_replaces_passages(store_settings: Settings, seeds_copy: Path):
-    with NewsIndex.open(store_settings, writer=True, embedder=HashingEmbedder()) as news:
+    with open_core(store_settings, lock=True, embedder=HashingEmbedder()) as news:
         news.index_paths([seeds_copy])
         (seeds_copy / "003_a43783d0b043d3ec.txt").write_text("Cuộc gặp bị hủy.", encoding="utf-8")
         report = news.index_paths([seeds_copy])
@@ -36,10 +37,10 @@ def test_changed_article_replaces_passages(store_settings: Settings, seeds_copy:
 
 
 def test_persists_across_reopen(store_settings: Settings):
-    with NewsIndex.open(store_settings, writer=True, embedder=HashingEmbedder()) as news:
+    with open_core(store_settings, lock=True, embedder=HashingEmbedder()) as news:
         news.index_paths([SEEDS])
         count = news.store.count()
-    with NewsIndex.open(store_settings, embedder=HashingEmbedder()) as news:
+    with open_core(store_settings, embedder=HashingEmbedder()) as news:
         assert news.store.count() == count
         assert news.ask("Budapest", k=1, candidates=True).candidates
 
@@ -59,7 +60,8 @@ def test_server_mode_lets_two_writers_work_at_once(chroma_server_url: str, tmp_p
             text = f"Writer {n} article {i}. Unique words w{n}x{i}."
             (folder / f"a{i}.txt").write_text(text, encoding="utf-8")
         folders.append(folder)
-    writers = [NewsIndex.open(settings, writer=True, embedder=HashingEmbedder()) for _ in folders]
+    roots = [Root(settings) for _ in folders]
+    writers = [root.core(lock=True, embedder=HashingEmbedder()) for root in roots]
     errors: list[BaseException] = []
 
     def run(news: NewsIndex, folder: Path) -> None:
@@ -74,20 +76,21 @@ def test_server_mode_lets_two_writers_work_at_once(chroma_server_url: str, tmp_p
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    for news in writers:
-        news.close()
+    for root in roots:
+        root.close()
     assert errors == []
-    with NewsIndex.open(settings, embedder=HashingEmbedder()) as news:
+    with open_core(settings, embedder=HashingEmbedder()) as news:
         assert news.stats().articles == 6
         assert news.store.count() == 6
 
 
 def test_embedded_mode_keeps_one_writer(settings: Settings):
     with (
-        NewsIndex.open(settings, writer=True, embedder=HashingEmbedder()),
+        open_core(settings, lock=True, embedder=HashingEmbedder()),
         pytest.raises(Exception, match="another newsbot process"),
+        Root(settings) as second,
     ):
-        NewsIndex.open(settings, writer=True, embedder=HashingEmbedder())
+        second.core(lock=True, embedder=HashingEmbedder())
 
 
 @pytest.mark.parametrize("url", ["ftp://x:1", "not a url", "http://127.0.0.1:9"])
