@@ -75,7 +75,9 @@ class Root:
     def catalog(self) -> Catalog:
         """The records; a damaged database is a DatabaseCorruptError that says how to restore."""
         if self._catalog is None:
-            self._catalog = Catalog(self.settings, ArticleDB(self.settings.db_path))
+            settings = self.settings
+            db = ArticleDB(settings.db_path)
+            self._catalog = Catalog(db, settings.storage, settings.subscriptions)
         return self._catalog
 
     def answer_writer(self) -> "AnswerWriter | None":
@@ -192,7 +194,10 @@ class Root:
                 return Indexer(catalog.db, staging, embedder, settings.indexing)
 
             news = NewsIndex(
-                settings,
+                questions=settings.questions,
+                fetching=settings.fetching,
+                indexing=settings.indexing,
+                storage=settings.storage,
                 catalog=catalog,
                 embedder=embedder,
                 store=store,
@@ -239,19 +244,20 @@ class Root:
             news.match_pending()  # articles a crash left between embedding and their alerts
             catalog = self.catalog()
             return Services(
-                settings=settings,
+                chats=settings.chats,
+                admins=settings.admins,
                 catalog=catalog,
                 news=news,
                 prefs=ChatPrefs.in_data_dir(settings.data_dir),
-                answers=AnswerCache(settings.bot_answer_cache),
+                answers=AnswerCache(settings.chats.answer_cache),
                 delivery=AlertDelivery(
                     catalog,
                     answer_writer=self.answer_writer(),
-                    lease_seconds=settings.alert_lease_seconds,
-                    burst=settings.alert_burst,
+                    lease_seconds=settings.delivery.lease_seconds,
+                    burst=settings.delivery.burst,
                 ),
                 feedback=self.feedback(),
-                inline=InlineAnswers(),
+                inline=InlineAnswers(settings.inline),
                 closing=self.close,
             )
         except BaseException:

@@ -1,9 +1,16 @@
-"""All settings of a running newsbot: the core's plus the Telegram front's."""
+"""All settings of a running newsbot: the core's plus the Telegram front's.
+
+As in the core (index/settings.py), the variables stay flat (`NEWSBOT_BOT_PAGE_HITS`), each
+with its one default on the flat field, and each part of the bot takes only its group:
+`settings.telegram` (the Bot API), `.webhook`, `.admins` (who manages sources, how often they
+are polled), `.delivery` (alerts), `.inline` (inline mode), `.chats` (answers in chats and how
+many updates are served at once).
+"""
 
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from index.settings import IndexSettings
@@ -13,6 +20,81 @@ TELEGRAM_API_URL = "https://api.telegram.org/bot"
 # Ids Telegram uses for messages that are not from a person: the anonymous group admin bot
 # and Telegram's own service account. Anyone can appear as them, so they are never admins.
 UNTRUSTED_IDS = frozenset({1087968824, 777000})
+
+
+class TelegramSettings(BaseModel):
+    """How the bot reaches the Bot API (bot/telegram/app.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    token: SecretStr | None
+    api_url: str
+
+    @property
+    def file_url(self) -> str:
+        """The file URL that belongs with `api_url` (…/bot -> …/file/bot)."""
+        base = self.api_url.rstrip("/")
+        if base.endswith("/bot"):
+            return base[: -len("bot")] + "file/bot"
+        return base + "/file"
+
+
+class WebhookSettings(BaseModel):
+    """Webhook mode (bot/telegram/app.py): on when `url` is set; otherwise long polling."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str | None
+    secret: SecretStr | None
+    listen: str
+    port: int
+
+    @property
+    def path(self) -> str:
+        """The path the webhook server answers on: the path of the public URL."""
+        return urlsplit(self.url or "").path.strip("/")
+
+
+class AdminSettings(BaseModel):
+    """Who manages sources, and how often they are fetched (bot/telegram/handlers/admin.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ids: tuple[int, ...]
+    poll_minutes: float
+
+
+class DeliverySettings(BaseModel):
+    """How alerts leave the outbox (bot/telegram/alerts/delivery.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    interval_seconds: float
+    lease_seconds: float
+    burst: int
+
+
+class InlineSettings(BaseModel):
+    """Inline mode's cache and per-user limit (bot/telegram/inline_cache.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    cache_seconds: int
+    per_minute: int
+
+
+class ChatSettings(BaseModel):
+    """Answers in chats (pages, the More button's cache) and how updates are served
+    (bot/telegram/handlers/questions.py, app.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    page_hits: int
+    max_pages: int
+    answer_cache: int
+    concurrent_updates: int
+    max_retries: int
+    group_messages_per_minute: int
 
 
 class Settings(IndexSettings):
@@ -67,17 +149,46 @@ class Settings(IndexSettings):
     )
 
     @property
-    def telegram_file_url(self) -> str:
-        """The file URL that belongs with `telegram_api_url` (…/bot -> …/file/bot)."""
-        base = self.telegram_api_url.rstrip("/")
-        if base.endswith("/bot"):
-            return base[: -len("bot")] + "file/bot"
-        return base + "/file"
+    def telegram(self) -> TelegramSettings:
+        return TelegramSettings(token=self.telegram_token, api_url=self.telegram_api_url)
 
     @property
-    def webhook_path(self) -> str:
-        """The path the webhook server answers on: the path of the public URL."""
-        return urlsplit(self.webhook_url or "").path.strip("/")
+    def webhook(self) -> WebhookSettings:
+        return WebhookSettings(
+            url=self.webhook_url,
+            secret=self.webhook_secret,
+            listen=self.webhook_listen,
+            port=self.webhook_port,
+        )
+
+    @property
+    def admins(self) -> AdminSettings:
+        return AdminSettings(ids=tuple(self.admin_ids), poll_minutes=self.poll_minutes)
+
+    @property
+    def delivery(self) -> DeliverySettings:
+        return DeliverySettings(
+            interval_seconds=self.alert_interval_seconds,
+            lease_seconds=self.alert_lease_seconds,
+            burst=self.alert_burst,
+        )
+
+    @property
+    def inline(self) -> InlineSettings:
+        return InlineSettings(
+            cache_seconds=self.inline_cache_seconds, per_minute=self.inline_per_minute
+        )
+
+    @property
+    def chats(self) -> ChatSettings:
+        return ChatSettings(
+            page_hits=self.bot_page_hits,
+            max_pages=self.bot_max_pages,
+            answer_cache=self.bot_answer_cache,
+            concurrent_updates=self.bot_concurrent_updates,
+            max_retries=self.bot_max_retries,
+            group_messages_per_minute=self.bot_group_messages_per_minute,
+        )
 
     @field_validator("admin_ids", mode="before")
     @classmethod

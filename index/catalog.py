@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from index.alerts.subscriptions import Subscriptions
 from index.errors import StoreError
 from index.models import Article
-from index.settings import IndexSettings
+from index.settings import StoreSettings, SubscriptionSettings
 from index.sources.registry import SourceRegistry
 from index.store.article_db import ArticleDB
 from index.store.consistency import ConsistencyReport, check_store
@@ -41,12 +41,14 @@ class Catalog:
     """Sources, subscriptions and the outbox, over one article database (opened by the
     composition root, `bot/root.py`)."""
 
-    def __init__(self, settings: IndexSettings, db: ArticleDB) -> None:
-        self.settings = settings
+    def __init__(
+        self, db: ArticleDB, storage: StoreSettings, subscriptions: SubscriptionSettings
+    ) -> None:
         self.db = db
+        self.storage = storage
         self.sources = SourceRegistry(db)
         self.subscriptions = Subscriptions(
-            db, settings.max_subscriptions_per_chat, settings.max_topic_chars
+            db, subscriptions.max_per_chat, subscriptions.max_topic_chars
         )
 
     def close(self) -> None:
@@ -100,11 +102,11 @@ class Catalog:
         """What is wrong with the data dir's vector store, told without Chroma or the model:
         it cannot be read, or holds fewer passages than `facts` (the records) say. None when
         it agrees, or lives on a Chroma server (`newsbot check --dry-run` asks that one)."""
-        if self.settings.chroma_url or not facts.passages:
+        if self.storage.chroma_url or not facts.passages:
             return None
-        folder = self.settings.chroma_path
+        folder = self.storage.chroma_path
         try:
-            stored = stored_passages(folder, facts.collection, self.settings.db_path)
+            stored = stored_passages(folder, facts.collection, self.storage.db_path)
         except StoreError as exc:
             return exc
         if stored is not None and stored < facts.passages:

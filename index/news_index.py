@@ -22,7 +22,7 @@ from index.errors import ModelMismatchError
 from index.models import Answer, DocumentFailure, SourceDocument
 from index.retrieval.best_sentence import SentenceScorer
 from index.retrieval.search import Searcher, clean_question
-from index.settings import IndexSettings
+from index.settings import FetchSettings, IndexingSettings, QuestionSettings, StoreSettings
 from index.sources.local_files import read_local_files
 from index.sources.reading import SourceReader, identify_source
 from index.sources.registry import Source
@@ -59,8 +59,11 @@ class NewsIndex:
 
     def __init__(
         self,
-        settings: IndexSettings,
         *,
+        questions: QuestionSettings,
+        fetching: FetchSettings,
+        indexing: IndexingSettings,
+        storage: StoreSettings,
         catalog: Catalog,
         embedder: Embedder,
         store: VectorStore,
@@ -73,7 +76,10 @@ class NewsIndex:
         lock: WriterLock | None = None,
         store_moved_aside: Path | None = None,
     ) -> None:
-        self.settings = settings
+        self.questions = questions
+        self.fetching = fetching
+        self.indexing = indexing
+        self.storage = storage
         self.catalog = catalog
         self.db = catalog.db
         self.embedder = embedder
@@ -105,7 +111,7 @@ class NewsIndex:
     def index_paths(
         self, paths: Sequence[Path], progress: ProgressCallback | None = None
     ) -> IndexReport:
-        return self.index_documents(read_local_files(paths, self.settings.max_file_bytes), progress)
+        return self.index_documents(read_local_files(paths, self.fetching.max_file_bytes), progress)
 
     def index_documents(
         self,
@@ -125,7 +131,7 @@ class NewsIndex:
         self._indexer()
         with self.write_turn:
             try:
-                return self.alerts.match_pending(self.settings.index_batch_size)
+                return self.alerts.match_pending(self.indexing.batch_size)
             except Exception:  # the articles are indexed; they stay unmatched till next time
                 log.exception("matching stored articles to subscriptions failed")
                 return 0
@@ -145,8 +151,8 @@ class NewsIndex:
     def add_source(self, location: str, name: str | None = None) -> Source:
         """Register a feed, page or local path after checking that it can be read."""
         self._indexer()
-        with SafeFetcher(self.settings.fetching) as fetcher:
-            kind, where, suggested = identify_source(location, fetcher, self.settings)
+        with SafeFetcher(self.fetching) as fetcher:
+            kind, where, suggested = identify_source(location, fetcher, self.fetching)
         return self.catalog.sources.add(kind, where, (name or suggested or where).strip()[:200])
 
     def remove_source(self, source_id: int, purge: bool = False) -> tuple[Source, int]:
@@ -165,8 +171,8 @@ class NewsIndex:
         self._indexer()
         sources = self.catalog.sources
         chosen = [sources.get(source_id)] if source_id is not None else sources.all()
-        with SafeFetcher(self.settings.fetching) as fetcher:
-            reader = SourceReader(self.settings, self.catalog.sources, fetcher, self._is_known)
+        with SafeFetcher(self.fetching) as fetcher:
+            reader = SourceReader(self.fetching, self.catalog.sources, fetcher, self._is_known)
 
             def counted(event: Progress) -> None:
                 if progress:
@@ -233,14 +239,14 @@ class NewsIndex:
         text = self.question(question)
         self._check_model()
         return self.searcher.search(
-            text, k or self.settings.top_k, sentences, with_candidates=candidates
+            text, k or self.questions.top_k, sentences, with_candidates=candidates
         )
 
     def question(self, text: str) -> str:
         """`text` as the core reads a question (spaces collapsed), or a QuestionError: empty
         (code `question_empty`) or too long (`question_too_long`, with `length` and `limit`).
         The one rule for every front; costs nothing (no model, no store)."""
-        return clean_question(text, self.settings.max_question_chars)
+        return clean_question(text, self.questions.max_chars)
 
     def answer_pages(self, answer: Answer, per_page: int) -> AnswerPages:
         """`answer` as pages of article blocks, each page's best sentences picked when opened."""
@@ -301,5 +307,5 @@ class NewsIndex:
         finally:
             self.write_turn.release()
         if stored < passages:
-            where = self.store.folder or self.settings.chroma_url or "the vector store"
+            where = self.store.folder or self.storage.chroma_url or "the vector store"
             raise lost_passages(stored, passages, where)

@@ -1,8 +1,10 @@
 """Settings of the core, read once from the environment (prefix NEWSBOT_) and `.env`.
 
-The variables stay flat (`NEWSBOT_FETCH_TIMEOUT_SECONDS`), as people set them; a component
-takes only its own group (`settings.embedding`, `.reranking`, `.indexing`, `.storage`,
-`.fetching`, `.writing`), a small frozen model, so what it depends on is plain.
+The variables stay flat (`NEWSBOT_FETCH_TIMEOUT_SECONDS`), as people set them, and each has
+its one default there, on the flat field. A component takes only its own group
+(`settings.embedding`, `.reranking`, `.indexing`, `.storage`, `.fetching`, `.writing`,
+`.questions`, `.subscriptions`), a small frozen model with no defaults of its own, made from
+the flat fields, so what it depends on is plain and no default is written twice.
 """
 
 from pathlib import Path
@@ -19,13 +21,13 @@ class FetchSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    timeout_seconds: float = 20.0
-    max_bytes: int = 10_000_000
-    feed_max_items: int = 50
-    allow_private_urls: bool = False
-    private_url_hosts: tuple[str, ...] = ()
-    user_agent: str = "newsbot/0.1"
-    max_file_bytes: int = 20_000_000
+    timeout_seconds: float
+    max_bytes: int
+    feed_max_items: int
+    allow_private_urls: bool
+    private_url_hosts: tuple[str, ...]
+    user_agent: str
+    max_file_bytes: int
 
 
 class EmbeddingSettings(BaseModel):
@@ -33,13 +35,13 @@ class EmbeddingSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    model: str = DEFAULT_MODEL
-    device: str = "cpu"
-    query_prompt: str | None = None
-    passage_prompt: str | None = None
-    chunk_tokens: int = 160
-    backend: str = "auto"
-    cache_dir: Path | None = None
+    model: str
+    device: str
+    query_prompt: str | None
+    passage_prompt: str | None
+    chunk_tokens: int
+    backend: str
+    cache_dir: Path | None
 
 
 class RerankSettings(BaseModel):
@@ -47,9 +49,9 @@ class RerankSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    model: str | None = None
-    device: str = "cpu"
-    candidates: int = 20
+    model: str | None
+    device: str
+    candidates: int
 
 
 class IndexingSettings(BaseModel):
@@ -57,9 +59,9 @@ class IndexingSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    batch_size: int = 32
-    overlap_sentences: int = 1
-    max_passages: int = 100
+    batch_size: int
+    overlap_sentences: int
+    max_passages: int
 
 
 class StoreSettings(BaseModel):
@@ -69,8 +71,8 @@ class StoreSettings(BaseModel):
 
     chroma_path: Path
     db_path: Path
-    chroma_url: str | None = None
-    chroma_database: str = "default_database"
+    chroma_url: str | None
+    chroma_database: str
 
 
 class WriterSettings(BaseModel):
@@ -78,12 +80,30 @@ class WriterSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    url: str | None = None
-    model: str = "qwen2.5:7b"
-    api_key: SecretStr = SecretStr("none")
-    timeout_seconds: float = 20.0
-    max_tokens: int = 400
-    passages: int = 5
+    url: str | None
+    model: str
+    api_key: SecretStr
+    timeout_seconds: float
+    max_tokens: int
+    passages: int
+
+
+class QuestionSettings(BaseModel):
+    """What a question may be, and how many passages answer it (index/news_index.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_chars: int
+    top_k: int
+
+
+class SubscriptionSettings(BaseModel):
+    """Limits on a chat's subscriptions (index/alerts/subscriptions.py)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_per_chat: int
+    max_topic_chars: int
 
 
 class IndexSettings(BaseSettings):
@@ -239,6 +259,16 @@ class IndexSettings(BaseSettings):
             timeout_seconds=self.llm_timeout_seconds,
             max_tokens=self.llm_max_tokens,
             passages=self.llm_passages,
+        )
+
+    @property
+    def questions(self) -> QuestionSettings:
+        return QuestionSettings(max_chars=self.max_question_chars, top_k=self.top_k)
+
+    @property
+    def subscriptions(self) -> SubscriptionSettings:
+        return SubscriptionSettings(
+            max_per_chat=self.max_subscriptions_per_chat, max_topic_chars=self.max_topic_chars
         )
 
     @property

@@ -124,7 +124,7 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
     alert_bot = Bot(
         settings.telegram_token.get_secret_value(),
         base_url=settings.telegram_api_url,
-        base_file_url=settings.telegram_file_url,
+        base_file_url=settings.telegram.file_url,
     )
 
     async def post_init(app: BotApplication) -> None:
@@ -147,7 +147,7 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
         ApplicationBuilder()
         .token(settings.telegram_token.get_secret_value())
         .base_url(settings.telegram_api_url)
-        .base_file_url(settings.telegram_file_url)
+        .base_file_url(settings.telegram.file_url)
         .rate_limiter(
             AIORateLimiter(
                 max_retries=settings.bot_max_retries,
@@ -218,7 +218,7 @@ async def _set_commands(app: BotApplication) -> None:
             code = None if lang == texts.DEFAULT_LANG else lang
             await app.bot.set_my_commands(commands_for(lang), language_code=code)
         services = app.bot_data.services
-        for admin_id in services.settings.admin_ids if services else []:
+        for admin_id in services.admins.ids if services else ():
             # Admins see their commands in their private chat with the bot.
             await app.bot.set_my_commands(
                 commands_for(texts.DEFAULT_LANG, admin=True), scope=BotCommandScopeChat(admin_id)
@@ -246,7 +246,7 @@ def main(settings: Settings, open_services: ServicesFactory | None = None) -> No
             app.run_webhook(
                 listen=settings.webhook_listen,
                 port=settings.webhook_port,
-                url_path=settings.webhook_path,
+                url_path=settings.webhook.path,
                 webhook_url=settings.webhook_url,
                 secret_token=settings.webhook_secret.get_secret_value(),
                 allowed_updates=ALLOWED_UPDATES,

@@ -1,6 +1,6 @@
 """Inline mode's memory: answers kept a while, and how many searches each user started.
 
-Kept apart from the handler (bot/telegram/inline.py) so the services can hold one without
+Kept apart from the handler (bot/telegram/handlers/inline.py) so the services can hold one without
 importing the Telegram handlers. Touched only from the event loop: no lock.
 """
 
@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 
 from telegram import InlineQueryResultArticle
 
+from bot.settings import InlineSettings
+
 
 @dataclass
 class InlineAnswers:
     """The in-process cache of inline answers and the per-user rate limit."""
 
+    limits: InlineSettings  # how long answers are kept, searches a user may start a minute
     clock: Callable[[], float] = time.monotonic
     max_entries: int = 500
     _cache: OrderedDict[tuple[str, str], tuple[float, list[InlineQueryResultArticle]]] = field(
@@ -30,22 +33,20 @@ class InlineAnswers:
         self._cache.move_to_end((lang, question))
         return entry[1]
 
-    def keep(
-        self, lang: str, question: str, results: list[InlineQueryResultArticle], seconds: float
-    ) -> None:
-        self._cache[(lang, question)] = (self.clock() + seconds, results)
+    def keep(self, lang: str, question: str, results: list[InlineQueryResultArticle]) -> None:
+        self._cache[(lang, question)] = (self.clock() + self.limits.cache_seconds, results)
         self._cache.move_to_end((lang, question))
         while len(self._cache) > self.max_entries:
             self._cache.popitem(last=False)
 
-    def may_search(self, user_id: int, per_minute: int) -> bool:
-        """True (and counted) when `user_id` has started fewer than `per_minute` searches in
-        the last minute."""
+    def may_search(self, user_id: int) -> bool:
+        """True (and counted) when `user_id` has started fewer than `limits.per_minute`
+        searches in the last minute."""
         now = self.clock()
         starts = self._starts.setdefault(user_id, deque())
         while starts and starts[0] <= now - 60:
             starts.popleft()
-        if len(starts) >= per_minute:
+        if len(starts) >= self.limits.per_minute:
             return False
         starts.append(now)
         return True

@@ -9,7 +9,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.settings import Settings
+from bot.settings import AdminSettings, ChatSettings
 from bot.telegram.alerts.delivery import AlertDelivery
 from bot.telegram.answer_cache import AnswerCache
 from bot.telegram.chat_prefs import ChatPrefs
@@ -24,14 +24,15 @@ class Services:
     """The records, the search core (opened with the lock: the bot polls sources), prefs and
     recent answers."""
 
-    settings: Settings
+    chats: ChatSettings  # pages of answers in chats
+    admins: AdminSettings  # who manages sources
     catalog: Catalog
     news: NewsIndex
     prefs: ChatPrefs
     answers: AnswerCache
     delivery: AlertDelivery
     feedback: FeedbackStore
-    inline: InlineAnswers  # inline mode's cache and per-user limit
+    inline: InlineAnswers  # inline mode's cache and per-user limit, with its settings
     closing: Callable[[], None]  # closes what the root built (the root's `close`)
     jobs: asyncio.Lock = field(default_factory=asyncio.Lock)  # one reindex or poll at a time
 

@@ -16,7 +16,7 @@ from courlan import normalize_url
 
 from index.errors import ExtractionError, InputError
 from index.models import DocumentFailure, ExtractedDocument, SourceDocument
-from index.settings import IndexSettings
+from index.settings import FetchSettings
 from index.sources.extraction import decode_bytes, extract_html, extract_plain
 from index.sources.feeds import FeedItem, looks_like_feed, parse_feed
 from index.sources.local_files import read_local_files
@@ -43,7 +43,7 @@ class SourceReader:
 
     def __init__(
         self,
-        settings: IndexSettings,
+        settings: FetchSettings,
         registry: SourceRegistry,
         fetcher: SafeFetcher,
         is_known: Callable[[str], bool],
@@ -151,7 +151,7 @@ class SourceReader:
 
 
 def identify_source(
-    location: str, fetcher: SafeFetcher, settings: IndexSettings
+    location: str, fetcher: SafeFetcher, settings: FetchSettings
 ) -> tuple[SourceKind, str, str]:
     """(kind, normalised location, suggested name) of what an admin wants to follow."""
     if urlsplit(location).scheme.lower() not in ("http", "https"):

@@ -15,7 +15,7 @@ from typing import Any
 from telegram import Message, Update
 
 from bot.dates import human_time
-from bot.settings import UNTRUSTED_IDS, Settings
+from bot.settings import UNTRUSTED_IDS, AdminSettings
 from bot.telegram import texts
 from bot.telegram.chat import error_text, reply, user_lang
 from bot.telegram.context import BotContext
@@ -35,11 +35,11 @@ Work = Callable[[ProgressCallback], IndexReport]
 _LISTED_FAILURES = 5
 
 
-def is_admin(update: Update, settings: Settings) -> bool:
+def is_admin(update: Update, admins: AdminSettings) -> bool:
     user, message = update.effective_user, update.effective_message
     if user is None or (message is not None and message.sender_chat is not None):
         return False
-    return user.id not in UNTRUSTED_IDS and user.id in settings.admin_ids
+    return user.id not in UNTRUSTED_IDS and user.id in admins.ids
 
 
 def admin_only(handler: Handler) -> Handler:
@@ -47,7 +47,7 @@ def admin_only(handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def guarded(update: Update, context: BotContext) -> None:
-        if is_admin(update, context.services.settings):
+        if is_admin(update, context.services.admins):
             await handler(update, context)
             return
         user = update.effective_user

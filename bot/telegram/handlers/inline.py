@@ -41,9 +41,9 @@ async def inline_query(update: Update, context: BotContext) -> None:
     query = update.inline_query
     assert query is not None
     services = context.services
-    settings, answers = services.settings, services.inline
+    answers = services.inline
     lang = await user_lang(update, services)
-    keep_for = settings.inline_cache_seconds
+    keep_for = answers.limits.cache_seconds
     try:
         question = services.news.question(clean(query.query))  # the core's rule, one for all
     except QuestionError as exc:  # empty: how to ask; too long: say so
@@ -63,7 +63,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
         return
     results = answers.cached(lang, question) or []
     if not results:
-        if not answers.may_search(query.from_user.id, settings.inline_per_minute):
+        if not answers.may_search(query.from_user.id):
             slow = _notice(
                 "slow",
                 texts.text(lang, "inline_slow_title"),
@@ -72,7 +72,7 @@ async def inline_query(update: Update, context: BotContext) -> None:
             await query.answer([slow], cache_time=0, is_personal=True)
             return
         results = await _search(context, question, lang)
-        answers.keep(lang, question, results, keep_for)
+        answers.keep(lang, question, results)
     await query.answer(results, cache_time=keep_for)
 
 

@@ -158,14 +158,14 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
 def find_answer(services: Services, question: str) -> SharedAnswer:
     """The answer to `question`: from the cache when the same question was asked of the same
     index, else searched (best sentences left to the pages, which pick them when opened)."""
-    news, settings = services.news, services.settings
+    news, chats = services.news, services.chats
     question = news.question(question)  # the core's rule (empty, too long, spaces): one key
-    k = min(50, settings.bot_page_hits * settings.bot_max_pages)
+    k = min(50, chats.page_hits * chats.max_pages)
     stamp = news.stamp()
     shared = services.answers.recent(question, k, stamp)
     if shared is None:
         found = news.ask(question, k, sentences=False)
-        shared = SharedAnswer(news.answer_pages(found, settings.bot_page_hits))
+        shared = SharedAnswer(news.answer_pages(found, chats.page_hits))
         services.answers.remember(question, k, stamp, shared)
     return shared
 

@@ -35,10 +35,9 @@ def run(data_dir: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], l
 
 
 @pytest.fixture
-def records(fake_index: NewsIndex) -> Path:
+def records(fake_index: NewsIndex, data_dir: Path) -> Path:
     fake_index.index_documents([doc(SUMMIT_EN), doc(GOLD)])
     fake_index.catalog.subscriptions.add(42, "summit", "en")
-    data_dir = fake_index.settings.data_dir
     fake_index.close()
     return data_dir
 
@@ -76,10 +75,10 @@ def test_a_dry_check_reads_the_vectors_without_the_model(records: Path):
 
 
 def test_an_operator_subscribes_a_chat_while_the_bot_holds_the_writer_lock(
-    fake_index: NewsIndex,
+    fake_index: NewsIndex, data_dir: Path
 ):
     """Subscriptions are records: adding one needs no writer lock, so the bot may run."""
-    done, loaded = run(fake_index.settings.data_dir, "subscriptions", "add", "7", "gold price")
+    done, loaded = run(data_dir, "subscriptions", "add", "7", "gold price")
     assert done.returncode == 0, done.stderr
     assert "subscription #1: chat 7 gold price" in done.stdout
     assert [s.topic for s in fake_index.catalog.subscriptions.all()] == ["gold price"]

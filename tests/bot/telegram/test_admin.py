@@ -3,6 +3,7 @@
 import json
 import logging
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -185,6 +186,7 @@ async def test_a_password_in_a_source_url_is_never_echoed_logged_or_stored(
     app: BotApplication,
     site: NewsSite,
     services: Services,
+    data_dir: Path,
     caplog: pytest.LogCaptureFixture,
 ):
     caplog.set_level(logging.DEBUG)
@@ -219,7 +221,7 @@ async def test_a_password_in_a_source_url_is_never_echoed_logged_or_stored(
     handler = stderr_handler("DEBUG", "", BOT_FORMAT)
     shown = [handler.format(r) for r in caplog.records if handler.filter(r)]
     assert shown and not [line for line in shown if secret in line]
-    stored = [path for path in services.settings.data_dir.rglob("*") if path.is_file()]
+    stored = [path for path in data_dir.rglob("*") if path.is_file()]
     assert stored and not [path for path in stored if secret.encode() in path.read_bytes()]
     (article,) = [a for a in services.news.catalog.db.all_articles() if a.title == title]
     assert article.url == site.url("/news/gold")  # the link, stored without its password

@@ -84,10 +84,14 @@ def embedder() -> HashingEmbedder:
 
 
 @pytest.fixture
+def chosen(bot_settings: Settings) -> Settings:
+    return bot_settings.model_copy(update={"allow_private_urls": True, "bot_page_hits": 2})
+
+
+@pytest.fixture
 def services(
-    bot_settings: Settings, site: NewsSite, tmp_path: Path, embedder: HashingEmbedder
+    chosen: Settings, site: NewsSite, tmp_path: Path, embedder: HashingEmbedder
 ) -> Iterator[Services]:
-    chosen = bot_settings.model_copy(update={"allow_private_urls": True, "bot_page_hits": 2})
     site.routes["/news/off"] = Route(GUESSED_PAGE.encode())
     site.routes["/news/waits"] = Route(DATED_PAGE.encode())
     site.routes["/feed.xml"] = Route(feed(site), content_type="application/rss+xml")
@@ -103,8 +107,8 @@ def services(
 
 
 @pytest.fixture
-async def bot(services: Services, api: FakeBotAPI) -> AsyncIterator[Services]:
-    async with running(build_application(services.settings, lambda: services)):
+async def bot(services: Services, chosen: Settings, api: FakeBotAPI) -> AsyncIterator[Services]:
+    async with running(build_application(chosen, lambda: services)):
         yield services
         await api.end_polls()
 
@@ -216,7 +220,7 @@ async def test_prev_goes_back_to_the_same_first_page(api: FakeBotAPI, bot: Servi
 
 
 async def test_a_vote_is_stored_changed_and_exported(
-    api: FakeBotAPI, bot: Services, monkeypatch: pytest.MonkeyPatch
+    api: FakeBotAPI, bot: Services, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ):
     person = user(987_654_321)
     first = await ask(api, person)
@@ -227,7 +231,7 @@ async def test_a_vote_is_stored_changed_and_exported(
 
     assert saved.text == "Thanks, noted." and changed.text == "Thanks, your vote is changed."
     assert other.text == "Thanks, noted."
-    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(bot.settings.data_dir))
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(data_dir))
     result = CliRunner().invoke(cli, ["feedback", "export"])
     assert result.exit_code == 0, result.output
     votes = [json.loads(line) for line in result.stdout.splitlines()]

@@ -250,7 +250,12 @@ async def test_in_groups_only_admins_subscribe(
 
 
 async def test_with_written_answers_an_alert_carries_a_summary_in_the_subscribers_language(
-    api: FakeBotAPI, app: BotApplication, alert_bot: Bot, services: Services, clock
+    api: FakeBotAPI,
+    app: BotApplication,
+    alert_bot: Bot,
+    services: Services,
+    bot_settings: Settings,
+    clock,
 ):
     from index.answers.writer import AnswerWriter
     from tests.index.answers.fake_openai_server import running_fake_openai, text
@@ -259,7 +264,7 @@ async def test_with_written_answers_an_alert_carries_a_summary_in_the_subscriber
     services.news.index_documents([doc(GOLD)])
     with running_fake_openai() as endpoint:
         endpoint.script(text("सोने के दाम <फिर> बढ़े।"))
-        settings = services.settings.model_copy(
+        settings = bot_settings.model_copy(
             update={"llm_url": endpoint.base_url, "llm_model": "test-model"}
         )
         writer = AnswerWriter.from_settings(settings.writing)
