@@ -216,7 +216,7 @@ class Indexer:
     def _embed_batch(self, articles: Sequence[Article], report: IndexReport) -> int:
         """Embed the passages of `articles` in one call, replace theirs in the store in one
         upsert, then mark them embedded and write their alerts in one transaction."""
-        chunked = [(article, self.passages_of(article, report)) for article in articles]
+        chunked = [(article, self.chunk(article, report)) for article in articles]
         passages = [p for _, ps in chunked for p in ps]
         langs = [article.lang for article, ps in chunked for _ in ps]
         texts = [p.text for p in passages]
@@ -246,7 +246,7 @@ class Indexer:
             log.exception("matching %d articles to subscriptions failed", len(embedded))
             return None
 
-    def passages_of(self, article: Article, report: IndexReport | None = None) -> list[Passage]:
+    def chunk(self, article: Article, report: IndexReport | None = None) -> list[Passage]:
         """Deterministic passages of an article for this model's tokenizer: at most
         `max_passages`, identical ones once; what is left out is added to `report`."""
         chunks = chunk_article(
