@@ -42,6 +42,9 @@ class Settings(IndexSettings):
         gt=0,
         description="an alert left 'sending' this long by a stopped process is marked failed",
     )
+    alert_pacing: bool = Field(
+        True, description="keep Telegram's send limits per token (off: only for benchmarks)"
+    )
     alert_burst: int = Field(
         3,
         ge=0,
@@ -60,6 +63,9 @@ class Settings(IndexSettings):
     bot_page_hits: int = Field(3, ge=1, le=10, description="articles per message page")
     bot_max_pages: int = Field(5, ge=1, le=10, description="pages the More button walks")
     bot_answer_cache: int = Field(1000, ge=10, description="answers kept for More buttons")
+    bot_answer_records: int = Field(
+        10_000, ge=10, description="answers any worker can page or vote on (in the records)"
+    )
     bot_concurrent_updates: int = Field(32, ge=1, le=512, description="chats served at once")
     bot_max_retries: int = Field(3, ge=0, le=10, description="retries after a 429 from Telegram")
     bot_group_messages_per_minute: int = Field(

@@ -207,11 +207,20 @@ def summary(report: IndexReport, lang: str) -> str:
     return split_html(text)[0]
 
 
+POLL_JOB = "poll-sources"
+
+
 async def poll_sources(context: BotContext) -> None:
-    """The repeating job: fetch every source; skipped while an admin's job runs."""
+    """The repeating job: fetch every source, once per period across all workers (each
+    worker's tick asks the records whose turn it is); skipped while an admin's job runs."""
     services: Services = context.services
     if services.jobs.locked():
         return
+    period = services.settings.poll_minutes * 60
+    if not await asyncio.to_thread(
+        services.periods.claim, POLL_JOB, services.delivery.name, period
+    ):
+        return  # another worker polled this period
     async with services.jobs:
         try:
             report = await asyncio.to_thread(services.news.refresh)

@@ -34,7 +34,7 @@ from telegram.error import (
 )
 
 from bot.telegram.alert_format import alert_markup, render_alert, render_digest
-from bot.telegram.alert_pacing import Pacer
+from bot.telegram.alert_pacing import Pacer, SendPacer
 from bot.telegram.replies import follow_migration
 from index.alerts.subscriptions import Claim, Subscriptions
 from index.answers.writer import AnswerWriter
@@ -54,7 +54,7 @@ class AlertDelivery:
         subscriptions: Subscriptions,
         db: ArticleDB,
         clock: Callable[[], float] = time.time,
-        pacer: Pacer | None = None,
+        pacer: SendPacer | None = None,
         writer: AnswerWriter | None = None,
         lease_seconds: float = 120.0,
         burst: int | None = 3,
@@ -63,7 +63,7 @@ class AlertDelivery:
         self.db = db
         self.writer = writer  # written answers on: a summary line in the subscriber's language
         self.clock = clock
-        self.pacer = pacer or Pacer(clock)
+        self.pacer: SendPacer = pacer or Pacer(clock)
         self.lease_seconds = lease_seconds
         self.burst = burst  # more alerts than this due for one subscription: one digest
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -87,7 +87,7 @@ class AlertDelivery:
 
     async def _one(self, bot: Bot, alert: Claim) -> int:
         chat_id = alert.subscription.chat_id
-        wait = self.pacer.reserve(chat_id)
+        wait = await asyncio.to_thread(self.pacer.reserve, chat_id)
         if wait > 0:
             await self._later(alert, wait, None)
             return 0
@@ -110,7 +110,7 @@ class AlertDelivery:
             )
         except RetryAfter as exc:
             seconds = _seconds(exc.retry_after)
-            self.pacer.block(None, seconds)
+            await asyncio.to_thread(self.pacer.block, None, seconds)
             await self._later(alert, seconds, f"Telegram asked to wait {seconds:g} s")
             return 0
         except Forbidden as exc:

@@ -23,6 +23,7 @@ from bot.telegram.services import Services
 from bot.user_input import clean
 from index.answers.citing import is_local_file
 from index.answers.pages import block_dict
+from index.answers.writer import WrittenAnswer
 from index.errors import QuestionError
 
 log = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ async def more_callback(update: Update, context: BotContext) -> None:
         return
     answer_id, number = parsed.group(1), int(parsed.group(2))
     lang = await user_lang(update, context.services)
-    entry = context.services.answers.get(answer_id)
+    entry = await find_entry(context.services, answer_id)
     if entry is None or number >= entry.pages.count:
         await query.answer(texts.text(lang, "expired"), show_alert=True)
         return
@@ -114,6 +115,7 @@ async def more_callback(update: Update, context: BotContext) -> None:
         page = await asyncio.to_thread(render_page, entry.pages, number, lang, written)
     entry.page = page.number
     entry.seen.add(page.number)
+    await asyncio.to_thread(context.services.records.show, answer_id, page.number)
     try:
         await query.edit_message_text(page.html, reply_markup=answer_markup(page, answer_id, lang))
     except BadRequest as exc:  # the page already shown (pressed twice), or the message is gone
@@ -130,17 +132,18 @@ async def vote_callback(update: Update, context: BotContext) -> None:
         return
     answer_id, vote = parsed.group(1), 1 if parsed.group(2) == "up" else -1
     lang = await user_lang(update, context.services)
-    entry = context.services.answers.get(answer_id)
+    entry = await find_entry(context.services, answer_id)
     if entry is None:
         await query.answer(texts.text(lang, "expired"), show_alert=True)
         return
+    blocks = await asyncio.to_thread(shown, entry)
     changed = await asyncio.to_thread(
         context.services.feedback.record,
         answer_id,
         query.from_user.id,
         entry.pages.answer.question,
         entry.lang,
-        shown(entry),
+        blocks,
         vote,
     )
     await query.answer(texts.text(lang, "vote_changed" if changed else "vote_saved"))
@@ -237,10 +240,33 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
         return
     page = await asyncio.to_thread(render_page, shared.pages, 0, lang, shared.written)
     answer_id = services.answers.put(shared, lang) if shared.pages.answer.hits else ""
+    if answer_id:  # any worker may get this message's buttons
+        await asyncio.to_thread(services.records.add, answer_id, question, lang)
     markup = answer_markup(page, answer_id, lang)
     sent = await reply(update, context, page.html, reply_markup=markup)
     if services.news.writer is not None and answer_id and shared.written is None:
         await add_written_answer(sent, services, answer_id)
+
+
+async def find_entry(services: Services, answer_id: str) -> CachedAnswer | None:
+    """A message's answer: from this worker's memory, else from the records (the question
+    searched again); its page and seen pages as the records have them, whichever worker
+    showed them. None when the records no longer know it."""
+    record = await asyncio.to_thread(services.records.get, answer_id)
+    entry = services.answers.get(answer_id)
+    if record is None:
+        return entry
+    if entry is None:
+        try:
+            shared = await asyncio.to_thread(find_answer, services, record.question)
+        except QuestionError:  # e.g. the index is being rebuilt: the button says expired
+            return None
+        if shared.written is None and record.written is not None:
+            shared.written = WrittenAnswer(*record.written)
+        entry = services.answers.adopt(answer_id, shared, record.lang, record.page, set())
+    entry.page = record.page
+    entry.seen |= record.seen
+    return entry
 
 
 def find_answer(services: Services, question: str) -> SharedAnswer:
@@ -272,6 +298,8 @@ async def add_written_answer(sent: Message, services: Services, answer_id: str) 
     if written is None:
         return
     entry.shared.written = written
+    await asyncio.to_thread(services.records.write, answer_id, written.text, written.citations)
+    entry = await find_entry(services, answer_id) or entry  # the page the reader is on now
     page = await asyncio.to_thread(render_page, entry.pages, entry.page, entry.lang, written)
     try:
         await sent.edit_text(page.html, reply_markup=answer_markup(page, answer_id, entry.lang))

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from bot.root import Root
 from bot.settings import Settings
 from bot.telegram.alert_delivery import AlertDelivery
+from bot.telegram.alert_pacing import Limits
 from bot.telegram.answer_cache import AnswerCache
 from bot.telegram.chat_prefs import ChatPrefs
 from bot.telegram.inline_cache import InlineAnswers
+from bot.telegram.shared_records import AnswerRecords, JobPeriods, RateLimits, SharedPacer
 from index.catalog import Catalog
 from index.embedding.embedder import Embedder
 from index.news_index import NewsIndex
@@ -24,7 +26,7 @@ from index.store.feedback import FeedbackStore
 @dataclass(frozen=True)
 class Services:
     """The records, the search core (opened as the writer: the bot polls sources), prefs and
-    recent answers."""
+    recent answers, and what other workers of the same bot need (shared_records.py)."""
 
     settings: Settings
     root: Root
@@ -34,6 +36,9 @@ class Services:
     answers: AnswerCache
     delivery: AlertDelivery
     feedback: FeedbackStore
+    records: AnswerRecords
+    periods: JobPeriods
+    limits: RateLimits
     jobs: asyncio.Lock = field(default_factory=asyncio.Lock)  # one reindex or poll at a time
     inline: InlineAnswers = field(default_factory=InlineAnswers)  # inline mode's cache, limit
 
@@ -48,12 +53,14 @@ class Services:
             root.close()
             raise
         catalog = root.catalog()
+        prefs = ChatPrefs.in_data_dir(settings.data_dir)
+        unpaced = Limits(1_000_000, 1_000_000, 1_000_000)
         return cls(
             settings=settings,
             root=root,
             catalog=catalog,
             news=news,
-            prefs=ChatPrefs.in_data_dir(settings.data_dir),
+            prefs=prefs,
             answers=AnswerCache(settings.bot_answer_cache),
             delivery=AlertDelivery(
                 catalog.subscriptions,
@@ -61,8 +68,12 @@ class Services:
                 writer=news.writer,
                 lease_seconds=settings.alert_lease_seconds,
                 burst=settings.alert_burst,
+                pacer=SharedPacer(prefs, limits=None if settings.alert_pacing else unpaced),
             ),
             feedback=FeedbackStore.in_data_dir(settings.data_dir),
+            records=AnswerRecords(prefs, capacity=settings.bot_answer_records),
+            periods=JobPeriods(prefs),
+            limits=RateLimits(prefs),
         )
 
     def close(self) -> None:
