@@ -22,7 +22,7 @@ from bot.cli.common import (
 from bot.logs import configure_logging
 from bot.user_input import undecodable
 from index import progress
-from index.errors import InputError
+from index.errors import InputError, SettingsError
 
 if TYPE_CHECKING:
     from index.catalog import IndexStats
@@ -166,6 +166,20 @@ def run() -> None:
 
     with reporting_errors():
         bot_app.main(settings())
+
+
+@app.command()
+def worker() -> None:
+    """Index the sources as they come due, without Telegram: run several of them (and the bot)
+    against one Chroma server (NEWSBOT_CHROMA_URL); each source is fetched once per period."""
+    from bot.polling import run_worker
+
+    with reporting_errors():
+        chosen = settings()
+        if chosen.poll_minutes <= 0:
+            raise SettingsError("NEWSBOT_POLL_MINUTES is 0: a worker would never fetch anything")
+        configure_logging(chosen.log_level)
+        run_worker(chosen)
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from telegram import Message, Update
 
 from bot.dates import human_time
+from bot.polling import poll_due
 from bot.settings import UNTRUSTED_IDS, Settings
 from bot.telegram import texts
 from bot.telegram.context import BotContext
@@ -211,22 +212,19 @@ POLL_JOB = "poll-sources"
 
 
 async def poll_sources(context: BotContext) -> None:
-    """The repeating job: fetch every source, once per period across all workers (each
-    worker's tick asks the records whose turn it is); skipped while an admin's job runs."""
+    """The repeating job: fetch the sources that are due, each once per period across all
+    workers and indexers (bot/polling.py); skipped while an admin's job runs."""
     services: Services = context.services
     if services.jobs.locked():
         return
     period = services.settings.poll_minutes * 60
-    if not await asyncio.to_thread(
-        services.periods.claim, POLL_JOB, services.delivery.name, period
-    ):
-        return  # another worker polled this period
     async with services.jobs:
         try:
-            report = await asyncio.to_thread(services.news.refresh)
-            # An article saved but not embedded when a poll died is finished here.
-            await asyncio.to_thread(services.news.embed_missing)
+            polled = await asyncio.to_thread(
+                poll_due, services.news, services.periods, services.delivery.name, period
+            )
         except Exception:
             log.exception("polling sources failed; the next poll retries")
             return
-    log.info("polled sources: %s", report.summary())
+    if polled.reports or polled.failed:
+        log.info("polled sources: %s", polled.summary())

@@ -162,7 +162,7 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
     app.add_handler(TypeHandler(Update, note_language), group=-1)
     app.add_error_handler(handlers.on_error)
     if settings.poll_minutes > 0 and app.job_queue is not None:
-        # Every worker ticks; the records let one of them poll per period (poll_sources).
+        # Every worker ticks; the records let one process fetch each source per period.
         interval = min(settings.poll_minutes * 60, POLL_TICK_SECONDS)
         app.job_queue.run_repeating(
             admin_handlers.poll_sources,

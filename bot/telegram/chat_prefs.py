@@ -50,9 +50,13 @@ class ChatPrefs:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as conn:
+            # One process migrates; a worker starting beside it waits, then finds it done.
+            conn.execute("BEGIN IMMEDIATE")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                conn.executescript(f"BEGIN; {script} PRAGMA user_version = {number}; COMMIT;")
+                for statement in filter(str.strip, script.split(";")):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> "ChatPrefs":

@@ -140,3 +140,23 @@ def test_answer_records_keep_the_newest(two):
         clock.now += 1
         records.add(f"{n:08x}", f"question {n}", "en")
     assert records.get(f"{4:08x}") is None and records.get(f"{5:08x}") is not None
+
+
+def test_workers_starting_at_once_on_a_new_data_dir_migrate_it_once(tmp_path: Path):
+    errors: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def open_prefs() -> None:
+        start.wait()
+        try:
+            ChatPrefs.in_data_dir(tmp_path).set_language(1, "hi")
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_prefs) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert ChatPrefs.in_data_dir(tmp_path).language(1) == "hi"

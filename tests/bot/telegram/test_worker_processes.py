@@ -22,6 +22,7 @@ from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, callback_query, message, p
 from tests.bot.telegram.test_crash_alerts import (
     Bot,
     all_settled,
+    crash_site,
     delivered,
     failed_pairs,
     is_alert,
@@ -31,6 +32,7 @@ from tests.bot.telegram.test_crash_alerts import (
 )
 from tests.bot.telegram.test_two_workers import more, numbers
 from tests.fakes import HashingEmbedder
+from tests.news_server import running_news_site
 
 CHATS = range(8001, 8051)  # 50 private chats
 STORIES = 4  # each subscribed to every new article: 200 alerts
@@ -73,7 +75,13 @@ def worker_env(data_dir: Path, api: FakeBotAPI, database: dict[str, str]) -> dic
 
 def open_index(data_dir: Path, database: dict[str, str]) -> NewsIndex:
     """The data dir as the workers see it, opened with their embedder to set the scene."""
-    settings = Settings(_env_file=None, data_dir=data_dir, story_min_similarity=0.99, **database)  # type: ignore[arg-type]
+    settings = Settings(
+        _env_file=None,
+        data_dir=data_dir,
+        story_min_similarity=0.99,
+        allow_private_urls=True,
+        **database,
+    )  # type: ignore[arg-type]
     return NewsIndex.open(settings, writer=True, embedder=HashingEmbedder(budget=60))
 
 
@@ -166,3 +174,34 @@ async def test_more_pressed_on_the_other_worker_process_shows_the_next_page(
     assert "expired" not in second.text
     flat = numbers(first.text) + numbers(second.text)
     assert numbers(second.text) and flat == list(range(1, len(flat) + 1))
+
+
+async def test_a_feed_is_polled_once_per_period_by_two_workers_and_by_one_after_a_kill(
+    apis, database, data_dir: Path, tmp_path: Path
+):
+    """A 3-second period: each worker asks every 3 s (at its own phase); only one polls."""
+    period = 3.0
+    with running_news_site() as site:
+        crash_site(site, 2)
+        with open_index(data_dir, database) as news:
+            news.add_source(site.url("/feed.xml"), "Crash Desk")
+        env = {"NEWSBOT_POLL_MINUTES": str(period / 60), "NEWSBOT_ALLOW_PRIVATE_URLS": "true"}
+        a = Bot({**worker_env(data_dir, apis[0], database), **env}, tmp_path / "a.log")
+        b = Bot({**worker_env(data_dir, apis[1], database), **env}, tmp_path / "b.log")
+        await a.start()
+        await b.start()
+        try:
+            # Read once when it was added, then five polls.
+            await until(lambda: len(site.hits("/feed.xml")) >= 6, "five polls", [a, b])
+            both = len(site.hits("/feed.xml"))
+            await a.kill()
+            await until(lambda: len(site.hits("/feed.xml")) >= both + 3, "three more", [b])
+        finally:
+            await a.stop()
+            await b.stop()
+        fetched = [r.at for r in site.hits("/feed.xml")][1:]  # the polls
+
+    gaps = [later - earlier for earlier, later in zip(fetched, fetched[1:], strict=False)]
+    # Never twice in a period (a claim-to-fetch jitter allowed), whichever worker polled.
+    assert min(gaps) >= period - 1.0, gaps
+    assert "polled sources" in b.log.read_text()  # after the kill at the latest
