@@ -14,6 +14,7 @@ from index.news_index import NewsIndex
 from tests.chroma_server import running_chroma_server
 from tests.fakes import HashingEmbedder
 from tests.news_server import STORIES, NewsSite, Route, article_page, running_news_site
+from tests.postgres import PostgresCluster, running_postgres
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -50,6 +51,7 @@ def _offline(monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> None:
         "NEWSBOT_ALERT_MIN_SCORE",
         "NEWSBOT_STORY_MIN_SIMILARITY",
         "NEWSBOT_CHROMA_URL",
+        "NEWSBOT_DATABASE_URL",
         "NEWSBOT_RETRIEVAL",
         "NEWSBOT_CHUNK_TOKENS",
         "NEWSBOT_TELEGRAM_TOKEN",
@@ -131,3 +133,26 @@ def site() -> Iterator[NewsSite]:
         for path, (title, paragraphs) in STORIES.items():
             running.routes[path] = Route(article_page(title, paragraphs))
         yield running
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL cluster for the session (tests/postgres.py)."""
+    with running_postgres() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
+    """The URL of a new empty PostgreSQL database of this test's own, dropped afterwards."""
+    name = postgres_cluster.new_database()
+    yield postgres_cluster.url(name)
+    postgres_cluster.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Each record engine: None (the data dir's SQLite file) or a PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    return str(request.getfixturevalue("postgres_url"))
