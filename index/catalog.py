@@ -45,7 +45,7 @@ class Catalog:
     def open(cls, settings: IndexSettings) -> "Catalog":
         """Open (or create) the data dir's article database; a damaged one is a
         DatabaseCorruptError that says how to restore it."""
-        return cls(settings, ArticleDB(settings.db_path))
+        return cls(settings, ArticleDB(settings.db_path, settings.database_url))
 
     def close(self) -> None:
         self.db.close()

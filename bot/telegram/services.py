@@ -53,7 +53,7 @@ class Services:
             root=root,
             catalog=catalog,
             news=news,
-            prefs=ChatPrefs.in_data_dir(settings.data_dir),
+            prefs=ChatPrefs.in_data_dir(settings.data_dir, settings.database_url),
             answers=AnswerCache(settings.bot_answer_cache),
             delivery=AlertDelivery(
                 catalog.subscriptions,
@@ -62,7 +62,7 @@ class Services:
                 lease_seconds=settings.alert_lease_seconds,
                 burst=settings.alert_burst,
             ),
-            feedback=FeedbackStore.in_data_dir(settings.data_dir),
+            feedback=FeedbackStore.in_data_dir(settings.data_dir, settings.database_url),
         )
 
     def close(self) -> None:

@@ -15,11 +15,11 @@ as one more source ("also in"), shown when that alert is still to be sent.
 """
 
 import logging
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+from sqlalchemy import Connection
 
 from index.alerts.subscriptions import Match, Subscription, Subscriptions
 from index.embedding.embedder import Embedder
@@ -64,9 +64,7 @@ class AlertMatcher:
             story_min_similarity, embedder.profile.story_same_language_margin
         )
 
-    def prepare(
-        self, batch: Sequence[EmbeddedArticle]
-    ) -> Callable[[sqlite3.Connection], None] | None:
+    def prepare(self, batch: Sequence[EmbeddedArticle]) -> Callable[[Connection], None] | None:
         """The alerts of the articles of `batch` still waiting for theirs, as a function that
         writes them inside the transaction marking the batch embedded; None if none wait."""
         waiting = self.subscriptions.unmatched([e.article.id for e in batch])
@@ -82,7 +80,7 @@ class AlertMatcher:
         }
         matches = self._matches(passages)
 
-        def write(conn: sqlite3.Connection) -> None:
+        def write(conn: Connection) -> None:
             queued = self.subscriptions.record(conn, matches, waiting)
             log.info("%d new articles: %d alerts queued", len(waiting), queued)
 

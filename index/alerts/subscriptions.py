@@ -28,11 +28,13 @@ alerts it already had queued wait until the mute ends.
 
 import json
 import re
-import sqlite3
 import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, text
 
 from index.errors import SubscriptionError
 from index.store.article_db import ArticleDB, utc_now
@@ -171,12 +173,11 @@ class Subscriptions:
                 length=len(topic),
                 limit=self.max_topic_chars,
             )
-        with self.db.connect() as conn:
-            # Check and insert in one write transaction: 30 /subscribe at once store 20, not 22.
-            conn.execute("BEGIN IMMEDIATE")
+        # Check and insert in one write transaction: 30 /subscribe at once store 20, not 22.
+        with self.db.connect(immediate=True) as conn:
             count = conn.execute(
-                "SELECT COUNT(*) FROM subscriptions WHERE chat_id = ?", (chat_id,)
-            ).fetchone()[0]
+                text("SELECT COUNT(*) FROM subscriptions WHERE chat_id = :chat"), {"chat": chat_id}
+            ).scalar_one()
             if count >= self.max_per_chat:
                 raise SubscriptionError(
                     f"this chat has {count} subscriptions, the most allowed; "
@@ -185,42 +186,61 @@ class Subscriptions:
                     limit=self.max_per_chat,
                 )
             duplicate = conn.execute(
-                "SELECT id FROM subscriptions WHERE chat_id = ? AND topic IS ?", (chat_id, topic)
-            ).fetchone()
+                text(
+                    "SELECT id FROM subscriptions"
+                    " WHERE chat_id = :chat AND topic IS NOT DISTINCT FROM :topic"
+                ),
+                {"chat": chat_id, "topic": topic},
+            ).first()
             if duplicate:
                 raise SubscriptionError(
                     f"already subscribed to that (#{duplicate[0]})", "duplicate", id=duplicate[0]
                 )
-            cursor = conn.execute(
-                "INSERT INTO subscriptions"
-                " (chat_id, topic, lang, created_by, created_at, digest_hours)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (chat_id, topic, lang, created_by, utc_now(), digest_hours),
-            )
-            new_id = int(cursor.lastrowid or 0)
+            new_id = conn.execute(
+                text(
+                    "INSERT INTO subscriptions"
+                    " (chat_id, topic, lang, created_by, created_at, digest_hours)"
+                    " VALUES (:chat, :topic, :lang, :by, :t, :hours) RETURNING id"
+                ),
+                {
+                    "chat": chat_id,
+                    "topic": topic,
+                    "lang": lang,
+                    "by": created_by,
+                    "t": utc_now(),
+                    "hours": digest_hours,
+                },
+            ).scalar_one()
         return self.get(new_id)
 
     def get(self, subscription_id: int) -> Subscription:
         with self.db.connect() as conn:
-            row = conn.execute(
-                f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)
-            ).fetchone()
+            row = (
+                conn.execute(
+                    text(f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = :id"),
+                    {"id": subscription_id},
+                )
+                .mappings()
+                .first()
+            )
         if row is None:
             raise SubscriptionError(
                 f"there is no subscription #{subscription_id}", "missing", id=subscription_id
             )
-        return Subscription(**dict(row))
+        return Subscription(**row)
 
     def for_chat(self, chat_id: int) -> list[Subscription]:
-        return self._select("WHERE chat_id = ? ORDER BY id", (chat_id,))
+        return self._select("WHERE chat_id = :chat ORDER BY id", {"chat": chat_id})
 
     def all(self) -> list[Subscription]:
-        return self._select("ORDER BY chat_id, id", ())
+        return self._select("ORDER BY chat_id, id", {})
 
     def active(self, now: float | None = None) -> list[Subscription]:
         """Those new articles are matched against: neither paused nor muted."""
         now = time.time() if now is None else now
-        return self._select("WHERE paused_reason IS NULL AND muted_until <= ? ORDER BY id", (now,))
+        return self._select(
+            "WHERE paused_reason IS NULL AND muted_until <= :now ORDER BY id", {"now": now}
+        )
 
     def own(self, subscription_id: int, chat_id: int | None) -> Subscription:
         """The subscription, if it belongs to `chat_id` (None: any chat)."""
@@ -238,7 +258,8 @@ class Subscriptions:
         self.own(subscription_id, chat_id)
         with self.db.connect() as conn:
             conn.execute(
-                "UPDATE subscriptions SET muted_until = ? WHERE id = ?", (until, subscription_id)
+                text("UPDATE subscriptions SET muted_until = :until WHERE id = :id"),
+                {"until": until, "id": subscription_id},
             )
         return self.get(subscription_id)
 
@@ -246,37 +267,42 @@ class Subscriptions:
         """Delete one; with `chat_id`, only if it belongs to that chat (users' own)."""
         subscription = self.own(subscription_id, chat_id)
         with self.db.connect() as conn:
-            conn.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
+            conn.execute(text("DELETE FROM subscriptions WHERE id = :id"), {"id": subscription_id})
         return subscription
 
     def remove_all(self, chat_id: int) -> int:
         with self.db.connect() as conn:
-            return conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount
+            return conn.execute(
+                text("DELETE FROM subscriptions WHERE chat_id = :chat"), {"chat": chat_id}
+            ).rowcount
 
     def pause_chat(self, chat_id: int, reason: str) -> int:
         """Telegram refused delivery (blocked, kicked): stop matching until they return."""
         with self.db.connect() as conn:
             return conn.execute(
-                "UPDATE subscriptions SET paused_reason = ? WHERE chat_id = ?", (reason, chat_id)
+                text("UPDATE subscriptions SET paused_reason = :reason WHERE chat_id = :chat"),
+                {"reason": reason, "chat": chat_id},
             ).rowcount
 
     def resume_chat(self, chat_id: int) -> int:
         with self.db.connect() as conn:
             return conn.execute(
-                "UPDATE subscriptions SET paused_reason = NULL WHERE chat_id = ?", (chat_id,)
+                text("UPDATE subscriptions SET paused_reason = NULL WHERE chat_id = :chat"),
+                {"chat": chat_id},
             ).rowcount
 
     def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> int:
         """A group became a supergroup: its subscriptions (and queued alerts) follow it."""
         with self.db.connect() as conn:
             return conn.execute(
-                "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+                text("UPDATE subscriptions SET chat_id = :new WHERE chat_id = :old"),
+                {"new": new_chat_id, "old": old_chat_id},
             ).rowcount
 
-    def _select(self, where: str, args: tuple[object, ...]) -> list[Subscription]:
+    def _select(self, where: str, args: dict[str, Any]) -> list[Subscription]:
         with self.db.connect() as conn:
-            rows = conn.execute(f"SELECT {_SUB_COLUMNS} FROM subscriptions {where}", args)
-            return [Subscription(**dict(row)) for row in rows]
+            rows = conn.execute(text(f"SELECT {_SUB_COLUMNS} FROM subscriptions {where}"), args)
+            return [Subscription(**row) for row in rows.mappings()]
 
     # --- matching: which stored articles still wait for their alerts -----------------------
 
@@ -284,71 +310,81 @@ class Subscriptions:
         """Those of `article_ids` whose alerts have not been written yet."""
         if not article_ids:
             return set()
-        marks = ",".join("?" * len(article_ids))
+        query = text("SELECT article_id FROM unmatched WHERE article_id IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        )
         with self.db.connect() as conn:
-            rows = conn.execute(
-                f"SELECT article_id FROM unmatched WHERE article_id IN ({marks})", list(article_ids)
-            )
-            return {row[0] for row in rows}
+            return {row[0] for row in conn.execute(query, {"ids": list(article_ids)})}
 
     def unmatched_embedded(self, collection: str) -> list[str]:
         """Articles embedded in `collection` (their current text) whose alerts are not written:
         a crash or a failure came between the two, or a rebuild embedded them elsewhere."""
         with self.db.connect() as conn:
             rows = conn.execute(
-                "SELECT u.article_id FROM unmatched u"
-                " JOIN articles a ON a.id = u.article_id"
-                " JOIN embedded e ON e.article_id = a.id AND e.collection = ?"
-                "  AND e.content_hash = a.content_hash"
-                " ORDER BY a.indexed_at, a.id",
-                (collection,),
+                text(
+                    "SELECT u.article_id FROM unmatched u"
+                    " JOIN articles a ON a.id = u.article_id"
+                    " JOIN embedded e ON e.article_id = a.id AND e.collection = :c"
+                    "  AND e.content_hash = a.content_hash"
+                    " ORDER BY a.indexed_at, a.id"
+                ),
+                {"c": collection},
             )
             return [row[0] for row in rows]
 
     # --- the outbox -----------------------------------------------------------------------
 
-    def record(self, conn: sqlite3.Connection, matches: list[Match], matched: Iterable[str]) -> int:
+    def record(self, conn: Connection, matches: list[Match], matched: Iterable[str]) -> int:
         """Inside the caller's transaction: queue `matches` (a pair seen before is ignored)
         and mark the `matched` articles done. Returns how many alerts are new."""
         queued = 0
         for m in matches:
             cursor = conn.execute(
-                "INSERT OR IGNORE INTO alerts (subscription_id, article_id, status, score,"
-                " passage, best_sentence, siblings, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    m.subscription_id,
-                    m.article_id,
-                    "merged" if m.merged else "queued",
-                    m.score,
-                    m.passage,
-                    m.best_sentence,
-                    json.dumps(list(m.siblings)),
-                    utc_now(),
+                text(
+                    "INSERT INTO alerts (subscription_id, article_id, status, score,"
+                    " passage, best_sentence, siblings, created_at)"
+                    " VALUES (:sub, :article, :status, :score, :passage, :best, :siblings, :t)"
+                    " ON CONFLICT (subscription_id, article_id) DO NOTHING"
                 ),
+                {
+                    "sub": m.subscription_id,
+                    "article": m.article_id,
+                    "status": "merged" if m.merged else "queued",
+                    "score": m.score,
+                    "passage": m.passage,
+                    "best": m.best_sentence,
+                    "siblings": json.dumps(list(m.siblings)),
+                    "t": utc_now(),
+                },
             )
             queued += cursor.rowcount if not m.merged else 0
             if m.joins is not None and cursor.rowcount:
                 self._join(conn, m.subscription_id, m.joins, m.article_id)
-        conn.executemany("DELETE FROM unmatched WHERE article_id = ?", [(aid,) for aid in matched])
+        done = [{"id": aid} for aid in matched]
+        if done:
+            conn.execute(text("DELETE FROM unmatched WHERE article_id = :id"), done)
         return queued
 
-    def _join(
-        self, conn: sqlite3.Connection, subscription_id: int, earlier: str, article_id: str
-    ) -> None:
+    def _join(self, conn: Connection, subscription_id: int, earlier: str, article_id: str) -> None:
         """`article_id` is one more source of the story of the earlier alert on `earlier`:
         named under it as "also in" (when it is still to be sent, the message shows it)."""
+        key = {"sub": subscription_id, "article": earlier}
         row = conn.execute(
-            "SELECT siblings FROM alerts WHERE subscription_id = ? AND article_id = ?",
-            (subscription_id, earlier),
-        ).fetchone()
+            text(
+                "SELECT siblings FROM alerts WHERE subscription_id = :sub AND article_id = :article"
+            ),
+            key,
+        ).first()
         if row is None:
             return
         siblings = json.loads(row[0])
         if article_id not in siblings:
             conn.execute(
-                "UPDATE alerts SET siblings = ? WHERE subscription_id = ? AND article_id = ?",
-                (json.dumps([*siblings, article_id]), subscription_id, earlier),
+                text(
+                    "UPDATE alerts SET siblings = :siblings"
+                    " WHERE subscription_id = :sub AND article_id = :article"
+                ),
+                {**key, "siblings": json.dumps([*siblings, article_id])},
             )
 
     def alerted(
@@ -358,14 +394,13 @@ class Subscriptions:
         since `since` (UTC ISO), newest first: the stories a newcomer may join."""
         if not subscription_ids:
             return {}
-        marks = ",".join("?" * len(subscription_ids))
+        query = text(
+            "SELECT subscription_id, article_id FROM alerts"
+            " WHERE subscription_id IN :subs AND status != 'merged'"
+            " AND created_at >= :since ORDER BY created_at DESC, article_id"
+        ).bindparams(bindparam("subs", expanding=True))
         with self.db.connect() as conn:
-            rows = conn.execute(
-                "SELECT subscription_id, article_id FROM alerts"
-                f" WHERE subscription_id IN ({marks}) AND status != 'merged'"
-                " AND created_at >= ? ORDER BY created_at DESC, article_id",
-                (*subscription_ids, since),
-            ).fetchall()
+            rows = conn.execute(query, {"subs": list(subscription_ids), "since": since}).all()
         found: dict[int, list[str]] = {}
         for subscription_id, article_id in rows:
             kept = found.setdefault(subscription_id, [])
@@ -387,54 +422,76 @@ class Subscriptions:
         never) are one digest of at most `max_listed`; a digest subscription takes all that
         is due (at most `max_listed`) and its next message waits `digest_hours`."""
         now = time.time() if now is None else now
-        with self.db.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")  # choose and mark in one write: no two claimers
+        # Choose and mark in one write transaction: no two claimers take the same alert.
+        with self.db.connect(immediate=True) as conn:
             self._expire(conn, now)
             first = conn.execute(
-                "SELECT a.subscription_id, s.digest_hours FROM alerts a"
-                " JOIN subscriptions s ON s.id = a.subscription_id"
-                " WHERE a.status = 'queued' AND a.next_attempt_at <= ?"
-                " AND s.paused_reason IS NULL AND s.muted_until <= ?"
-                " AND (s.digest_hours IS NULL OR s.next_digest_at <= ?)"
-                f" ORDER BY {_DUE_ORDER} LIMIT 1",
-                (now, now, now),
-            ).fetchone()
+                text(
+                    "SELECT a.subscription_id, s.digest_hours FROM alerts a"
+                    " JOIN subscriptions s ON s.id = a.subscription_id"
+                    " WHERE a.status = 'queued' AND a.next_attempt_at <= :now"
+                    " AND s.paused_reason IS NULL AND s.muted_until <= :now"
+                    " AND (s.digest_hours IS NULL OR s.next_digest_at <= :now)"
+                    f" ORDER BY {_DUE_ORDER} LIMIT 1"
+                ),
+                {"now": now},
+            ).first()
             if first is None:
                 return None
             subscription_id, digest_hours = first[0], first[1]
             due = [
                 row[0]
                 for row in conn.execute(
-                    "SELECT a.article_id FROM alerts a WHERE a.subscription_id = ?"
-                    " AND a.status = 'queued' AND a.next_attempt_at <= ?"
-                    f" ORDER BY {_DUE_ORDER} LIMIT ?",
-                    (subscription_id, now, max_listed),
+                    text(
+                        "SELECT a.article_id FROM alerts a WHERE a.subscription_id = :sub"
+                        " AND a.status = 'queued' AND a.next_attempt_at <= :now"
+                        f" ORDER BY {_DUE_ORDER} LIMIT :n"
+                    ),
+                    {"sub": subscription_id, "now": now, "n": max_listed},
                 )
             ]
             folded = digest_hours is not None or (burst is not None and len(due) > burst)
             taken = due if folded else due[:1]
             claim_id = uuid.uuid4().hex
-            marks = ",".join("?" * len(taken))
             conn.execute(
-                "UPDATE alerts SET status = 'sending', attempts = attempts + 1,"
-                " lease_until = ?, claimed_by = ?, claim_id = ?"
-                f" WHERE subscription_id = ? AND article_id IN ({marks})",
-                (now + lease_seconds, claimer, claim_id, subscription_id, *taken),
+                text(
+                    "UPDATE alerts SET status = 'sending', attempts = attempts + 1,"
+                    " lease_until = :until, claimed_by = :by, claim_id = :claim"
+                    " WHERE subscription_id = :sub AND article_id IN :taken"
+                ).bindparams(bindparam("taken", expanding=True)),
+                {
+                    "until": now + lease_seconds,
+                    "by": claimer,
+                    "claim": claim_id,
+                    "sub": subscription_id,
+                    "taken": taken,
+                },
             )
             if digest_hours is not None:
                 conn.execute(
-                    "UPDATE subscriptions SET next_digest_at = ? WHERE id = ?",
-                    (now + digest_hours * 3600, subscription_id),
+                    text("UPDATE subscriptions SET next_digest_at = :at WHERE id = :id"),
+                    {"at": now + digest_hours * 3600, "id": subscription_id},
                 )
-            sub_row = conn.execute(
-                f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)
-            ).fetchone()
-            subscription = Subscription(**dict(sub_row))
-            rows = conn.execute(
-                "SELECT article_id, score, passage, best_sentence, siblings, attempts"
-                f" FROM alerts a WHERE claim_id = ? ORDER BY {_DUE_ORDER}",
-                (claim_id,),
-            ).fetchall()
+            sub_row = (
+                conn.execute(
+                    text(f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = :id"),
+                    {"id": subscription_id},
+                )
+                .mappings()
+                .one()
+            )
+            subscription = Subscription(**sub_row)
+            rows = (
+                conn.execute(
+                    text(
+                        "SELECT article_id, score, passage, best_sentence, siblings, attempts"
+                        f" FROM alerts a WHERE claim_id = :claim ORDER BY {_DUE_ORDER}"
+                    ),
+                    {"claim": claim_id},
+                )
+                .mappings()
+                .all()
+            )
         alerts = tuple(
             PendingAlert(
                 subscription=subscription,
@@ -449,11 +506,13 @@ class Subscriptions:
         )
         return Claim(subscription, alerts, claim_id)
 
-    def _expire(self, conn: sqlite3.Connection, now: float) -> int:
+    def _expire(self, conn: Connection, now: float) -> int:
         return conn.execute(
-            "UPDATE alerts SET status = 'failed', last_error = ?"
-            " WHERE status = 'sending' AND lease_until <= ?",
-            (_LOST, now),
+            text(
+                "UPDATE alerts SET status = 'failed', last_error = :lost"
+                " WHERE status = 'sending' AND lease_until <= :now"
+            ),
+            {"lost": _LOST, "now": now},
         ).rowcount
 
     def mark_sent(self, claim: Claim) -> None:
@@ -466,28 +525,33 @@ class Subscriptions:
         """Back in the queue, not before `at` (a RetryAfter, a pace, a network error)."""
         with self.db.connect() as conn:
             conn.execute(
-                "UPDATE alerts SET status = 'queued', next_attempt_at = ?, last_error = ?,"
-                " claimed_by = NULL WHERE claim_id = ? AND status = 'sending'",
-                (at, error, claim.claim_id),
+                text(
+                    "UPDATE alerts SET status = 'queued', next_attempt_at = :at,"
+                    " last_error = :error, claimed_by = NULL"
+                    " WHERE claim_id = :claim AND status = 'sending'"
+                ),
+                {"at": at, "error": error, "claim": claim.claim_id},
             )
             if claim.subscription.digest_hours is not None:  # its digest is still to come
                 conn.execute(
-                    "UPDATE subscriptions SET next_digest_at = 0 WHERE id = ?",
-                    (claim.subscription.id,),
+                    text("UPDATE subscriptions SET next_digest_at = 0 WHERE id = :id"),
+                    {"id": claim.subscription.id},
                 )
 
     def counts(self) -> dict[str, int]:
         """Alerts by status, for `newsbot subscriptions list` and tests."""
         with self.db.connect() as conn:
-            rows = conn.execute("SELECT status, COUNT(*) FROM alerts GROUP BY status")
-            return {row[0]: row[1] for row in rows}
+            rows = conn.execute(text("SELECT status, COUNT(*) FROM alerts GROUP BY status"))
+            return {row[0]: int(row[1]) for row in rows}
 
     def _finish(self, claim: Claim, status: str, error: str | None) -> None:
         with self.db.connect() as conn:
             conn.execute(
-                "UPDATE alerts SET status = ?, sent_at = ?, last_error = ?, claimed_by = NULL"
-                " WHERE claim_id = ?",
-                (status, utc_now(), error, claim.claim_id),
+                text(
+                    "UPDATE alerts SET status = :status, sent_at = :t, last_error = :error,"
+                    " claimed_by = NULL WHERE claim_id = :claim"
+                ),
+                {"status": status, "t": utc_now(), "error": error, "claim": claim.claim_id},
             )
 
 
