@@ -117,13 +117,14 @@ def chroma_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(params=["embedded", "server"])
-def store_settings(request: pytest.FixtureRequest, data_dir: Path) -> Settings:
+def store_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     """Settings for each store mode: the data dir's embedded Chroma, or a Chroma server."""
-    extra = {}
-    if request.param == "server":
-        url = request.getfixturevalue("chroma_server_url")
-        extra = {"chroma_url": url, "chroma_database": f"test-{uuid.uuid4().hex[:12]}"}
-    return Settings(_env_file=None, data_dir=data_dir, **extra)
+    if request.param == "embedded":
+        return settings
+    url = request.getfixturevalue("chroma_server_url")
+    return settings.model_copy(
+        update={"chroma_url": url, "chroma_database": f"test-{uuid.uuid4().hex[:12]}"}
+    )
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@
 The logic with the fake embedder (shared words make a story); the signal with the real
 bundled model: the two seed reports (Hindi, Vietnamese) indexed one after the other."""
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.settings import Settings
 from index.embedding.embedder import SentenceTransformerEmbedder
@@ -76,8 +76,8 @@ def test_a_story_told_long_ago_alerts_again(news: NewsIndex):
     subs = news.catalog.subscriptions
     subs.add(10, TOPIC, "en")
     news.index_documents([doc(SUMMIT_EN)])
-    with sqlite3.connect(news.db.path) as conn:  # the first alert, a month old
-        conn.execute("UPDATE alerts SET created_at = '2025-01-01T00:00:00+00:00'")
+    with news.db.connect() as conn:  # the first alert, a month old
+        conn.execute(text("UPDATE alerts SET created_at = '2025-01-01T00:00:00+00:00'"))
     news.index_documents([doc(SUMMIT_VI)])
 
     assert len(claim_all(subs)) == 2
