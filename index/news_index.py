@@ -71,6 +71,7 @@ class NewsIndex:
         )
         self.alerts = AlertMatcher(
             catalog.subscriptions,
+            catalog.outbox,
             store,
             embedder,
             self.searcher.queries,

@@ -56,8 +56,7 @@ class Services:
             prefs=ChatPrefs.in_data_dir(settings.data_dir, settings.database_url),
             answers=AnswerCache(settings.bot_answer_cache),
             delivery=AlertDelivery(
-                catalog.subscriptions,
-                catalog.db,
+                catalog,
                 writer=news.writer,
                 lease_seconds=settings.alert_lease_seconds,
                 burst=settings.alert_burst,

@@ -28,9 +28,9 @@ def seeded(env_settings: Path, settings: Settings) -> Path:
         news.catalog.subscriptions.add(42, "Budapest summit Trump Putin", "en")
         news.catalog.subscriptions.add(5_000_000_000, None, "vi", digest_hours=6)
         news.index_documents([doc(SUMMIT_EN)])
-        sent = news.catalog.subscriptions.claim("sender", now=1000.0)
+        sent = news.catalog.outbox.claim("sender", now=1000.0)
         assert sent is not None
-        news.catalog.subscriptions.mark_sent(sent)
+        news.catalog.outbox.mark_sent(sent)
         news.index_documents([doc(GOLD)])
     votes = FeedbackStore.in_data_dir(env_settings)
     votes.record("answer-1", 7, "why?", "en", [{"id": "x"}], 1)
@@ -75,8 +75,8 @@ def test_migrate_copies_every_row_and_sends_no_alert_twice(
         target.close()
     on_pg = settings.model_copy(update={"database_url": postgres_url})
     with Catalog.open(on_pg) as catalog:
-        statuses = catalog.subscriptions.counts()
-        due = claim_all(catalog.subscriptions)
+        statuses = catalog.outbox.counts()
+        due = claim_all(catalog.outbox)
         assert statuses["sent"] == 1
         assert sum(len(c.alerts) for c in due) == statuses["queued"]  # the sent one is not
         assert catalog.sources.add("page", "https://x.example/a", "X").id == 2  # ids go on
