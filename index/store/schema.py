@@ -18,6 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import Connection, inspect
 
 from index.store.database import Database
@@ -96,4 +97,7 @@ def current(db: Database, history: History) -> str | None:
 
 def known(history: History, revision: str) -> bool:
     """Whether this newsbot knows `revision` (a newer newsbot's is unknown)."""
-    return history.script().get_revision(revision) is not None if revision else False
+    try:
+        return history.script().get_revision(revision) is not None
+    except CommandError:
+        return False

@@ -9,9 +9,10 @@ from alembic.migration import MigrationContext
 
 import index.alerts.tables
 import index.sources.tables  # noqa: F401 - declares its tables on the shared metadata
-from index.errors import DatabaseUnavailableError
+from index.errors import BackupError, DatabaseUnavailableError
 from index.store import schema
 from index.store.article_db import MIGRATIONS, ArticleDB
+from index.store.backups import backup_database, check_backup
 from index.store.database import Database
 from index.store.feedback import FeedbackStore
 from index.store.tables import metadata
@@ -71,3 +72,16 @@ def test_the_url_shown_hides_the_password():
     db = Database(url="postgresql://newsbot:secret@db.example:5432/news")
     assert db.where == "postgresql://newsbot:***@db.example:5432/news"
     assert "secret" not in db.where
+
+
+def test_a_backup_from_a_newer_schema_revision_is_refused(tmp_path: Path):
+    db = ArticleDB(tmp_path / "newsbot.sqlite3")
+    db.close()
+    backup = tmp_path / "backup.sqlite3"
+    backup_database(tmp_path / "newsbot.sqlite3", backup)
+    check_backup(backup, backup)  # this newsbot's own: fine
+    with sqlite3.connect(backup) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+
+    with pytest.raises(BackupError, match="newer newsbot .*0099_from_the_future"):
+        check_backup(backup, backup)
