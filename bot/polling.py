@@ -93,8 +93,10 @@ def run_worker(
         signal.signal(signal.SIGINT, stopping)
         signal.signal(signal.SIGTERM, stopping)
     news = (open_index or (lambda: NewsIndex.open(settings, writer=True)))()
+    prefs: ChatPrefs | None = None
     try:
-        periods = JobPeriods(ChatPrefs.in_data_dir(settings.data_dir))
+        prefs = ChatPrefs.in_data_dir(settings.data_dir, settings.database_url)
+        periods = JobPeriods(prefs)
         name = worker_name()
         news.match_pending()  # articles a crash left between embedding and their alerts
         log.info("newsbot worker %s is up: sources polled every %g min", name, period / 60)
@@ -104,4 +106,6 @@ def run_worker(
                 log.info("polled sources: %s", polled.summary())
             stop.wait(tick)
     finally:
+        if prefs is not None:
+            prefs.close()
         news.close()

@@ -8,8 +8,10 @@ second; the search core (`index/news_index.py`) is built on top of the same Cata
 
 from dataclasses import dataclass, field
 
+from index.alerts.outbox import Outbox
 from index.alerts.subscriptions import Subscriptions
 from index.errors import StoreError
+from index.models import Article
 from index.settings import IndexSettings
 from index.sources.registry import SourceRegistry
 from index.store.article_db import ArticleDB
@@ -31,7 +33,7 @@ class IndexStats:
 
 
 class Catalog:
-    """Sources, subscriptions and the outbox, over one article database."""
+    """Sources, subscriptions and the outbox, over one records database."""
 
     def __init__(self, settings: IndexSettings, db: ArticleDB) -> None:
         self.settings = settings
@@ -40,12 +42,17 @@ class Catalog:
         self.subscriptions = Subscriptions(
             db, settings.max_subscriptions_per_chat, settings.max_topic_chars
         )
+        self.outbox = Outbox(db)
 
     @classmethod
     def open(cls, settings: IndexSettings) -> "Catalog":
         """Open (or create) the data dir's article database; a damaged one is a
         DatabaseCorruptError that says how to restore it."""
-        return cls(settings, ArticleDB(settings.db_path))
+        return cls(settings, ArticleDB(settings.db_path, settings.database_url))
+
+    def articles(self, ids: list[str]) -> dict[str, Article]:
+        """The stored articles of `ids` (those still there), by id."""
+        return self.db.get_many(ids)
 
     def close(self) -> None:
         self.db.close()

@@ -29,7 +29,7 @@ from index.store.consistency import ConsistencyReport, check_store
 from index.store.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
 from index.store.vector_census import lost_passages
 from index.store.vectors import VectorStore, move_aside, open_store
-from index.store.writer_lock import WriterLock
+from index.store.writer_lock import ExclusiveLock, WriterLock
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class NewsIndex:
         store: VectorStore,
         *,
         writable: bool = False,
-        lock: WriterLock | None = None,
+        lock: ExclusiveLock | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
@@ -71,6 +71,7 @@ class NewsIndex:
         )
         self.alerts = AlertMatcher(
             catalog.subscriptions,
+            catalog.outbox,
             store,
             embedder,
             self.searcher.queries,
@@ -105,7 +106,7 @@ class NewsIndex:
         that cannot be opened is moved aside and a new one made: `store_moved_aside` says
         where the old one went. The article database is opened first, so a damaged one is
         reported before the model loads. A `catalog` given stays the caller's to close."""
-        lock = None
+        lock: ExclusiveLock | None = None
         # A Chroma server serialises writes itself, so only the embedded store needs the lock.
         if writer and not settings.chroma_url:
             lock = WriterLock(settings.data_dir)

@@ -18,8 +18,9 @@ def export_command() -> None:
     """Every vote, oldest first, one JSON object a line: question, lang, what was shown
     (articles and passages), vote (+1/-1), time. No user ids are stored."""
     with reporting_errors():
-        path = settings().data_dir / FILE_NAME
-        if not path.exists():
+        current = settings()
+        path = current.data_dir / FILE_NAME
+        if not current.database_url and not path.exists():
             return  # no vote yet: an empty set, not an error
-        for vote in FeedbackStore(path).votes():
+        for vote in FeedbackStore(path, current.database_url).votes():
             sys.stdout.write(json.dumps(vote.__dict__, ensure_ascii=False) + "\n")

@@ -189,6 +189,7 @@ def main() -> None:
 
 def _register_commands() -> None:
     from bot.cli.data import backup_command, restore_command
+    from bot.cli.db import db_app
     from bot.cli.evaluation import eval_command
     from bot.cli.feedback import feedback_app
     from bot.cli.latest import latest_command
@@ -204,6 +205,7 @@ def _register_commands() -> None:
     app.add_typer(sources_app, name="sources")
     app.add_typer(subscriptions_app, name="subscriptions")
     app.add_typer(feedback_app, name="feedback")
+    app.add_typer(db_app, name="db")
 
 
 _register_commands()

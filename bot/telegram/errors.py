@@ -23,6 +23,7 @@ _KEYS = {
     "bad_period": "subscribe_bad_period",
     "model_unavailable": "error_store_unavailable",
     "database_damaged": "error_store_unavailable",
+    "database_unavailable": "error_store_unavailable",
     "error": "error",
 }
 

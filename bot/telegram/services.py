@@ -53,7 +53,7 @@ class Services:
             root.close()
             raise
         catalog = root.catalog()
-        prefs = ChatPrefs.in_data_dir(settings.data_dir)
+        prefs = ChatPrefs.in_data_dir(settings.data_dir, settings.database_url)
         unpaced = Limits(1_000_000, 1_000_000, 1_000_000)
         return cls(
             settings=settings,
@@ -63,20 +63,20 @@ class Services:
             prefs=prefs,
             answers=AnswerCache(settings.bot_answer_cache),
             delivery=AlertDelivery(
-                catalog.subscriptions,
-                catalog.db,
+                catalog,
                 writer=news.writer,
                 lease_seconds=settings.alert_lease_seconds,
                 burst=settings.alert_burst,
                 pacer=SharedPacer(prefs, limits=None if settings.alert_pacing else unpaced),
             ),
-            feedback=FeedbackStore.in_data_dir(settings.data_dir),
+            feedback=FeedbackStore.in_data_dir(settings.data_dir, settings.database_url),
             records=AnswerRecords(prefs, capacity=settings.bot_answer_records),
             periods=JobPeriods(prefs),
             limits=RateLimits(prefs),
         )
 
     def close(self) -> None:
+        self.prefs.close()
         self.root.close()
 
 

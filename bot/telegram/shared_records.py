@@ -19,15 +19,19 @@ Per-process only, by design: the fairness queue (bot/telegram/fairness.py: which
 process's waiting updates gets a slot next) and the caches that only save work (answers by
 question, inline results).
 
-The tables live in the bot's own SQLite file (bot/telegram/chat_prefs.py's migrations); every
-method is one short transaction, safe from worker threads and other processes.
+The tables live beside the chat preferences (bot.sqlite3, or NEWSBOT_DATABASE_URL's
+PostgreSQL; revision prefs_migrations/0002_shared.py); every method is one short transaction,
+safe from worker threads and other processes. A check-then-write runs as an `immediate`
+transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: the records' advisory lock), so two workers
+never both take the last slot.
 """
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
 
 from bot.telegram.alert_pacing import Limits
 from bot.telegram.chat_prefs import ChatPrefs
@@ -57,24 +61,28 @@ class AnswerRecords:
         self.clock = clock
 
     def add(self, answer_id: str, question: str, lang: str) -> None:
-        with self.db.connect() as conn:
+        with self.db.database.connect() as conn:
             conn.execute(
-                "INSERT INTO answers (id, question, lang, created_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (id) DO NOTHING",
-                (answer_id, question, lang, self.clock()),
+                text(
+                    "INSERT INTO answers (id, question, lang, created_at)"
+                    " VALUES (:id, :q, :lang, :now) ON CONFLICT (id) DO NOTHING"
+                ),
+                {"id": answer_id, "q": question, "lang": lang, "now": self.clock()},
             )
             conn.execute(  # the oldest beyond `capacity` go
-                "DELETE FROM answers WHERE created_at <= (SELECT created_at FROM answers"
-                " ORDER BY created_at DESC LIMIT 1 OFFSET ?)",
-                (self.capacity,),
+                text(
+                    "DELETE FROM answers WHERE created_at <= (SELECT created_at FROM answers"
+                    " ORDER BY created_at DESC LIMIT 1 OFFSET :keep)"
+                ),
+                {"keep": self.capacity},
             )
 
     def get(self, answer_id: str) -> AnswerRecord | None:
-        with self.db.connect() as conn:
+        with self.db.database.connect() as conn:
             row = conn.execute(
-                "SELECT question, lang, page, seen, written FROM answers WHERE id = ?",
-                (answer_id,),
-            ).fetchone()
+                text("SELECT question, lang, page, seen, written FROM answers WHERE id = :id"),
+                {"id": answer_id},
+            ).first()
         if row is None:
             return None
         written = json.loads(row[4]) if row[4] else None
@@ -89,22 +97,23 @@ class AnswerRecords:
 
     def show(self, answer_id: str, page: int) -> None:
         """The message now shows `page` (and so has shown it)."""
-        with self.db.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            row = conn.execute("SELECT seen FROM answers WHERE id = ?", (answer_id,)).fetchone()
+        with self.db.database.connect(immediate=True) as conn:
+            row = conn.execute(
+                text("SELECT seen FROM answers WHERE id = :id"), {"id": answer_id}
+            ).first()
             if row is None:
                 return
             seen = sorted(set(json.loads(row[0])) | {page})
             conn.execute(
-                "UPDATE answers SET page = ?, seen = ? WHERE id = ?",
-                (page, json.dumps(seen), answer_id),
+                text("UPDATE answers SET page = :page, seen = :seen WHERE id = :id"),
+                {"page": page, "seen": json.dumps(seen), "id": answer_id},
             )
 
-    def write(self, answer_id: str, text: str, citations: tuple[int, ...]) -> None:
-        with self.db.connect() as conn:
+    def write(self, answer_id: str, written: str, citations: tuple[int, ...]) -> None:
+        with self.db.database.connect() as conn:
             conn.execute(
-                "UPDATE answers SET written = ? WHERE id = ?",
-                (json.dumps([text, list(citations)]), answer_id),
+                text("UPDATE answers SET written = :written WHERE id = :id"),
+                {"written": json.dumps([written, list(citations)]), "id": answer_id},
             )
 
 
@@ -119,22 +128,25 @@ class JobPeriods:
         """True for exactly one caller per `period` seconds, across processes: the job's
         next time moves `period` ahead only when it has come."""
         now = self.clock()
-        with self.db.connect() as conn:
+        with self.db.database.connect() as conn:
             cursor = conn.execute(
-                "INSERT INTO job_periods (job, next_at, worker, claimed_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (job) DO UPDATE SET next_at = excluded.next_at,"
-                " worker = excluded.worker, claimed_at = excluded.claimed_at"
-                " WHERE job_periods.next_at <= ?",
-                (job, now + period, worker, now, now),
+                text(
+                    "INSERT INTO job_periods (job, next_at, worker, claimed_at)"
+                    " VALUES (:job, :next, :worker, :now)"
+                    " ON CONFLICT (job) DO UPDATE SET next_at = excluded.next_at,"
+                    " worker = excluded.worker, claimed_at = excluded.claimed_at"
+                    " WHERE job_periods.next_at <= :now"
+                ),
+                {"job": job, "next": now + period, "worker": worker, "now": now},
             )
             return cursor.rowcount == 1
 
     def last(self, job: str) -> tuple[str, float] | None:
         """Who ran `job` last, and when."""
-        with self.db.connect() as conn:
+        with self.db.database.connect() as conn:
             row = conn.execute(
-                "SELECT worker, claimed_at FROM job_periods WHERE job = ?", (job,)
-            ).fetchone()
+                text("SELECT worker, claimed_at FROM job_periods WHERE job = :job"), {"job": job}
+            ).first()
         return (row[0], row[1]) if row else None
 
 
@@ -150,33 +162,39 @@ class SharedPacer:
         """0 and the slot is taken; otherwise the seconds to wait before asking again."""
         now = self.clock()
         count, window = self._chat_limit(chat_id)
-        with self.db.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")  # count and take in one write: no two takers
-            conn.execute("DELETE FROM sends WHERE sent_at <= ?", (now - 60.0,))
-            row = conn.execute(
-                "SELECT MAX(blocked_until) FROM send_blocks WHERE chat_id IN (?, 0)", (chat_id,)
-            ).fetchone()
-            if row[0] is not None and row[0] > now:
-                return float(row[0] - now)
+        # Count and take in one immediate transaction: no two workers take the last slot.
+        with self.db.database.connect(immediate=True) as conn:
+            conn.execute(text("DELETE FROM sends WHERE sent_at <= :old"), {"old": now - 60.0})
+            blocked = conn.execute(
+                text("SELECT MAX(blocked_until) FROM send_blocks WHERE chat_id IN (:chat, 0)"),
+                {"chat": chat_id},
+            ).scalar()
+            if blocked is not None and blocked > now:
+                return float(blocked - now)
             wait = max(
-                self._wait(conn, "chat_id = ?", (chat_id,), count, window, now),
-                self._wait(conn, "1 = 1", (), self.limits.global_per_second, 1.0, now),
+                self._wait(conn, chat_id, count, window, now),
+                self._wait(conn, None, self.limits.global_per_second, 1.0, now),
             )
             if wait > 0:
                 return wait
-            conn.execute("INSERT INTO sends (chat_id, sent_at) VALUES (?, ?)", (chat_id, now))
+            conn.execute(
+                text("INSERT INTO sends (chat_id, sent_at) VALUES (:chat, :now)"),
+                {"chat": chat_id, "now": now},
+            )
             return 0.0
 
     def block(self, chat_id: int | None, seconds: float) -> None:
         """Telegram said "retry after": nothing goes to `chat_id` (None: anywhere) till then."""
         until = self.clock() + seconds
-        with self.db.connect() as conn:
+        with self.db.database.connect() as conn:
             conn.execute(
-                "INSERT INTO send_blocks (chat_id, blocked_until) VALUES (?, ?)"
-                " ON CONFLICT (chat_id) DO UPDATE SET blocked_until = CASE"
-                " WHEN excluded.blocked_until > send_blocks.blocked_until"
-                " THEN excluded.blocked_until ELSE send_blocks.blocked_until END",
-                (chat_id or 0, until),
+                text(
+                    "INSERT INTO send_blocks (chat_id, blocked_until) VALUES (:chat, :until)"
+                    " ON CONFLICT (chat_id) DO UPDATE SET blocked_until = CASE"
+                    " WHEN excluded.blocked_until > send_blocks.blocked_until"
+                    " THEN excluded.blocked_until ELSE send_blocks.blocked_until END"
+                ),
+                {"chat": chat_id or 0, "until": until},
             )
 
     def _chat_limit(self, chat_id: int) -> tuple[int, float]:
@@ -186,20 +204,18 @@ class SharedPacer:
 
     @staticmethod
     def _wait(
-        conn: sqlite3.Connection,
-        where: str,
-        args: tuple[object, ...],
-        count: int,
-        window: float,
-        now: float,
+        conn: Connection, chat_id: int | None, count: int, window: float, now: float
     ) -> float:
-        """Seconds until fewer than `count` sends (matching `where`) fall in the last
-        `window` seconds."""
+        """Seconds until fewer than `count` sends (to `chat_id`; None: to anyone) fall in the
+        last `window` seconds."""
+        where = "chat_id = :chat AND " if chat_id is not None else ""
         rows = conn.execute(
-            f"SELECT sent_at FROM sends WHERE {where} AND sent_at > ?"
-            " ORDER BY sent_at DESC LIMIT ?",
-            (*args, now - window, count),
-        ).fetchall()
+            text(
+                f"SELECT sent_at FROM sends WHERE {where}sent_at > :since"
+                " ORDER BY sent_at DESC LIMIT :count"
+            ),
+            {"chat": chat_id, "since": now - window, "count": count},
+        ).all()
         if len(rows) < count:
             return 0.0
         return float(rows[-1][0] + window - now)
@@ -215,16 +231,21 @@ class RateLimits:
     def allow(self, key: str, count: int, window: float) -> bool:
         """True (and counted) when `key` had fewer than `count` events in the last `window`."""
         now = self.clock()
-        with self.db.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
+        with self.db.database.connect(immediate=True) as conn:
             conn.execute(
-                "DELETE FROM rate_events WHERE (rate_key = ? AND seen_at <= ?) OR seen_at <= ?",
-                (key, now - window, now - _FORGET_SECONDS),
+                text(
+                    "DELETE FROM rate_events WHERE (rate_key = :key AND seen_at <= :since)"
+                    " OR seen_at <= :forgotten"
+                ),
+                {"key": key, "since": now - window, "forgotten": now - _FORGET_SECONDS},
             )
-            (seen,) = conn.execute(
-                "SELECT COUNT(*) FROM rate_events WHERE rate_key = ?", (key,)
-            ).fetchone()
+            seen = conn.execute(
+                text("SELECT COUNT(*) FROM rate_events WHERE rate_key = :key"), {"key": key}
+            ).scalar_one()
             if seen >= count:
                 return False
-            conn.execute("INSERT INTO rate_events (rate_key, seen_at) VALUES (?, ?)", (key, now))
+            conn.execute(
+                text("INSERT INTO rate_events (rate_key, seen_at) VALUES (:key, :now)"),
+                {"key": key, "now": now},
+            )
             return True

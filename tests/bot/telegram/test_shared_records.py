@@ -1,7 +1,9 @@
 """What workers of one bot share through the records: each test opens the bot's records twice
-(two workers on one data dir) and checks that what one did, the other sees."""
+(two workers on one data dir, or on one PostgreSQL database) and checks that what one did, the
+other sees."""
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,9 +22,13 @@ class Clock:
 
 
 @pytest.fixture
-def two(tmp_path: Path) -> tuple[ChatPrefs, ChatPrefs]:
-    """The same bot.sqlite3 opened by two workers."""
-    return ChatPrefs.in_data_dir(tmp_path), ChatPrefs.in_data_dir(tmp_path)
+def two(tmp_path: Path, database_url: str | None) -> Iterator[tuple[ChatPrefs, ChatPrefs]]:
+    """The same records opened by two workers, on each engine."""
+    first = ChatPrefs.in_data_dir(tmp_path, database_url)
+    second = ChatPrefs.in_data_dir(tmp_path, database_url)
+    yield first, second
+    first.close()
+    second.close()
 
 
 def test_a_job_runs_once_per_period_whichever_worker_ticks(two):
@@ -52,16 +58,19 @@ def test_a_stopped_worker_leaves_the_next_period_to_the_others(two):
     assert taken == [1060.0, 1120.0, 1180.0, 1240.0, 1300.0]
 
 
-def test_workers_racing_for_one_period_get_it_once(two, tmp_path: Path):
-    """Eight workers (threads, each with its own connection, as processes have) tick at once."""
+def test_workers_racing_for_one_period_get_it_once(tmp_path: Path, database_url: str | None):
+    """Eight workers (threads, each with its own engine, as processes have) tick at once."""
     won: list[str] = []
     start = threading.Barrier(8)
 
     def tick(name: str) -> None:
-        periods = JobPeriods(ChatPrefs.in_data_dir(tmp_path))
-        start.wait()
-        if periods.claim("poll", name, 3600):
-            won.append(name)
+        prefs = ChatPrefs.in_data_dir(tmp_path, database_url)
+        try:
+            start.wait()
+            if JobPeriods(prefs).claim("poll", name, 3600):
+                won.append(name)
+        finally:
+            prefs.close()
 
     threads = [threading.Thread(target=tick, args=(f"w{i}",)) for i in range(8)]
     for thread in threads:
@@ -142,14 +151,18 @@ def test_answer_records_keep_the_newest(two):
     assert records.get(f"{4:08x}") is None and records.get(f"{5:08x}") is not None
 
 
-def test_workers_starting_at_once_on_a_new_data_dir_migrate_it_once(tmp_path: Path):
+def test_workers_starting_at_once_on_a_new_database_migrate_it_once(
+    tmp_path: Path, database_url: str | None
+):
     errors: list[BaseException] = []
     start = threading.Barrier(6)
 
     def open_prefs() -> None:
         start.wait()
         try:
-            ChatPrefs.in_data_dir(tmp_path).set_language(1, "hi")
+            prefs = ChatPrefs.in_data_dir(tmp_path, database_url)
+            prefs.set_language(1, "hi")
+            prefs.close()
         except BaseException as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
 
@@ -159,4 +172,6 @@ def test_workers_starting_at_once_on_a_new_data_dir_migrate_it_once(tmp_path: Pa
     for thread in threads:
         thread.join()
     assert errors == []
-    assert ChatPrefs.in_data_dir(tmp_path).language(1) == "hi"
+    prefs = ChatPrefs.in_data_dir(tmp_path, database_url)
+    assert prefs.language(1) == "hi"
+    prefs.close()

@@ -61,7 +61,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def delivery(services: Services, clock: Clock) -> AlertDelivery:
-    return AlertDelivery(services.catalog.subscriptions, services.catalog.db, clock)
+    return AlertDelivery(services.catalog, clock)
 
 
 @pytest.fixture
@@ -98,10 +98,7 @@ async def test_a_hindi_subscriber_gets_exactly_one_alert(
     # A restart (a new delivery), a full reindex and the same article fetched again: no more.
     services.news.rebuild()
     services.news.index_documents([doc(HINDI_SUMMIT), doc(GOLD)])
-    assert (
-        await AlertDelivery(services.catalog.subscriptions, services.catalog.db).deliver(alert_bot)
-        == 0
-    )
+    assert await AlertDelivery(services.catalog).deliver(alert_bot) == 0
     assert len(api.calls_of("sendMessage", HINDI["id"])) == 2  # the confirmation, one alert
 
 
@@ -186,7 +183,7 @@ async def test_fifty_alerts_to_one_group_are_paced_not_dropped(
     api: FakeBotAPI, app: BotApplication, alert_bot: Bot, services: Services, clock
 ):
     """Pacing alone: bursts are not folded into digests here (see test_alerts_kept.py)."""
-    delivery = AlertDelivery(services.catalog.subscriptions, services.catalog.db, clock, burst=None)
+    delivery = AlertDelivery(services.catalog, clock, burst=None)
     group = group_chat(-5001, "Busy group")
     services.catalog.subscriptions.add(group["id"], None, "en")
     words = [hashlib.md5(str(i).encode()).hexdigest() for i in range(50)]  # unalike texts
@@ -200,7 +197,7 @@ async def test_fifty_alerts_to_one_group_are_paced_not_dropped(
         clock.now += 60
     assert rounds == [20, 20, 10]
     assert len(api.calls_of("sendMessage", group["id"])) == 50
-    assert services.catalog.subscriptions.counts() == {"sent": 50}
+    assert services.catalog.outbox.counts() == {"sent": 50}
 
 
 async def test_the_same_story_in_two_languages_is_one_alert(
@@ -266,9 +263,7 @@ async def test_with_written_answers_an_alert_carries_a_summary_in_the_subscriber
             update={"llm_url": endpoint.base_url, "llm_model": "test-model"}
         )
         writer = AnswerWriter.from_settings(settings.writing)
-        delivery = AlertDelivery(
-            services.catalog.subscriptions, services.catalog.db, clock, writer=writer
-        )
+        delivery = AlertDelivery(services.catalog, clock, writer=writer)
         assert await delivery.deliver(alert_bot) == 1
         prompt = " ".join(m["content"] for m in endpoint.last["messages"])
     alert = api.calls_of("sendMessage", HINDI["id"])[-1]
@@ -291,7 +286,7 @@ async def test_an_alert_whose_answer_times_out_is_not_sent_again(
         clock.now += 3600
         assert await delivery.deliver(impatient) == 0
     assert len(api.calls_of("sendMessage", ENGLISH["id"])) == 2  # confirmation + that one
-    assert services.catalog.subscriptions.counts() == {"failed": 1}
+    assert services.catalog.outbox.counts() == {"failed": 1}
 
 
 @pytest.mark.parametrize(
