@@ -4,7 +4,6 @@ in one process with a fake clock, then as real worker processes on one Chroma se
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
 import uuid
 from collections.abc import Iterator
@@ -52,10 +51,12 @@ def publish(site: NewsSite) -> None:
 
 
 @pytest.fixture
-def shared(data_dir: Path, chroma_server_url: str) -> Settings:
+def shared(data_dir: Path, chroma_server_url: str, database_url: str | None) -> Settings:
+    """One Chroma server and one set of records (each engine) for every indexer."""
     return Settings(
         _env_file=None,
         data_dir=data_dir,
+        database_url=database_url,
         chroma_url=chroma_server_url,
         chroma_database=f"test-{uuid.uuid4().hex[:12]}",
         allow_private_urls=True,
@@ -85,8 +86,8 @@ def test_two_indexers_share_the_sources_and_fetch_each_once_per_period(
     with open_index(shared) as first, open_index(shared) as second:
         for f in range(FEEDS):
             first.add_source(site.url(f"/desk{f}.xml"), f"Desk {f}")  # read once to check it
-        periods_a = JobPeriods(ChatPrefs.in_data_dir(shared.data_dir), clock)
-        periods_b = JobPeriods(ChatPrefs.in_data_dir(shared.data_dir), clock)
+        prefs = [ChatPrefs.in_data_dir(shared.data_dir, shared.database_url) for _ in "ab"]
+        periods_a, periods_b = (JobPeriods(p, clock) for p in prefs)
 
         by_a = poll_due(first, periods_a, "a", 900)
         by_b = poll_due(second, periods_b, "b", 900)  # the same period: nothing left for b
@@ -100,6 +101,8 @@ def test_two_indexers_share_the_sources_and_fetch_each_once_per_period(
         assert len(by_b.reports) == FEEDS and by_a.reports == {}
         assert feed_hits(site) == dict.fromkeys(range(FEEDS), 3)
         assert second.stats().articles == FEEDS * ITEMS  # unchanged articles: none twice
+        for opened in prefs:
+            opened.close()
 
 
 def test_a_broken_source_is_reported_and_the_others_are_polled(shared: Settings, site: NewsSite):
@@ -108,7 +111,9 @@ def test_a_broken_source_is_reported_and_the_others_are_polled(shared: Settings,
         for f in range(FEEDS):
             news.add_source(site.url(f"/desk{f}.xml"), f"Desk {f}")
         del site.routes["/desk1.xml"]  # gone since it was added
-        polled = poll_due(news, JobPeriods(ChatPrefs.in_data_dir(shared.data_dir), clock), "a", 60)
+        prefs = ChatPrefs.in_data_dir(shared.data_dir, shared.database_url)
+        polled = poll_due(news, JobPeriods(prefs, clock), "a", 60)
+        prefs.close()
     assert polled.failed.get("Desk 1") or polled.reports["Desk 1"].failed
     assert polled.reports["Desk 0"].new == ITEMS and polled.reports["Desk 2"].new == ITEMS
 
@@ -119,9 +124,9 @@ def test_newsbot_worker_refuses_to_start_when_polling_is_off(env_settings: Path,
     assert result.exit_code == 2 and "NEWSBOT_POLL_MINUTES" in result.output
 
 
-def articles(data_dir: Path) -> int:
-    with sqlite3.connect(data_dir / "newsbot.sqlite3") as conn:
-        return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+def articles(settings: Settings) -> int:
+    with open_index(settings) as news:
+        return news.stats().articles
 
 
 async def test_two_worker_processes_index_every_source_once_per_period_and_one_killed(
@@ -140,6 +145,7 @@ async def test_two_worker_processes_index_every_source_once_per_period_and_one_k
         "NEWSBOT_ALLOW_PRIVATE_URLS": "true",
         "NEWSBOT_STORY_MIN_SIMILARITY": "0.99",
         "NEWSBOT_LOG_LEVEL": "INFO",
+        **({"NEWSBOT_DATABASE_URL": shared.database_url} if shared.database_url else {}),
     }
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     workers = []
@@ -188,5 +194,5 @@ async def test_two_worker_processes_index_every_source_once_per_period_and_one_k
         fetched = [r.at for r in site.hits(f"/desk{f}.xml")][1:]  # the polls
         gaps = [b - a for a, b in zip(fetched, fetched[1:], strict=False)]
         assert min(gaps) >= period - 1.0, (f, gaps)  # never twice in a period
-    assert articles(shared.data_dir) == FEEDS * ITEMS
+    assert articles(shared) == FEEDS * ITEMS
     assert "polled sources" in logs[1].read_text()

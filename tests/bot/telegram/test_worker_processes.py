@@ -1,5 +1,6 @@
 """Two real bot processes (`tests/bot/crash_bot.py`: `bot.telegram.app.main` with the fast fake
-embedder) on one data dir and one Chroma server: what one worker started, the other carries on.
+embedder) on one set of records (the data dir's SQLite files, or one PostgreSQL database) and
+one Chroma server: what one worker started, the other carries on.
 
 Each worker talks to its own fake Bot API (so the test sees who sent what); the two share what
 Telegram holds, the messages sent, as one Telegram would. Waits are conditions polled with a
@@ -14,26 +15,30 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.settings import Settings
 from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
+from index.store.database import Database
 from tests.bot.fake_bot_api import TOKEN, FakeBotAPI, callback_query, message, private_chat, user
 from tests.bot.telegram.test_crash_alerts import (
+    STORY,
     Bot,
-    all_settled,
     crash_site,
     delivered,
-    failed_pairs,
     is_alert,
-    outbox,
-    sent_pairs,
     story_text,
 )
+from tests.bot.telegram.test_run import _free_port as free_port
+from tests.bot.telegram.test_run import _post_when_listening
 from tests.bot.telegram.test_two_workers import more, numbers
 from tests.fakes import HashingEmbedder
 from tests.news_server import running_news_site
+from tests.postgres import PostgresCluster
 
+SECRET = "s3cret-webhook-token"
+QUESTION = "harbour strike dockers port"
 CHATS = range(8001, 8051)  # 50 private chats
 STORIES = 4  # each subscribed to every new article: 200 alerts
 
@@ -52,13 +57,50 @@ async def apis() -> AsyncIterator[tuple[FakeBotAPI, FakeBotAPI]]:
 
 
 @pytest.fixture
-def database(chroma_server_url: str) -> dict[str, str]:
-    return {"chroma_url": chroma_server_url, "chroma_database": f"test-{uuid.uuid4().hex[:12]}"}
+def database(chroma_server_url: str, database_url: str | None) -> dict[str, str]:
+    """Where the workers keep their vectors (a Chroma server) and records (each engine)."""
+    chroma = {"chroma_url": chroma_server_url, "chroma_database": f"test-{uuid.uuid4().hex[:12]}"}
+    return {**chroma, "database_url": database_url} if database_url else chroma
+
+
+def records(data_dir: Path, database: dict[str, str], sql: str) -> list:  # type: ignore[type-arg]
+    """Rows of `sql` on the workers' records, whichever engine holds them."""
+    db = Database.open(database.get("database_url"), data_dir / "newsbot.sqlite3")
+    try:
+        with db.connect() as conn:
+            return list(conn.execute(text(sql)).all())
+    finally:
+        db.close()
+
+
+def outbox(data_dir: Path, database: dict[str, str]) -> dict[str, int]:
+    rows = records(data_dir, database, "SELECT status, COUNT(*) FROM alerts GROUP BY status")
+    return {status: int(n) for status, n in rows}
+
+
+def all_settled(data_dir: Path, database: dict[str, str], expected: int) -> bool:
+    counts = outbox(data_dir, database)
+    return sum(counts.values()) == expected and not {"queued", "sending"} & set(counts)
+
+
+def alert_pairs(data_dir: Path, database: dict[str, str], status: str) -> tuple[set, int]:  # type: ignore[type-arg]
+    """The (chat, story) pairs in `status`, and how many messages (claims) they were."""
+    rows = records(
+        data_dir,
+        database,
+        "SELECT s.chat_id, ar.title, a.claim_id FROM alerts a JOIN subscriptions s"
+        " ON s.id = a.subscription_id JOIN articles ar ON ar.id = a.article_id"
+        f" WHERE a.status = '{status}'",
+    )
+    pairs = {(int(chat), int(STORY.search(title).group(1))) for chat, title, _ in rows}  # type: ignore[union-attr]
+    return pairs, len({claim for _, _, claim in rows})
 
 
 def worker_env(data_dir: Path, api: FakeBotAPI, database: dict[str, str]) -> dict[str, str]:
+    extra = {"NEWSBOT_DATABASE_URL": database["database_url"]} if "database_url" in database else {}
     return {
         **os.environ,
+        **extra,
         "NEWSBOT_DATA_DIR": str(data_dir),
         "NEWSBOT_CHROMA_URL": database["chroma_url"],
         "NEWSBOT_CHROMA_DATABASE": database["chroma_database"],
@@ -101,9 +143,8 @@ def alerts(api: FakeBotAPI) -> int:
     return sum(1 for c in api.calls_of("sendMessage") if is_alert(c))
 
 
-async def test_two_workers_send_200_alerts_to_50_chats_once_and_one_killed_changes_nothing(
-    apis, database, data_dir: Path, tmp_path: Path
-):
+def queue_200_alerts(data_dir: Path, database: dict[str, str]) -> set[tuple[int, int]]:
+    """50 chats subscribed to every new article, 4 new articles: 200 alerts queued."""
     with open_index(data_dir, database) as news:
         for chat in CHATS:
             news.catalog.subscriptions.add(chat, None, "en")
@@ -113,8 +154,33 @@ async def test_two_workers_send_200_alerts_to_50_chats_once_and_one_killed_chang
             url = f"https://crash.example.org/{i}"
             docs.append(SourceDocument(url, "Wire", ExtractedDocument(text, title, url=url)))
         news.index_documents(docs)
-    expected = {(chat, i) for chat in CHATS for i in range(1, STORIES + 1)}
-    assert outbox(data_dir) == {"queued": 200}
+    assert outbox(data_dir, database) == {"queued": 200}
+    return {(chat, i) for chat in CHATS for i in range(1, STORIES + 1)}
+
+
+def check_once(
+    apis: tuple[FakeBotAPI, FakeBotAPI],
+    data_dir: Path,
+    database: dict[str, str],
+    expected: set[tuple[int, int]],
+    in_flight: int,
+) -> None:
+    """Nothing doubled; lost only what was in flight (at most `in_flight` messages), marked
+    failed; "sent" only what the API received."""
+    got = delivered(apis[0]) + delivered(apis[1])
+    assert {pair: n for pair, n in got.items() if n > 1} == {}
+    assert set(got) <= expected
+    failed, failed_messages = alert_pairs(data_dir, database, "failed")
+    assert expected - set(got) <= failed and failed_messages <= in_flight
+    sent, _ = alert_pairs(data_dir, database, "sent")
+    assert sent <= set(got)
+    assert len(got) >= len(expected) - in_flight
+
+
+async def test_two_workers_send_200_alerts_to_50_chats_once_and_one_killed_changes_nothing(
+    apis, database, data_dir: Path, tmp_path: Path
+):
+    expected = queue_200_alerts(data_dir, database)
     api_a, api_b = apis
     a = Bot(worker_env(data_dir, api_a, database), tmp_path / "a.log")
     b = Bot(worker_env(data_dir, api_b, database), tmp_path / "b.log")
@@ -125,25 +191,55 @@ async def test_two_workers_send_200_alerts_to_50_chats_once_and_one_killed_chang
         await until(lambda: alerts(api_a) >= 20 and alerts(api_b) >= 20, "both sending", [a, b])
         await a.kill()
         by_b_at_kill = alerts(api_b)
-        await until(lambda: all_settled(data_dir, 200), "every alert settled", [b])
+        await until(lambda: all_settled(data_dir, database, 200), "every alert settled", [b])
     finally:
         await a.stop()
         await b.stop()
 
-    got = delivered(api_a) + delivered(api_b)
-    assert {pair: n for pair, n in got.items() if n > 1} == {}  # nothing doubled
-    assert set(got) <= expected
-    failed, failed_messages = failed_pairs(data_dir)
-    assert expected - set(got) <= failed and failed_messages <= 1  # at most the one in flight
+    check_once(apis, data_dir, database, expected, in_flight=1)  # the killed one's
     assert alerts(api_b) > by_b_at_kill  # the other worker carried on
-    assert sent_pairs(data_dir) <= {(chat, f"Crash story {i}") for chat, i in got}
-    per_chat = Counter(chat for chat, _ in got)
-    assert len(got) >= 199 and set(per_chat) == set(CHATS)
+    got = delivered(api_a) + delivered(api_b)
+    assert set(Counter(chat for chat, _ in got)) == set(CHATS)
 
 
-async def test_more_pressed_on_the_other_worker_process_shows_the_next_page(
+async def test_postgresql_restarted_mid_delivery_the_workers_reconnect_and_double_nothing(
+    apis, chroma_server_url: str, postgres_cluster: PostgresCluster, postgres_url: str,
+    data_dir: Path, tmp_path: Path,
+):  # fmt: skip
+    database = {
+        "chroma_url": chroma_server_url,
+        "chroma_database": f"test-{uuid.uuid4().hex[:12]}",
+        "database_url": postgres_url,
+    }
+    expected = queue_200_alerts(data_dir, database)
+    api_a, api_b = apis
+    a = Bot(worker_env(data_dir, api_a, database), tmp_path / "a.log")
+    b = Bot(worker_env(data_dir, api_b, database), tmp_path / "b.log")
+    await a.start()
+    await b.start()
+    try:
+        await until(lambda: alerts(api_a) + alerts(api_b) >= 40, "40 alerts sent", [a, b])
+        # Stopped and started again (as pg_ctl restart does, with the server's log kept).
+        await asyncio.to_thread(postgres_cluster.stop)
+        await asyncio.to_thread(postgres_cluster.start)
+        at_restart = alerts(api_a) + alerts(api_b)
+        await until(lambda: all_settled(data_dir, database, 200), "every alert settled", [a, b])
+    finally:
+        await a.stop()
+        await b.stop()
+
+    # A message in flight when the database went away may stay unconfirmed: one per worker.
+    check_once(apis, data_dir, database, expected, in_flight=2)
+    assert alerts(api_a) + alerts(api_b) > at_restart + 100  # both reconnected and went on
+    assert a.process is not None and a.process.returncode == 0
+    assert b.process is not None and b.process.returncode == 0
+
+
+async def test_more_pressed_on_the_other_webhook_worker_shows_the_next_page(
     apis, database, data_dir: Path, tmp_path: Path
 ):
+    """Two workers in webhook mode behind one token: the question is posted to one, the
+    button press to the other (as a load balancer may), each with Telegram's secret header."""
     with open_index(data_dir, database) as news:
         docs = []
         for i in range(1, 10):
@@ -152,24 +248,35 @@ async def test_more_pressed_on_the_other_worker_process_shows_the_next_page(
             url = f"https://strike.example.org/{i}"
             docs.append(SourceDocument(url, "Wire", ExtractedDocument(text, title, url=url)))
         news.index_documents(docs)
-    api_a, api_b = apis
-    a = Bot(worker_env(data_dir, api_a, database), tmp_path / "a.log")
-    b = Bot(worker_env(data_dir, api_b, database), tmp_path / "b.log")
-    await a.start()
-    await b.start()
+    api = apis[0]  # one Telegram: both workers call it
+    hooks, workers = [], []
+    for name in ("a", "b"):
+        port = free_port()
+        hooks.append(f"http://127.0.0.1:{port}/newsbot-hook")
+        env = {
+            **worker_env(data_dir, api, database),
+            "NEWSBOT_WEBHOOK_URL": hooks[-1],
+            "NEWSBOT_WEBHOOK_SECRET": SECRET,
+            "NEWSBOT_WEBHOOK_PORT": str(port),
+        }
+        workers.append(Bot(env, tmp_path / f"{name}.log"))
+    for worker in workers:
+        await worker.start()
     person = user(8100, "en")
     try:
-        await api_a.inject(
-            {"message": message(private_chat(person), person, "harbour strike dockers port")}
-        )
-        first = await api_a.next_call("sendMessage", chat_id=8100, timeout=120)
-        bot_message = api_a.last_sent(8100)
-        await api_b.inject({"callback_query": callback_query(person, bot_message, more(first))})
-        second = await api_b.next_call("editMessageText", chat_id=8100, timeout=120)
+        question = {"update_id": 1, "message": message(private_chat(person), person, QUESTION)}
+        asked = await _post_when_listening(hooks[0], question, SECRET)
+        first = await api.next_call("sendMessage", chat_id=8100, timeout=120)
+        bot_message = api.last_sent(8100)
+        press = {"update_id": 2, "callback_query": callback_query(person, bot_message, more(first))}
+        pressed = await _post_when_listening(hooks[1], press, SECRET)
+        second = await api.next_call("editMessageText", chat_id=8100, timeout=120)
     finally:
-        await a.stop()
-        await b.stop()
+        for worker in workers:
+            await worker.stop()
 
+    assert asked.status_code == pressed.status_code == 200
+    assert len(api.calls_of("setWebhook")) == 2  # each worker registered the same hook
     assert second.params["message_id"] == bot_message["message_id"]
     assert "expired" not in second.text
     flat = numbers(first.text) + numbers(second.text)
