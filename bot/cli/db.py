@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.cli.common import out, reporting_errors, settings
-from bot.telegram.chat_prefs import DB_NAME, PREFS
+from bot.prefs_history import DB_NAME, PREFS
 from index.errors import InputError
 from index.store import schema
 from index.store.database import Database

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from bot.prefs_history import DB_NAME, PREFS
 from index.store import schema
 from index.store.database import Database
 
@@ -21,15 +22,6 @@ MIGRATIONS: list[str] = [
     "CREATE TABLE language_noted (user_id INTEGER PRIMARY KEY);",
 ]
 
-DB_NAME = "bot.sqlite3"
-
-PREFS = schema.History(
-    name="prefs",
-    version_table="alembic_version_prefs",
-    locations=(Path(__file__).resolve().parent / "prefs_migrations",),
-    baseline="0001_prefs",
-    marker="user_lang",
-)
 
 
 class ChatPrefs:

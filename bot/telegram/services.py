@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from bot.root import Root
 from bot.settings import Settings
-from bot.telegram.alert_delivery import AlertDelivery
-from bot.telegram.alert_pacing import Limits
+from bot.telegram.alerts.delivery import AlertDelivery
+from bot.telegram.alerts.pacing import Limits
 from bot.telegram.answer_cache import AnswerCache
 from bot.telegram.chat_prefs import ChatPrefs
 from bot.telegram.inline_cache import InlineAnswers

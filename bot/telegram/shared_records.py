@@ -12,7 +12,7 @@ any of them may get the next update of a chat, and each runs the same repeating 
   took runs it. A worker that stops leaves the next period to the others.
 - `SharedPacer`: Telegram's limits are per token, not per process: the send times and
   "retry after" blocks are rows, reserved in one write transaction (the same answers as
-  `alert_pacing.Pacer`, which keeps them in memory).
+  `alerts.pacing.Pacer`, which keeps them in memory).
 - `RateLimits`: "n per window" per key (inline searches per user) counted across workers.
 
 Per-process only, by design: the fairness queue (bot/telegram/fairness.py: which of this
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from bot.telegram.alert_pacing import Limits
+from bot.telegram.alerts.pacing import Limits
 from bot.telegram.chat_prefs import ChatPrefs
 
 Clock = Callable[[], float]
@@ -151,7 +151,7 @@ class JobPeriods:
 
 
 class SharedPacer:
-    """`alert_pacing.Pacer`'s answers, with its send times and blocks in the records."""
+    """`alerts.pacing.Pacer`'s answers, with its send times and blocks in the records."""
 
     def __init__(self, db: ChatPrefs, clock: Clock = time.time, limits: Limits | None = None):
         self.db = db

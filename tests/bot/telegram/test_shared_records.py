@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.alert_pacing import Limits
+from bot.telegram.alerts.pacing import Limits
 from bot.telegram.chat_prefs import ChatPrefs
 from bot.telegram.shared_records import AnswerRecords, JobPeriods, RateLimits, SharedPacer
 
