@@ -30,6 +30,7 @@ from index.store.article_db import ArticleDB
 from index.store.writer_lock import WriterLock
 
 if TYPE_CHECKING:
+    from bot.telegram.chat_prefs import ChatPrefs
     from bot.telegram.services import Services
     from index.answers.writer import AnswerWriter
     from index.embedding.embedder import Embedder
@@ -76,7 +77,7 @@ class Root:
         """The records; a damaged database is a DatabaseCorruptError that says how to restore."""
         if self._catalog is None:
             settings = self.settings
-            db = ArticleDB(settings.db_path)
+            db = ArticleDB(settings.db_path, settings.database_url)
             self._catalog = Catalog(db, settings.storage, settings.subscriptions)
         return self._catalog
 
@@ -93,8 +94,17 @@ class Root:
         if self._feedback is None:
             from index.store.feedback import FeedbackStore
 
-            self._feedback = FeedbackStore.in_data_dir(self.settings.data_dir)
+            self._feedback = FeedbackStore.in_data_dir(
+                self.settings.data_dir, self.settings.database_url
+            )
         return self._feedback
+
+    def chat_prefs(self) -> "ChatPrefs":
+        """The bot's chat preferences and the records its workers share (the caller closes
+        them: each bot process or worker holds its own connection)."""
+        from bot.telegram.chat_prefs import ChatPrefs
+
+        return ChatPrefs.in_data_dir(self.settings.data_dir, self.settings.database_url)
 
     def lock(self, purpose: str = "") -> WriterLock:
         """The data dir's single-writer lock, not yet taken (use it with `with`)."""
@@ -180,6 +190,7 @@ class Root:
             )
             alerts = AlertMatcher(
                 catalog.subscriptions,
+                catalog.outbox,
                 store,
                 embedder,
                 queries,
@@ -233,32 +244,39 @@ class Root:
         sources), chat preferences, recent answers, alert delivery, feedback. Slow (the model
         loads): call it off the event loop. Fails closed: the root is closed on an error."""
         from bot.telegram.alerts.delivery import AlertDelivery
+        from bot.telegram.alerts.pacing import Limits
         from bot.telegram.answer_cache import AnswerCache
-        from bot.telegram.chat_prefs import ChatPrefs
         from bot.telegram.inline_cache import InlineAnswers
         from bot.telegram.services import Services
+        from bot.telegram.shared_records import AnswerRecords, JobPeriods, RateLimits, SharedPacer
 
         settings = self.settings
         try:
             news = self.core(lock=True, embedder=embedder)
             news.match_pending()  # articles a crash left between embedding and their alerts
             catalog = self.catalog()
+            prefs = self.chat_prefs()
+            unpaced = Limits(1_000_000, 1_000_000, 1_000_000)
             return Services(
                 chats=settings.chats,
                 admins=settings.admins,
                 catalog=catalog,
                 news=news,
-                prefs=ChatPrefs.in_data_dir(settings.data_dir),
+                prefs=prefs,
                 answers=AnswerCache(settings.chats.answer_cache),
                 delivery=AlertDelivery(
                     catalog,
                     answer_writer=self.answer_writer(),
                     lease_seconds=settings.delivery.lease_seconds,
                     burst=settings.delivery.burst,
+                    pacer=SharedPacer(prefs, limits=None if settings.delivery.pacing else unpaced),
                 ),
                 feedback=self.feedback(),
                 inline=InlineAnswers(settings.inline),
                 closing=self.close,
+                records=AnswerRecords(prefs, capacity=settings.chats.answer_records),
+                periods=JobPeriods(prefs),
+                limits=RateLimits(prefs),
             )
         except BaseException:
             self.close()
@@ -289,3 +307,10 @@ def open_core(settings: Settings, **asked: Any) -> Iterator["NewsIndex"]:
     root and all it built close when the block ends. `asked` is `Root.core`'s arguments."""
     with Root(settings) as root:
         yield root.core(**asked)
+
+
+@contextmanager
+def open_catalog(settings: Settings) -> Iterator[Catalog]:
+    """The records of a root of its own, for one `with` block (scripts, benches and tests)."""
+    with Root(settings) as root:
+        yield root.catalog()

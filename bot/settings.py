@@ -72,6 +72,7 @@ class DeliverySettings(BaseModel):
     interval_seconds: float
     lease_seconds: float
     burst: int
+    pacing: bool
 
 
 class InlineSettings(BaseModel):
@@ -92,6 +93,7 @@ class ChatSettings(BaseModel):
     page_hits: int
     max_pages: int
     answer_cache: int
+    answer_records: int
     concurrent_updates: int
     max_retries: int
     group_messages_per_minute: int
@@ -124,6 +126,9 @@ class Settings(IndexSettings):
         gt=0,
         description="an alert left 'sending' this long by a stopped process is marked failed",
     )
+    alert_pacing: bool = Field(
+        True, description="keep Telegram's send limits per token (off: only for benchmarks)"
+    )
     alert_burst: int = Field(
         3,
         ge=0,
@@ -142,6 +147,9 @@ class Settings(IndexSettings):
     bot_page_hits: int = Field(3, ge=1, le=10, description="articles per message page")
     bot_max_pages: int = Field(5, ge=1, le=10, description="pages the More button walks")
     bot_answer_cache: int = Field(1000, ge=10, description="answers kept for More buttons")
+    bot_answer_records: int = Field(
+        10_000, ge=10, description="answers any worker can page or vote on (in the records)"
+    )
     bot_concurrent_updates: int = Field(32, ge=1, le=512, description="chats served at once")
     bot_max_retries: int = Field(3, ge=0, le=10, description="retries after a 429 from Telegram")
     bot_group_messages_per_minute: int = Field(
@@ -171,6 +179,7 @@ class Settings(IndexSettings):
             interval_seconds=self.alert_interval_seconds,
             lease_seconds=self.alert_lease_seconds,
             burst=self.alert_burst,
+            pacing=self.alert_pacing,
         )
 
     @property
@@ -185,6 +194,7 @@ class Settings(IndexSettings):
             page_hits=self.bot_page_hits,
             max_pages=self.bot_max_pages,
             answer_cache=self.bot_answer_cache,
+            answer_records=self.bot_answer_records,
             concurrent_updates=self.bot_concurrent_updates,
             max_retries=self.bot_max_retries,
             group_messages_per_minute=self.bot_group_messages_per_minute,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from index.alerts.outbox import Outbox
 from index.alerts.subscriptions import Subscriptions
 from index.errors import StoreError
 from index.models import Article
@@ -50,6 +51,7 @@ class Catalog:
         self.subscriptions = Subscriptions(
             db, subscriptions.max_per_chat, subscriptions.max_topic_chars
         )
+        self.outbox = Outbox(db)
 
     def close(self) -> None:
         self.db.close()

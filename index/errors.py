@@ -21,6 +21,7 @@ NewsbotError                      code
 ├── StoreError                    store_unavailable the vector store failed or is damaged
 │                                 store_drift (stored, expected) it lost passages
 ├── DatabaseCorruptError          database_damaged  the article database file is damaged
+├── DatabaseUnavailableError      database_unavailable  PostgreSQL cannot be reached (where)
 ├── BackupError                   backup_refused    a file `restore` will not put in place
 └── StorageError                  storage           the file system refused: no space
                                   (disk_full), read-only, not a folder (path)
@@ -162,6 +163,13 @@ class DatabaseCorruptError(NewsbotError):
     and the command that brings the records back."""
 
     default_code = "database_damaged"
+
+
+class DatabaseUnavailableError(NewsbotError):
+    """The records' PostgreSQL (NEWSBOT_DATABASE_URL) cannot be reached; the message names it
+    (without its password)."""
+
+    default_code = "database_unavailable"
 
 
 class BackupError(NewsbotError):

@@ -31,7 +31,7 @@ from index.store.consistency import ConsistencyReport, check_store
 from index.store.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
 from index.store.vector_census import lost_passages
 from index.store.vectors import VectorStore
-from index.store.writer_lock import WriterLock
+from index.store.writer_lock import ExclusiveLock
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class NewsIndex:
         indexer: Indexer | None = None,
         staging_indexer: StagingIndexer | None = None,
         answer_writer: AnswerWriter | None = None,
-        lock: WriterLock | None = None,
+        lock: ExclusiveLock | None = None,
         store_moved_aside: Path | None = None,
     ) -> None:
         self.questions = questions

@@ -154,6 +154,11 @@ class IndexSettings(BaseSettings):
         32, ge=1, le=1000, description="articles saved, embedded and stored together"
     )
 
+    database_url: str | None = Field(
+        None,
+        description="postgresql://user@host/db for the records (docs/scaling.md); "
+        "unset: SQLite files in the data dir",
+    )
     chroma_url: str | None = Field(
         None, description="http(s)://host:port of a Chroma server; unset: embedded store"
     )

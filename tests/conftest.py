@@ -15,6 +15,7 @@ from index.news_index import NewsIndex
 from tests.chroma_server import running_chroma_server
 from tests.fakes import HashingEmbedder
 from tests.news_server import STORIES, NewsSite, Route, article_page, running_news_site
+from tests.postgres import PostgresCluster, running_postgres
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -51,6 +52,7 @@ def _offline(monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> None:
         "NEWSBOT_ALERT_MIN_SCORE",
         "NEWSBOT_STORY_MIN_SIMILARITY",
         "NEWSBOT_CHROMA_URL",
+        "NEWSBOT_DATABASE_URL",
         "NEWSBOT_RETRIEVAL",
         "NEWSBOT_CHUNK_TOKENS",
         "NEWSBOT_TELEGRAM_TOKEN",
@@ -116,13 +118,14 @@ def chroma_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 @pytest.fixture(params=["embedded", "server"])
-def store_settings(request: pytest.FixtureRequest, data_dir: Path) -> Settings:
+def store_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
     """Settings for each store mode: the data dir's embedded Chroma, or a Chroma server."""
-    extra = {}
-    if request.param == "server":
-        url = request.getfixturevalue("chroma_server_url")
-        extra = {"chroma_url": url, "chroma_database": f"test-{uuid.uuid4().hex[:12]}"}
-    return Settings(_env_file=None, data_dir=data_dir, **extra)
+    if request.param == "embedded":
+        return settings
+    url = request.getfixturevalue("chroma_server_url")
+    return settings.model_copy(
+        update={"chroma_url": url, "chroma_database": f"test-{uuid.uuid4().hex[:12]}"}
+    )
 
 
 @pytest.fixture
@@ -132,3 +135,26 @@ def site() -> Iterator[NewsSite]:
         for path, (title, paragraphs) in STORIES.items():
             running.routes[path] = Route(article_page(title, paragraphs))
         yield running
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL cluster for the session (tests/postgres.py)."""
+    with running_postgres() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PostgresCluster) -> Iterator[str]:
+    """The URL of a new empty PostgreSQL database of this test's own, dropped afterwards."""
+    name = postgres_cluster.new_database()
+    yield postgres_cluster.url(name)
+    postgres_cluster.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Each record engine: None (the data dir's SQLite file) or a PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    return str(request.getfixturevalue("postgres_url"))

@@ -7,6 +7,7 @@ A real HTTP server on 127.0.0.1 in a thread; tests change `routes` while it runs
 import gzip
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class Route:
 class Request:
     path: str
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when it came in
 
 
 class NewsSite:

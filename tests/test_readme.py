@@ -90,7 +90,11 @@ def cli_help(words: tuple[str, ...], tmp_path: Path) -> subprocess.CompletedProc
     }
     return subprocess.run(
         [sys.executable, "-m", "bot.cli.main", *words, "--help"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

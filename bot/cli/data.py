@@ -24,6 +24,7 @@ def backup_command(
     """Copy every record (articles, sources, subscriptions, alerts) to PATH, consistently,
     even while the bot runs."""
     with reporting_errors():
+        _refuse_postgresql("back up")
         db_path = settings().db_path
         if not db_path.is_file():
             raise InputError(f"no article database at {db_path}: nothing to back up")
@@ -43,6 +44,7 @@ def restore_command(
     """Replace the article database with BACKUP, after checking it is a whole newsbot
     database; the current one is kept beside it as a dated file. Refused while the bot runs."""
     with reporting_errors():
+        _refuse_postgresql("restore")
         with open_root() as root, root.lock("newsbot restore"):
             current = root.settings
             restored = restore_database(backup, current.db_path)
@@ -58,6 +60,14 @@ def restore_command(
         markup=False,
         soft_wrap=True,
     )
+
+
+def _refuse_postgresql(verb: str) -> None:
+    if settings().database_url:
+        raise InputError(
+            f"the records live in PostgreSQL (NEWSBOT_DATABASE_URL): {verb} them with "
+            "pg_dump / pg_restore, as docs/scaling.md shows; this command copies SQLite files"
+        )
 
 
 def _vectors_after(restored: Restored, chroma_path: Path, db_path: Path) -> str:

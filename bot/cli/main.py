@@ -22,7 +22,7 @@ from bot.cli.common import (
 from bot.logs import configure_logging
 from bot.user_input import undecodable
 from index import progress
-from index.errors import InputError
+from index.errors import InputError, SettingsError
 
 if TYPE_CHECKING:
     from index.catalog import IndexStats
@@ -168,6 +168,20 @@ def run() -> None:
         bot_app.main(settings())
 
 
+@app.command()
+def worker() -> None:
+    """Index the sources as they come due, without Telegram: run several of them (and the bot)
+    against one Chroma server (NEWSBOT_CHROMA_URL); each source is fetched once per period."""
+    from bot.polling import run_worker
+
+    with reporting_errors():
+        chosen = settings()
+        if chosen.poll_minutes <= 0:
+            raise SettingsError("NEWSBOT_POLL_MINUTES is 0: a worker would never fetch anything")
+        configure_logging(chosen.log_level)
+        run_worker(chosen)
+
+
 def main() -> None:
     configure_logging("WARNING")  # once, here: `newsbot run` sets its own level and format
     app()
@@ -175,6 +189,7 @@ def main() -> None:
 
 def _register_commands() -> None:
     from bot.cli.data import backup_command, restore_command
+    from bot.cli.db import db_app
     from bot.cli.evaluation import eval_command
     from bot.cli.feedback import feedback_app
     from bot.cli.latest import latest_command
@@ -190,6 +205,7 @@ def _register_commands() -> None:
     app.add_typer(sources_app, name="sources")
     app.add_typer(subscriptions_app, name="subscriptions")
     app.add_typer(feedback_app, name="feedback")
+    app.add_typer(db_app, name="db")
 
 
 _register_commands()

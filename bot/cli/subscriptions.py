@@ -25,8 +25,8 @@ def list_command(
     """Every subscription (id, chat, topic, language, digest, muted, paused) and alert counts
     by status."""
     with reporting_errors(), open_root() as root:
-        subscriptions = root.catalog().subscriptions
-        found, counts = subscriptions.all(), subscriptions.counts()
+        catalog = root.catalog()
+        found, counts = catalog.subscriptions.all(), catalog.outbox.counts()
     if as_json:
         payload = {"subscriptions": [asdict(s) for s in found], "alerts": counts}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")

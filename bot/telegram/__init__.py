@@ -4,9 +4,12 @@ From the top down (a module imports only what is below it):
 
 - `app`: the Application (long polling or webhook), its handlers and jobs, wired in one place;
 - `handlers/`: one module per command or concern, side by side, never importing each other;
-- `chat`: what the handlers share (replies, the reader's language, error texts);
+- `chat`: what the handlers share (replies, the reader's language, error texts, a message's
+  answer from memory or the records);
 - `context` and `services`: the typed per-process state handlers reach as `context.services`;
 - `alerts/`: alerts from the outbox (delivery, format, pacing);
 - `html`, `answer_cache`, `inline_cache`, `chat_prefs`, `fairness`, `progress`: the pieces;
+- `shared_records`: what another worker of the same bot needs (answer pages, job periods, the
+  send budget per token, rate limits), in the records beside `chat_prefs`;
 - `texts/`: every word users read, in four languages, and the phrase tables of small talk.
 """

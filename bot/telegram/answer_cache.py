@@ -9,7 +9,9 @@ added by an edit that may come after the reader pressed "More", and must then go
 they are on, not pull them back to the first.
 
 Bounded (least recently used first out): memory stays flat however many questions come in.
-After a restart the ids are unknown and the button says the answer expired.
+A message's question, page and seen pages are also in the records
+(bot/telegram/shared_records.py): a worker that never saw the question, or one restarted since,
+searches again and `adopt`s the answer under the message's id.
 """
 
 import secrets
@@ -70,6 +72,17 @@ class AnswerCache:
         while len(self._answers) > self.capacity:
             self._answers.popitem(last=False)
         return answer_id
+
+    def adopt(
+        self, answer_id: str, shared: SharedAnswer, lang: str, page: int, seen: set[int]
+    ) -> CachedAnswer:
+        """An answer another worker (or this one before a restart) gave, under its id."""
+        entry = self._answers.get(answer_id)
+        if entry is None:
+            entry = self._answers[answer_id] = CachedAnswer(shared, lang, page, seen)
+            while len(self._answers) > self.capacity:
+                self._answers.popitem(last=False)
+        return entry
 
     def get(self, answer_id: str) -> CachedAnswer | None:
         entry = self._answers.get(answer_id)

@@ -64,7 +64,8 @@ _NEW = filters.UpdateType.MESSAGE  # new messages only: edits are not questions
 _TEXT = _NEW & filters.TEXT & ~filters.COMMAND
 
 
-POLL_JOB = "poll-sources"
+POLL_JOB = admin.POLL_JOB
+POLL_TICK_SECONDS = 60.0  # how often each worker asks whether the poll is due
 ALERT_JOB = "deliver-alerts"
 ADMIN_COMMANDS = ("addsource", "sources", "removesource", "reindex")
 
@@ -172,7 +173,8 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
     app.add_handler(TypeHandler(Update, note_language), group=-1)
     app.add_error_handler(errors.on_error)
     if settings.poll_minutes > 0 and app.job_queue is not None:
-        interval = settings.poll_minutes * 60
+        # Every worker ticks; the records let one process fetch each source per period.
+        interval = min(settings.poll_minutes * 60, POLL_TICK_SECONDS)
         app.job_queue.run_repeating(
             admin.poll_sources,
             interval=interval,

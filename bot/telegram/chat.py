@@ -14,9 +14,11 @@ from telegram.error import ChatMigrated
 
 from bot.telegram import texts
 from bot.telegram.alerts.delivery import follow_migration
+from bot.telegram.answer_cache import CachedAnswer, SharedAnswer
 from bot.telegram.context import BotContext
 from bot.telegram.services import Services
-from index.errors import NewsbotError
+from index.answers.writer import WrittenAnswer
+from index.errors import NewsbotError, QuestionError
 
 EXAMPLE_KEYS: Final = ("example_1", "example_2", "example_3")  # in bot/telegram/texts/chat.py
 
@@ -32,6 +34,7 @@ _ERROR_KEYS = {
     "bad_period": "subscribe_bad_period",
     "model_unavailable": "error_store_unavailable",
     "database_damaged": "error_store_unavailable",
+    "database_unavailable": "error_store_unavailable",
     "error": "error",
 }
 
@@ -111,3 +114,42 @@ def examples_markup(lang: str) -> InlineKeyboardMarkup:
             for i, key in enumerate(EXAMPLE_KEYS)
         ]
     )
+
+
+# --- a message's answer, for the handlers that show, page or vote on it ---------------------
+
+
+async def find_entry(services: Services, answer_id: str) -> CachedAnswer | None:
+    """A message's answer: from this worker's memory, else from the records (the question
+    searched again); its page and seen pages as the records have them, whichever worker
+    showed them. None when the records no longer know it."""
+    record = await asyncio.to_thread(services.records.get, answer_id)
+    entry = services.answers.get(answer_id)
+    if record is None:
+        return entry
+    if entry is None:
+        try:
+            shared = await asyncio.to_thread(find_answer, services, record.question)
+        except QuestionError:  # e.g. the index is being rebuilt: the button says expired
+            return None
+        if shared.written is None and record.written is not None:
+            shared.written = WrittenAnswer(*record.written)
+        entry = services.answers.adopt(answer_id, shared, record.lang, record.page, set())
+    entry.page = record.page
+    entry.seen |= record.seen
+    return entry
+
+
+def find_answer(services: Services, question: str) -> SharedAnswer:
+    """The answer to `question`: from the cache when the same question was asked of the same
+    index, else searched (best sentences left to the pages, which pick them when opened)."""
+    news, chats = services.news, services.chats
+    question = news.question(question)  # the core's rule (empty, too long, spaces): one key
+    k = min(50, chats.page_hits * chats.max_pages)
+    stamp = news.stamp()
+    shared = services.answers.recent(question, k, stamp)
+    if shared is None:
+        found = news.ask(question, k, sentences=False)
+        shared = SharedAnswer(news.answer_pages(found, chats.page_hits))
+        services.answers.remember(question, k, stamp, shared)
+    return shared

@@ -14,6 +14,7 @@ from bot.telegram.alerts.delivery import AlertDelivery
 from bot.telegram.answer_cache import AnswerCache
 from bot.telegram.chat_prefs import ChatPrefs
 from bot.telegram.inline_cache import InlineAnswers
+from bot.telegram.shared_records import AnswerRecords, JobPeriods, RateLimits
 from index.catalog import Catalog
 from index.news_index import NewsIndex
 from index.store.feedback import FeedbackStore
@@ -21,8 +22,8 @@ from index.store.feedback import FeedbackStore
 
 @dataclass(frozen=True)
 class Services:
-    """The records, the search core (opened with the lock: the bot polls sources), prefs and
-    recent answers."""
+    """The records, the search core (opened as the writer: the bot polls sources), prefs and
+    recent answers, and what other workers of the same bot need (shared_records.py)."""
 
     chats: ChatSettings  # pages of answers in chats
     admins: AdminSettings  # who manages sources
@@ -34,9 +35,13 @@ class Services:
     feedback: FeedbackStore
     inline: InlineAnswers  # inline mode's cache and per-user limit, with its settings
     closing: Callable[[], None]  # closes what the root built (the root's `close`)
+    records: AnswerRecords  # what other workers of the same bot need (shared_records.py)
+    periods: JobPeriods
+    limits: RateLimits
     jobs: asyncio.Lock = field(default_factory=asyncio.Lock)  # one reindex or poll at a time
 
     def close(self) -> None:
+        self.prefs.close()
         self.closing()
 
 

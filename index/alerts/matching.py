@@ -1,7 +1,7 @@
 """Match newly stored articles against subscriptions and queue one alert per story.
 
 Only genuinely new articles come here: they wait in the `unmatched` table from the moment they
-are saved (see index/alerts/subscriptions.py). The indexer asks `prepare` for a batch it has just
+are saved (see index/alerts/outbox.py). The indexer asks `prepare` for a batch it has just
 embedded, and writes the alerts in the transaction that marks the batch embedded; what a crash
 or a failure left unmatched is matched by `match_pending` from the stored vectors. A changed,
 re-embedded or rebuilt article never alerts again. A topic is embedded as a query and compared
@@ -15,13 +15,14 @@ as one more source ("also in"), shown when that alert is still to be sent.
 """
 
 import logging
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+from sqlalchemy import Connection
 
-from index.alerts.subscriptions import Match, Subscription, Subscriptions
+from index.alerts.outbox import Match, Outbox
+from index.alerts.subscriptions import Subscription, Subscriptions
 from index.embedding.embedder import Embedder
 from index.embedding.query_encoder import QueryEncoder
 from index.passages.sentences import split_sentences
@@ -48,6 +49,7 @@ class AlertMatcher:
     def __init__(
         self,
         subscriptions: Subscriptions,
+        outbox: Outbox,
         store: VectorStore,
         embedder: Embedder,
         queries: QueryEncoder,
@@ -55,6 +57,7 @@ class AlertMatcher:
         story_min_similarity: float,
     ) -> None:
         self.subscriptions = subscriptions
+        self.outbox = outbox
         self.store = store
         self.embedder = embedder
         self.queries = queries
@@ -64,12 +67,10 @@ class AlertMatcher:
             story_min_similarity, embedder.profile.story_same_language_margin
         )
 
-    def prepare(
-        self, batch: Sequence[EmbeddedArticle]
-    ) -> Callable[[sqlite3.Connection], None] | None:
+    def prepare(self, batch: Sequence[EmbeddedArticle]) -> Callable[[Connection], None] | None:
         """The alerts of the articles of `batch` still waiting for theirs, as a function that
         writes them inside the transaction marking the batch embedded; None if none wait."""
-        waiting = self.subscriptions.unmatched([e.article.id for e in batch])
+        waiting = self.outbox.unmatched([e.article.id for e in batch])
         if not waiting:
             return None
         passages: dict[str, Passages] = {
@@ -82,8 +83,8 @@ class AlertMatcher:
         }
         matches = self._matches(passages)
 
-        def write(conn: sqlite3.Connection) -> None:
-            queued = self.subscriptions.record(conn, matches, waiting)
+        def write(conn: Connection) -> None:
+            queued = self.outbox.record(conn, matches, waiting)
             log.info("%d new articles: %d alerts queued", len(waiting), queued)
 
         return write
@@ -91,12 +92,12 @@ class AlertMatcher:
     def match_pending(self, batch_size: int = 64) -> int:
         """Match what is embedded but still unmatched (a crash, a failure, a rebuild came
         between), from the stored vectors; returns how many articles were matched."""
-        pending = self.subscriptions.unmatched_embedded(self.store.name)
+        pending = self.outbox.unmatched_embedded(self.store.name)
         for start in range(0, len(pending), batch_size):
             ids = pending[start : start + batch_size]
             matches = self._matches(self.store.passages_of(ids))
-            with self.subscriptions.db.connect() as conn:
-                queued = self.subscriptions.record(conn, matches, ids)
+            with self.outbox.db.connect() as conn:
+                queued = self.outbox.record(conn, matches, ids)
             log.info("%d articles left unmatched: %d alerts queued", len(ids), queued)
         return len(pending)
 
@@ -106,7 +107,7 @@ class AlertMatcher:
             return []
         articles = article_passages(passages)
         since = datetime.now(UTC) - timedelta(hours=STORY_HOURS)
-        alerted = self.subscriptions.alerted(
+        alerted = self.outbox.alerted(
             [s.id for s in subscribers], since.isoformat(timespec="seconds")
         )
         wanted = sorted({a for ids in alerted.values() for a in ids} - set(passages))

@@ -1,38 +1,17 @@
-"""Subscriptions to topics and the alert outbox, in the article database.
+"""Subscriptions to topics: who wants alerts about what, and how (at once, or as a digest).
 
-Exactly once, across crashes:
-
-- A new article waits in `unmatched` from the transaction that saves it. Its outbox rows are
-  written in the transaction that marks it embedded (`record`), which also takes it out of
-  `unmatched`; a crash in between leaves it waiting, and the next run matches it. So a
-  stored article is matched once: never forgotten, never twice.
-- The outbox row for a (subscription, article) pair is created once, ever (its primary key).
-  A sender claims what ONE message will carry (`claim`: status "sending", a lease, its name
-  and a claim id), sends it, then marks it sent. Telegram has no idempotency key, so rows
-  still "sending" when their lease runs out (their sender died with the message in flight,
-  delivered or not) are marked failed, never sent again: a crash may lose the one message in
-  flight, never repeat one.
-
-What one message carries:
-
-- one alert, for an immediate subscription with at most `burst` alerts due;
-- a digest of up to `max_listed` alerts of one subscription when more are due at once (a
-  burst: a reindex that brought twelve articles is one message, not twelve);
-- for a digest subscription (`digest_hours`), everything due for it, at most once every
-  `digest_hours`: its first message goes when something arrives, the next one
-  `digest_hours` later at the earliest.
-
+The alerts themselves (what matched, what is due, what was sent) are the outbox's
+(index/alerts/outbox.py); both live in the records database (index/alerts/tables.py).
 A muted subscription (`muted_until` in the future) is not matched against new articles, and
 alerts it already had queued wait until the mute ends.
 """
 
-import json
 import re
-import sqlite3
 import time
-import uuid
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
 
 from index.errors import SubscriptionError
 from index.store.article_db import ArticleDB, utc_now
@@ -53,51 +32,6 @@ class Subscription:
 
     def muted(self, now: float | None = None) -> bool:
         return self.muted_until > (time.time() if now is None else now)
-
-
-@dataclass(frozen=True)
-class PendingAlert:
-    """An alert claimed for sending, with what the message needs."""
-
-    subscription: Subscription
-    article_id: str
-    score: float
-    passage: str
-    best_sentence: str
-    siblings: tuple[str, ...]  # article ids of the same story from other sources
-    attempts: int
-
-
-@dataclass(frozen=True)
-class Match:
-    """What matching found for one subscription and one new article."""
-
-    subscription_id: int
-    article_id: str
-    score: float
-    passage: str
-    best_sentence: str
-    siblings: tuple[str, ...] = ()
-    merged: bool = False  # a sibling of a better article of the same story: never sent
-    joins: str | None = None  # the article of this story the subscriber was alerted to before
-
-
-@dataclass(frozen=True)
-class Claim:
-    """What one message carries: one alert, or a digest of several for one subscription."""
-
-    subscription: Subscription
-    alerts: tuple[PendingAlert, ...]
-    claim_id: str
-
-    @property
-    def digest(self) -> bool:
-        """A list of headlines (a digest subscription, or a burst), not one alert."""
-        return self.subscription.digest_hours is not None or len(self.alerts) > 1
-
-    @property
-    def attempts(self) -> int:
-        return max(a.attempts for a in self.alerts)
 
 
 MIN_DIGEST_HOURS, MAX_DIGEST_HOURS = 1, 168
@@ -130,7 +64,7 @@ def parse_period(text: str) -> int | None:
     return hours
 
 
-_SUB_COLUMNS = (
+SUB_COLUMNS = (
     "id, chat_id, topic, lang, created_by, created_at, paused_reason,"
     " digest_hours, next_digest_at, muted_until"
 )
@@ -171,12 +105,11 @@ class Subscriptions:
                 length=len(topic),
                 limit=self.max_topic_chars,
             )
-        with self.db.connect() as conn:
-            # Check and insert in one write transaction: 30 /subscribe at once store 20, not 22.
-            conn.execute("BEGIN IMMEDIATE")
+        # Check and insert in one write transaction: 30 /subscribe at once store 20, not 22.
+        with self.db.connect(immediate=True) as conn:
             count = conn.execute(
-                "SELECT COUNT(*) FROM subscriptions WHERE chat_id = ?", (chat_id,)
-            ).fetchone()[0]
+                text("SELECT COUNT(*) FROM subscriptions WHERE chat_id = :chat"), {"chat": chat_id}
+            ).scalar_one()
             if count >= self.max_per_chat:
                 raise SubscriptionError(
                     f"this chat has {count} subscriptions, the most allowed; "
@@ -185,42 +118,61 @@ class Subscriptions:
                     limit=self.max_per_chat,
                 )
             duplicate = conn.execute(
-                "SELECT id FROM subscriptions WHERE chat_id = ? AND topic IS ?", (chat_id, topic)
-            ).fetchone()
+                text(
+                    "SELECT id FROM subscriptions"
+                    " WHERE chat_id = :chat AND topic IS NOT DISTINCT FROM :topic"
+                ),
+                {"chat": chat_id, "topic": topic},
+            ).first()
             if duplicate:
                 raise SubscriptionError(
                     f"already subscribed to that (#{duplicate[0]})", "duplicate", id=duplicate[0]
                 )
-            cursor = conn.execute(
-                "INSERT INTO subscriptions"
-                " (chat_id, topic, lang, created_by, created_at, digest_hours)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (chat_id, topic, lang, created_by, utc_now(), digest_hours),
-            )
-            new_id = int(cursor.lastrowid or 0)
+            new_id = conn.execute(
+                text(
+                    "INSERT INTO subscriptions"
+                    " (chat_id, topic, lang, created_by, created_at, digest_hours)"
+                    " VALUES (:chat, :topic, :lang, :by, :t, :hours) RETURNING id"
+                ),
+                {
+                    "chat": chat_id,
+                    "topic": topic,
+                    "lang": lang,
+                    "by": created_by,
+                    "t": utc_now(),
+                    "hours": digest_hours,
+                },
+            ).scalar_one()
         return self.get(new_id)
 
     def get(self, subscription_id: int) -> Subscription:
         with self.db.connect() as conn:
-            row = conn.execute(
-                f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)
-            ).fetchone()
+            row = (
+                conn.execute(
+                    text(f"SELECT {SUB_COLUMNS} FROM subscriptions WHERE id = :id"),
+                    {"id": subscription_id},
+                )
+                .mappings()
+                .first()
+            )
         if row is None:
             raise SubscriptionError(
                 f"there is no subscription #{subscription_id}", "missing", id=subscription_id
             )
-        return Subscription(**dict(row))
+        return Subscription(**row)
 
     def for_chat(self, chat_id: int) -> list[Subscription]:
-        return self._select("WHERE chat_id = ? ORDER BY id", (chat_id,))
+        return self._select("WHERE chat_id = :chat ORDER BY id", {"chat": chat_id})
 
     def all(self) -> list[Subscription]:
-        return self._select("ORDER BY chat_id, id", ())
+        return self._select("ORDER BY chat_id, id", {})
 
     def active(self, now: float | None = None) -> list[Subscription]:
         """Those new articles are matched against: neither paused nor muted."""
         now = time.time() if now is None else now
-        return self._select("WHERE paused_reason IS NULL AND muted_until <= ? ORDER BY id", (now,))
+        return self._select(
+            "WHERE paused_reason IS NULL AND muted_until <= :now ORDER BY id", {"now": now}
+        )
 
     def own(self, subscription_id: int, chat_id: int | None) -> Subscription:
         """The subscription, if it belongs to `chat_id` (None: any chat)."""
@@ -238,7 +190,8 @@ class Subscriptions:
         self.own(subscription_id, chat_id)
         with self.db.connect() as conn:
             conn.execute(
-                "UPDATE subscriptions SET muted_until = ? WHERE id = ?", (until, subscription_id)
+                text("UPDATE subscriptions SET muted_until = :until WHERE id = :id"),
+                {"until": until, "id": subscription_id},
             )
         return self.get(subscription_id)
 
@@ -246,253 +199,39 @@ class Subscriptions:
         """Delete one; with `chat_id`, only if it belongs to that chat (users' own)."""
         subscription = self.own(subscription_id, chat_id)
         with self.db.connect() as conn:
-            conn.execute("DELETE FROM subscriptions WHERE id = ?", (subscription_id,))
+            conn.execute(text("DELETE FROM subscriptions WHERE id = :id"), {"id": subscription_id})
         return subscription
 
     def remove_all(self, chat_id: int) -> int:
         with self.db.connect() as conn:
-            return conn.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,)).rowcount
+            return conn.execute(
+                text("DELETE FROM subscriptions WHERE chat_id = :chat"), {"chat": chat_id}
+            ).rowcount
 
     def pause_chat(self, chat_id: int, reason: str) -> int:
         """Telegram refused delivery (blocked, kicked): stop matching until they return."""
         with self.db.connect() as conn:
             return conn.execute(
-                "UPDATE subscriptions SET paused_reason = ? WHERE chat_id = ?", (reason, chat_id)
+                text("UPDATE subscriptions SET paused_reason = :reason WHERE chat_id = :chat"),
+                {"reason": reason, "chat": chat_id},
             ).rowcount
 
     def resume_chat(self, chat_id: int) -> int:
         with self.db.connect() as conn:
             return conn.execute(
-                "UPDATE subscriptions SET paused_reason = NULL WHERE chat_id = ?", (chat_id,)
+                text("UPDATE subscriptions SET paused_reason = NULL WHERE chat_id = :chat"),
+                {"chat": chat_id},
             ).rowcount
 
     def migrate_chat(self, old_chat_id: int, new_chat_id: int) -> int:
         """A group became a supergroup: its subscriptions (and queued alerts) follow it."""
         with self.db.connect() as conn:
             return conn.execute(
-                "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
+                text("UPDATE subscriptions SET chat_id = :new WHERE chat_id = :old"),
+                {"new": new_chat_id, "old": old_chat_id},
             ).rowcount
 
-    def _select(self, where: str, args: tuple[object, ...]) -> list[Subscription]:
+    def _select(self, where: str, args: dict[str, Any]) -> list[Subscription]:
         with self.db.connect() as conn:
-            rows = conn.execute(f"SELECT {_SUB_COLUMNS} FROM subscriptions {where}", args)
-            return [Subscription(**dict(row)) for row in rows]
-
-    # --- matching: which stored articles still wait for their alerts -----------------------
-
-    def unmatched(self, article_ids: Sequence[str]) -> set[str]:
-        """Those of `article_ids` whose alerts have not been written yet."""
-        if not article_ids:
-            return set()
-        marks = ",".join("?" * len(article_ids))
-        with self.db.connect() as conn:
-            rows = conn.execute(
-                f"SELECT article_id FROM unmatched WHERE article_id IN ({marks})", list(article_ids)
-            )
-            return {row[0] for row in rows}
-
-    def unmatched_embedded(self, collection: str) -> list[str]:
-        """Articles embedded in `collection` (their current text) whose alerts are not written:
-        a crash or a failure came between the two, or a rebuild embedded them elsewhere."""
-        with self.db.connect() as conn:
-            rows = conn.execute(
-                "SELECT u.article_id FROM unmatched u"
-                " JOIN articles a ON a.id = u.article_id"
-                " JOIN embedded e ON e.article_id = a.id AND e.collection = ?"
-                "  AND e.content_hash = a.content_hash"
-                " ORDER BY a.indexed_at, a.id",
-                (collection,),
-            )
-            return [row[0] for row in rows]
-
-    # --- the outbox -----------------------------------------------------------------------
-
-    def record(self, conn: sqlite3.Connection, matches: list[Match], matched: Iterable[str]) -> int:
-        """Inside the caller's transaction: queue `matches` (a pair seen before is ignored)
-        and mark the `matched` articles done. Returns how many alerts are new."""
-        queued = 0
-        for m in matches:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO alerts (subscription_id, article_id, status, score,"
-                " passage, best_sentence, siblings, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    m.subscription_id,
-                    m.article_id,
-                    "merged" if m.merged else "queued",
-                    m.score,
-                    m.passage,
-                    m.best_sentence,
-                    json.dumps(list(m.siblings)),
-                    utc_now(),
-                ),
-            )
-            queued += cursor.rowcount if not m.merged else 0
-            if m.joins is not None and cursor.rowcount:
-                self._join(conn, m.subscription_id, m.joins, m.article_id)
-        conn.executemany("DELETE FROM unmatched WHERE article_id = ?", [(aid,) for aid in matched])
-        return queued
-
-    def _join(
-        self, conn: sqlite3.Connection, subscription_id: int, earlier: str, article_id: str
-    ) -> None:
-        """`article_id` is one more source of the story of the earlier alert on `earlier`:
-        named under it as "also in" (when it is still to be sent, the message shows it)."""
-        row = conn.execute(
-            "SELECT siblings FROM alerts WHERE subscription_id = ? AND article_id = ?",
-            (subscription_id, earlier),
-        ).fetchone()
-        if row is None:
-            return
-        siblings = json.loads(row[0])
-        if article_id not in siblings:
-            conn.execute(
-                "UPDATE alerts SET siblings = ? WHERE subscription_id = ? AND article_id = ?",
-                (json.dumps([*siblings, article_id]), subscription_id, earlier),
-            )
-
-    def alerted(
-        self, subscription_ids: Sequence[int], since: str, per_subscription: int = 100
-    ) -> dict[int, list[str]]:
-        """For each subscription, the articles it was alerted to (sent or still to be)
-        since `since` (UTC ISO), newest first: the stories a newcomer may join."""
-        if not subscription_ids:
-            return {}
-        marks = ",".join("?" * len(subscription_ids))
-        with self.db.connect() as conn:
-            rows = conn.execute(
-                "SELECT subscription_id, article_id FROM alerts"
-                f" WHERE subscription_id IN ({marks}) AND status != 'merged'"
-                " AND created_at >= ? ORDER BY created_at DESC, article_id",
-                (*subscription_ids, since),
-            ).fetchall()
-        found: dict[int, list[str]] = {}
-        for subscription_id, article_id in rows:
-            kept = found.setdefault(subscription_id, [])
-            if len(kept) < per_subscription:
-                kept.append(article_id)
-        return found
-
-    def claim(
-        self,
-        claimer: str,
-        now: float | None = None,
-        lease_seconds: float = 120.0,
-        burst: int | None = 3,
-        max_listed: int = 15,
-    ) -> Claim | None:
-        """What the next message carries, marked "sending" by `claimer` until
-        `now + lease_seconds`; None when nothing is due. Rows whose lease ran out are marked
-        failed first. More than `burst` alerts due for one immediate subscription (None:
-        never) are one digest of at most `max_listed`; a digest subscription takes all that
-        is due (at most `max_listed`) and its next message waits `digest_hours`."""
-        now = time.time() if now is None else now
-        with self.db.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")  # choose and mark in one write: no two claimers
-            self._expire(conn, now)
-            first = conn.execute(
-                "SELECT a.subscription_id, s.digest_hours FROM alerts a"
-                " JOIN subscriptions s ON s.id = a.subscription_id"
-                " WHERE a.status = 'queued' AND a.next_attempt_at <= ?"
-                " AND s.paused_reason IS NULL AND s.muted_until <= ?"
-                " AND (s.digest_hours IS NULL OR s.next_digest_at <= ?)"
-                f" ORDER BY {_DUE_ORDER} LIMIT 1",
-                (now, now, now),
-            ).fetchone()
-            if first is None:
-                return None
-            subscription_id, digest_hours = first[0], first[1]
-            due = [
-                row[0]
-                for row in conn.execute(
-                    "SELECT a.article_id FROM alerts a WHERE a.subscription_id = ?"
-                    " AND a.status = 'queued' AND a.next_attempt_at <= ?"
-                    f" ORDER BY {_DUE_ORDER} LIMIT ?",
-                    (subscription_id, now, max_listed),
-                )
-            ]
-            folded = digest_hours is not None or (burst is not None and len(due) > burst)
-            taken = due if folded else due[:1]
-            claim_id = uuid.uuid4().hex
-            marks = ",".join("?" * len(taken))
-            conn.execute(
-                "UPDATE alerts SET status = 'sending', attempts = attempts + 1,"
-                " lease_until = ?, claimed_by = ?, claim_id = ?"
-                f" WHERE subscription_id = ? AND article_id IN ({marks})",
-                (now + lease_seconds, claimer, claim_id, subscription_id, *taken),
-            )
-            if digest_hours is not None:
-                conn.execute(
-                    "UPDATE subscriptions SET next_digest_at = ? WHERE id = ?",
-                    (now + digest_hours * 3600, subscription_id),
-                )
-            sub_row = conn.execute(
-                f"SELECT {_SUB_COLUMNS} FROM subscriptions WHERE id = ?", (subscription_id,)
-            ).fetchone()
-            subscription = Subscription(**dict(sub_row))
-            rows = conn.execute(
-                "SELECT article_id, score, passage, best_sentence, siblings, attempts"
-                f" FROM alerts a WHERE claim_id = ? ORDER BY {_DUE_ORDER}",
-                (claim_id,),
-            ).fetchall()
-        alerts = tuple(
-            PendingAlert(
-                subscription=subscription,
-                article_id=row["article_id"],
-                score=row["score"],
-                passage=row["passage"],
-                best_sentence=row["best_sentence"],
-                siblings=tuple(json.loads(row["siblings"])),
-                attempts=row["attempts"],
-            )
-            for row in rows
-        )
-        return Claim(subscription, alerts, claim_id)
-
-    def _expire(self, conn: sqlite3.Connection, now: float) -> int:
-        return conn.execute(
-            "UPDATE alerts SET status = 'failed', last_error = ?"
-            " WHERE status = 'sending' AND lease_until <= ?",
-            (_LOST, now),
-        ).rowcount
-
-    def mark_sent(self, claim: Claim) -> None:
-        self._finish(claim, "sent", None)
-
-    def mark_failed(self, claim: Claim, error: str) -> None:
-        self._finish(claim, "failed", error)
-
-    def reschedule(self, claim: Claim, at: float, error: str | None = None) -> None:
-        """Back in the queue, not before `at` (a RetryAfter, a pace, a network error)."""
-        with self.db.connect() as conn:
-            conn.execute(
-                "UPDATE alerts SET status = 'queued', next_attempt_at = ?, last_error = ?,"
-                " claimed_by = NULL WHERE claim_id = ? AND status = 'sending'",
-                (at, error, claim.claim_id),
-            )
-            if claim.subscription.digest_hours is not None:  # its digest is still to come
-                conn.execute(
-                    "UPDATE subscriptions SET next_digest_at = 0 WHERE id = ?",
-                    (claim.subscription.id,),
-                )
-
-    def counts(self) -> dict[str, int]:
-        """Alerts by status, for `newsbot subscriptions list` and tests."""
-        with self.db.connect() as conn:
-            rows = conn.execute("SELECT status, COUNT(*) FROM alerts GROUP BY status")
-            return {row[0]: row[1] for row in rows}
-
-    def _finish(self, claim: Claim, status: str, error: str | None) -> None:
-        with self.db.connect() as conn:
-            conn.execute(
-                "UPDATE alerts SET status = ?, sent_at = ?, last_error = ?, claimed_by = NULL"
-                " WHERE claim_id = ?",
-                (status, utc_now(), error, claim.claim_id),
-            )
-
-
-_DUE_ORDER = "a.next_attempt_at, a.created_at, a.article_id"
-_LOST = (
-    "its sender stopped while sending it (a crash?): it may or may not have arrived, "
-    "and is not sent again"
-)
+            rows = conn.execute(text(f"SELECT {SUB_COLUMNS} FROM subscriptions {where}"), args)
+            return [Subscription(**row) for row in rows.mappings()]

@@ -1,4 +1,4 @@
-"""The sources newsbot follows, in the article database, with how each last fetch went.
+"""The sources newsbot follows (index/sources/tables.py), with how each last fetch went.
 
 Each source keeps its HTTP validators (ETag, Last-Modified) for conditional GETs and its last
 error, so `newsbot sources list` and the bot's /sources can tell an admin what is wrong.
@@ -6,6 +6,8 @@ error, so `newsbot sources list` and the bot's /sources can tell an admin what i
 
 from dataclasses import dataclass
 from typing import Literal
+
+from sqlalchemy import text
 
 from index.errors import DuplicateSourceError, SourceNotFoundError
 from index.store.article_db import ArticleDB, utc_now
@@ -51,31 +53,41 @@ class SourceRegistry:
                 name=existing.name,
             )
         with self.db.connect() as conn:
-            cursor = conn.execute(
-                "INSERT INTO sources (kind, location, name, added_at) VALUES (?, ?, ?, ?)",
-                (kind, location, name, utc_now()),
-            )
-            new_id = int(cursor.lastrowid or 0)
+            new_id = conn.execute(
+                text(
+                    "INSERT INTO sources (kind, location, name, added_at)"
+                    " VALUES (:kind, :location, :name, :t) RETURNING id"
+                ),
+                {"kind": kind, "location": location, "name": name, "t": utc_now()},
+            ).scalar_one()
         return self.get(new_id)
 
     def find(self, location: str) -> Source | None:
         with self.db.connect() as conn:
-            row = conn.execute(_SELECT + " WHERE s.location = ?", (location,)).fetchone()
-        return Source(**dict(row)) if row else None
+            row = (
+                conn.execute(text(_SELECT + " WHERE s.location = :l"), {"l": location})
+                .mappings()
+                .first()
+            )
+        return Source(**row) if row else None
 
     def get(self, source_id: int) -> Source:
         with self.db.connect() as conn:
-            row = conn.execute(_SELECT + " WHERE s.id = ?", (source_id,)).fetchone()
+            row = (
+                conn.execute(text(_SELECT + " WHERE s.id = :id"), {"id": source_id})
+                .mappings()
+                .first()
+            )
         if row is None:
             raise SourceNotFoundError(
                 f"there is no source #{source_id}; `newsbot sources list` shows them"
             )
-        return Source(**dict(row))
+        return Source(**row)
 
     def all(self) -> list[Source]:
         with self.db.connect() as conn:
-            rows = conn.execute(_SELECT + " ORDER BY s.id").fetchall()
-        return [Source(**dict(row)) for row in rows]
+            rows = conn.execute(text(_SELECT + " ORDER BY s.id")).mappings().all()
+        return [Source(**row) for row in rows]
 
     def remove(self, source_id: int, purge: bool = False) -> tuple[Source, list[str]]:
         """Forget a source; with `purge`, return its article ids for the caller to delete."""
@@ -83,13 +95,16 @@ class SourceRegistry:
         with self.db.connect() as conn:
             ids = [
                 r[0]
-                for r in conn.execute("SELECT id FROM articles WHERE source_id = ?", (source_id,))
+                for r in conn.execute(
+                    text("SELECT id FROM articles WHERE source_id = :id"), {"id": source_id}
+                )
             ]
             if not purge:
                 conn.execute(
-                    "UPDATE articles SET source_id = NULL WHERE source_id = ?", (source_id,)
+                    text("UPDATE articles SET source_id = NULL WHERE source_id = :id"),
+                    {"id": source_id},
                 )
-            conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+            conn.execute(text("DELETE FROM sources WHERE id = :id"), {"id": source_id})
         return source, ids if purge else []
 
     def record_success(
@@ -98,14 +113,16 @@ class SourceRegistry:
         now = utc_now()
         with self.db.connect() as conn:
             conn.execute(
-                "UPDATE sources SET etag = ?, last_modified = ?, last_fetch_at = ?,"
-                " last_ok_at = ?, last_error = NULL WHERE id = ?",
-                (etag, last_modified, now, now, source_id),
+                text(
+                    "UPDATE sources SET etag = :etag, last_modified = :lm, last_fetch_at = :t,"
+                    " last_ok_at = :t, last_error = NULL WHERE id = :id"
+                ),
+                {"etag": etag, "lm": last_modified, "t": now, "id": source_id},
             )
 
     def record_error(self, source_id: int, error: str) -> None:
         with self.db.connect() as conn:
             conn.execute(
-                "UPDATE sources SET last_fetch_at = ?, last_error = ? WHERE id = ?",
-                (utc_now(), error[:500], source_id),
+                text("UPDATE sources SET last_fetch_at = :t, last_error = :e WHERE id = :id"),
+                {"t": utc_now(), "e": error[:500], "id": source_id},
             )

@@ -1,21 +1,29 @@
-"""SQLite: the record of truth for articles, and which articles each vector space holds.
+"""The record of truth for articles, and which articles each vector space holds.
 
-Chroma is only an index: everything in it can be rebuilt from this database. A fresh
-connection per operation keeps it safe to call from worker threads.
+Chroma is only an index: everything in it can be rebuilt from this database, which is the data
+dir's SQLite file or, with NEWSBOT_DATABASE_URL, PostgreSQL (index/store/database.py). Each
+operation takes a pooled connection for one transaction, so it is safe from worker threads.
 """
 
-import errno
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Connection, RowMapping, bindparam, text
+
 from index.errors import DatabaseCorruptError
 from index.models import Article
-from index.store.disk import file_system_errors, sqlite_storage_error
+from index.store import schema
+from index.store.database import Database, corruption_message, is_corruption
+from index.store.disk import sqlite_storage_error
 
-# Each entry moves the schema one version forward; never edit a released entry.
+__all__ = ["MIGRATIONS", "ArticleDB", "corruption_message", "is_corruption", "utc_now"]
+
+# The SQLite schema before Alembic (`PRAGMA user_version`): a file at an older version is
+# brought to version 6 with these, then stamped at the equal Alembic revision (schema.py).
+# Frozen: new changes are Alembic revisions.
 MIGRATIONS: list[str] = [
     """
     CREATE TABLE articles (
@@ -125,83 +133,70 @@ MIGRATIONS: list[str] = [
 ]
 
 _COLUMNS = "id, source, url, title, published, lang, content_hash, text, outlet, source_id"
+_FIELDS = _COLUMNS.split(", ")
 
 
 class ArticleDB:
-    """Articles and embedding bookkeeping in one SQLite file."""
+    """Articles and embedding bookkeeping, in SQLite (`path`) or the database at `url`."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, url: str | None = None) -> None:
         self.path = path
-        with file_system_errors():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if path.exists() and not path.is_file():
-                raise IsADirectoryError(errno.EISDIR, "a folder", str(path))
-        self._migrate()
-        # Held open, idle, so that closing each operation's connection does not checkpoint
-        # the WAL every time (milliseconds of fsync per operation).
-        self._keeper: sqlite3.Connection | None = sqlite3.connect(path, check_same_thread=False)
+        self.database = Database.open(url, path)
+        if self.database.is_sqlite:
+            _legacy_sqlite_upgrade(path)
+        schema.upgrade(self.database, schema.RECORDS)
+        if self.database.is_sqlite:
+            with closing(sqlite3.connect(path)) as conn:  # what `restore` checks backups by
+                if conn.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
+                    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
 
     def close(self) -> None:
-        if self._keeper is not None:
-            self._keeper.close()
-            self._keeper = None
+        self.database.close()
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
-        """A connection inside one transaction: committed on success, rolled back on error.
-
-        A damaged file raises DatabaseCorruptError, which says how to get the records back."""
-        try:
-            conn = sqlite3.connect(self.path, timeout=30)
-            try:
-                conn.row_factory = sqlite3.Row
-                conn.execute("PRAGMA foreign_keys = ON")
-                with conn:
-                    yield conn
-            finally:
-                conn.close()
-        except sqlite3.DatabaseError as exc:
-            if is_corruption(exc):
-                raise DatabaseCorruptError(corruption_message(self.path, exc)) from exc
-            failed = sqlite_storage_error(exc, self.path)
-            if failed is not None:
-                raise failed from exc
-            raise
-
-    def _migrate(self) -> None:
-        with self.connect() as conn:
-            conn.execute("PRAGMA journal_mode = WAL")
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+    def connect(self, immediate: bool = False) -> AbstractContextManager[Connection]:
+        """A connection inside one transaction (see Database.connect)."""
+        return self.database.connect(immediate=immediate)
 
     # --- articles -------------------------------------------------------------------------
 
     def get(self, article_id: str) -> Article | None:
         with self.connect() as conn:
-            row = conn.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()
+            row = (
+                conn.execute(
+                    text(f"SELECT {_COLUMNS} FROM articles WHERE id = :id"), {"id": article_id}
+                )
+                .mappings()
+                .first()
+            )
         return _article(row) if row else None
 
     def get_many(self, ids: list[str]) -> dict[str, Article]:
         if not ids:
             return {}
-        marks = ",".join("?" * len(ids))
+        query = text(f"SELECT {_COLUMNS} FROM articles WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        )
         with self.connect() as conn:
-            rows = conn.execute(f"SELECT {_COLUMNS} FROM articles WHERE id IN ({marks})", ids)
+            rows = conn.execute(query, {"ids": list(ids)}).mappings()
             return {row["id"]: _article(row) for row in rows}
 
     def has(self, article_id: str) -> bool:
         with self.connect() as conn:
-            row = conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone()
+            row = conn.execute(
+                text("SELECT 1 FROM articles WHERE id = :id"), {"id": article_id}
+            ).first()
         return row is not None
 
     def find_by_hash(self, content_hash: str) -> Article | None:
         with self.connect() as conn:
-            row = conn.execute(
-                f"SELECT {_COLUMNS} FROM articles WHERE content_hash = ? LIMIT 1", (content_hash,)
-            ).fetchone()
+            row = (
+                conn.execute(
+                    text(f"SELECT {_COLUMNS} FROM articles WHERE content_hash = :h LIMIT 1"),
+                    {"h": content_hash},
+                )
+                .mappings()
+                .first()
+            )
         return _article(row) if row else None
 
     def save(self, article: Article) -> None:
@@ -212,109 +207,134 @@ class ArticleDB:
         """Insert or update articles in one transaction. Those in `new_ids` (never seen
         before) also wait in `unmatched`, in the same transaction, until their alerts are
         written (`mark_embedded_many`); a changed article keeps its row (no cascade)."""
-        rows = [
-            (
-                a.id,
-                a.source,
-                a.url,
-                a.title,
-                a.published,
-                a.lang,
-                a.content_hash,
-                a.text,
-                a.outlet,
-                a.source_id,
-                utc_now(),
-            )
-            for a in articles
-        ]
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS.split(", ")[1:])
-        with self.connect() as conn:
-            # No fsync per saved article: safe against a killed process (the OS has the
-            # write); a power cut may drop the newest saves, which the next fetch brings
-            # back. The next durable commit (marking a batch embedded) syncs them too.
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.executemany(
-                f"INSERT INTO articles ({_COLUMNS}, indexed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                f"ON CONFLICT(id) DO UPDATE SET {updates}, indexed_at = excluded.indexed_at",
-                rows,
-            )
-            conn.executemany(  # vectors of an older text are not this article's any more
-                "DELETE FROM embedded WHERE article_id = ? AND content_hash != ?",
-                [(row[0], row[6]) for row in rows],
-            )
-            conn.executemany(
-                "INSERT OR IGNORE INTO unmatched (article_id) VALUES (?)",
-                [(article_id,) for article_id in new_ids],
-            )
+        now = utc_now()
+        rows = [{**{f: getattr(a, f) for f in _FIELDS}, "indexed_at": now} for a in articles]
+        waiting = [{"id": article_id} for article_id in new_ids]
+        if not rows and not waiting:
+            return
+        updates = ", ".join(f"{c} = excluded.{c}" for c in _FIELDS[1:])
+        # No fsync per saved batch: safe against a killed process (the OS has the write); a
+        # power cut may drop the newest saves, which the next fetch brings back. The next
+        # durable commit (marking a batch embedded) syncs them too.
+        with self.database.connect(no_sync=True) as conn:
+            if rows:
+                conn.execute(
+                    text(
+                        f"INSERT INTO articles ({_COLUMNS}, indexed_at) VALUES "
+                        f"({', '.join(':' + f for f in _FIELDS)}, :indexed_at) "
+                        f"ON CONFLICT (id) DO UPDATE SET {updates}, "
+                        "indexed_at = excluded.indexed_at"
+                    ),
+                    rows,
+                )
+                conn.execute(  # vectors of an older text are not this article's any more
+                    text("DELETE FROM embedded WHERE article_id = :id AND content_hash != :h"),
+                    [{"id": r["id"], "h": r["content_hash"]} for r in rows],
+                )
+            if waiting:
+                conn.execute(
+                    text(
+                        "INSERT INTO unmatched (article_id) VALUES (:id)"
+                        " ON CONFLICT (article_id) DO NOTHING"
+                    ),
+                    waiting,
+                )
 
     def delete(self, article_id: str) -> None:
         with self.connect() as conn:
-            conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            conn.execute(text("DELETE FROM articles WHERE id = :id"), {"id": article_id})
 
     def all_articles(self) -> Iterator[Article]:
         with self.connect() as conn:
-            rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM articles ORDER BY indexed_at, id"
-            ).fetchall()
+            rows = (
+                conn.execute(text(f"SELECT {_COLUMNS} FROM articles ORDER BY indexed_at, id"))
+                .mappings()
+                .all()
+            )
         for row in rows:
             yield _article(row)
 
     def unembedded(self, collection: str) -> list[Article]:
         """Articles that `collection` lacks, or holds for an older text: one query, not N."""
         with self.connect() as conn:
-            rows = conn.execute(
-                f"SELECT {', '.join('a.' + c for c in _COLUMNS.split(', '))} FROM articles a"
-                " LEFT JOIN embedded e ON e.article_id = a.id AND e.collection = ?"
-                "  AND e.content_hash = a.content_hash"
-                " WHERE e.article_id IS NULL ORDER BY a.indexed_at, a.id",
-                (collection,),
-            ).fetchall()
+            rows = (
+                conn.execute(
+                    text(
+                        f"SELECT {', '.join('a.' + c for c in _FIELDS)} FROM articles a"
+                        " LEFT JOIN embedded e ON e.article_id = a.id AND e.collection = :c"
+                        "  AND e.content_hash = a.content_hash"
+                        " WHERE e.article_id IS NULL ORDER BY a.indexed_at, a.id"
+                    ),
+                    {"c": collection},
+                )
+                .mappings()
+                .all()
+            )
         return [_article(row) for row in rows]
 
     def count(self) -> int:
         with self.connect() as conn:
-            return int(conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+            return int(conn.execute(text("SELECT COUNT(*) FROM articles")).scalar_one())
 
     def newest(self, limit: int) -> list[Article]:
         """The `limit` most recent articles: by publication date, else when they were stored."""
         with self.connect() as conn:
-            rows = conn.execute(
-                f"SELECT {_COLUMNS} FROM articles"
-                " ORDER BY COALESCE(published, indexed_at) DESC, indexed_at DESC, id LIMIT ?",
-                (limit,),
-            ).fetchall()
+            rows = (
+                conn.execute(
+                    text(
+                        f"SELECT {_COLUMNS} FROM articles"
+                        " ORDER BY COALESCE(published, indexed_at) DESC, indexed_at DESC, id"
+                        " LIMIT :n"
+                    ),
+                    {"n": limit},
+                )
+                .mappings()
+                .all()
+            )
         return [_article(row) for row in rows]
 
     def languages(self) -> dict[str, int]:
         with self.connect() as conn:
-            rows = conn.execute("SELECT lang, COUNT(*) FROM articles GROUP BY lang ORDER BY 2 DESC")
-            return {row[0]: row[1] for row in rows}
+            rows = conn.execute(
+                text("SELECT lang, COUNT(*) FROM articles GROUP BY lang ORDER BY 2 DESC, 1")
+            )
+            return {row[0]: int(row[1]) for row in rows}
 
     def sources(self) -> dict[str, int]:
         with self.connect() as conn:
             rows = conn.execute(
-                "SELECT COALESCE(outlet, source), COUNT(*) FROM articles GROUP BY 1 ORDER BY 2 DESC"
+                text(
+                    "SELECT COALESCE(outlet, source), COUNT(*) FROM articles"
+                    " GROUP BY 1 ORDER BY 2 DESC, 1"
+                )
             )
-            return {row[0]: row[1] for row in rows}
+            return {row[0]: int(row[1]) for row in rows}
 
     # --- vector spaces --------------------------------------------------------------------
 
     def register_space(self, collection: str, model: str, *, staging: bool = False) -> None:
         with self.connect() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO vector_spaces (collection, model, created_at, state)"
-                " VALUES (?, ?, ?, ?)",
-                (collection, model, utc_now(), "staging" if staging else "live"),
+                text(
+                    "INSERT INTO vector_spaces (collection, model, created_at, state)"
+                    " VALUES (:c, :m, :t, :s) ON CONFLICT (collection) DO NOTHING"
+                ),
+                {
+                    "c": collection,
+                    "m": model,
+                    "t": utc_now(),
+                    "s": "staging" if staging else "live",
+                },
             )
 
     def spaces(self) -> dict[str, str]:
         """Every live collection, with the model identity that built it (oldest first)."""
         with self.connect() as conn:
             rows = conn.execute(
-                "SELECT collection, model FROM vector_spaces WHERE state = 'live'"
-                " ORDER BY created_at"
+                text(
+                    "SELECT collection, model FROM vector_spaces WHERE state = 'live'"
+                    " ORDER BY created_at, collection"
+                )
             )
             return {row[0]: row[1] for row in rows}
 
@@ -329,116 +349,128 @@ class ArticleDB:
     def _space(self, model: str, state: str) -> str | None:
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT collection FROM vector_spaces WHERE model = ? AND state = ?"
-                " ORDER BY created_at DESC LIMIT 1",
-                (model, state),
-            ).fetchone()
+                text(
+                    "SELECT collection FROM vector_spaces WHERE model = :m AND state = :s"
+                    " ORDER BY created_at DESC LIMIT 1"
+                ),
+                {"m": model, "s": state},
+            ).first()
         return None if row is None else str(row[0])
 
     def use_space(self, collection: str) -> None:
         """Note that a writer opened `collection`: `current_space` is the latest one used."""
         with self.connect() as conn:
             conn.execute(
-                "UPDATE vector_spaces SET used_at = ? WHERE collection = ?", (utc_now(), collection)
+                text("UPDATE vector_spaces SET used_at = :t WHERE collection = :c"),
+                {"t": utc_now(), "c": collection},
             )
 
     def current_space(self) -> tuple[str, str] | None:
         """(collection, model) the last writer used: what `stats` reports without a model."""
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT collection, model FROM vector_spaces WHERE state = 'live'"
-                " ORDER BY used_at IS NULL, used_at DESC, created_at DESC LIMIT 1"
-            ).fetchone()
+                text(
+                    "SELECT collection, model FROM vector_spaces WHERE state = 'live'"
+                    " ORDER BY used_at IS NULL, used_at DESC, created_at DESC LIMIT 1"
+                )
+            ).first()
         return None if row is None else (str(row[0]), str(row[1]))
 
     def promote_space(self, staging: str, live: str) -> None:
         """After a full rebuild, in one transaction: `staging` becomes the live collection of
         its model and `live`'s bookkeeping goes. Searches switch at this commit, with no gap."""
         with self.connect() as conn:
-            conn.execute("DELETE FROM embedded WHERE collection = ?", (live,))
-            conn.execute("DELETE FROM vector_spaces WHERE collection = ?", (live,))
+            conn.execute(text("DELETE FROM embedded WHERE collection = :c"), {"c": live})
+            conn.execute(text("DELETE FROM vector_spaces WHERE collection = :c"), {"c": live})
             conn.execute(
-                "UPDATE vector_spaces SET state = 'live', used_at = ? WHERE collection = ?",
-                (utc_now(), staging),
+                text("UPDATE vector_spaces SET state = 'live', used_at = :t WHERE collection = :c"),
+                {"t": utc_now(), "c": staging},
             )
 
     def mark_embedded_many(
         self,
         collection: str,
         done: Iterable[tuple[Article, int]],
-        also: Callable[[sqlite3.Connection], None] | None = None,
+        also: Callable[[Connection], None] | None = None,
     ) -> None:
         """Mark articles embedded with their passage counts; `also` writes in the same
         transaction (their alerts), so either both happen or neither."""
+        rows = [{"c": collection, "id": a.id, "h": a.content_hash, "n": n} for a, n in done]
         with self.connect() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO embedded VALUES (?, ?, ?, ?)",
-                [(collection, a.id, a.content_hash, n) for a, n in done],
-            )
+            if rows:
+                conn.execute(
+                    text(
+                        "INSERT INTO embedded (collection, article_id, content_hash, passages)"
+                        " VALUES (:c, :id, :h, :n) ON CONFLICT (collection, article_id)"
+                        " DO UPDATE SET content_hash = excluded.content_hash,"
+                        " passages = excluded.passages"
+                    ),
+                    rows,
+                )
             if also is not None:
                 also(conn)
 
     def is_embedded(self, collection: str, article: Article) -> bool:
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT 1 FROM embedded"
-                " WHERE collection = ? AND article_id = ? AND content_hash = ?",
-                (collection, article.id, article.content_hash),
-            ).fetchone()
+                text(
+                    "SELECT 1 FROM embedded"
+                    " WHERE collection = :c AND article_id = :id AND content_hash = :h"
+                ),
+                {"c": collection, "id": article.id, "h": article.content_hash},
+            ).first()
         return row is not None
 
     def embedded_passages(self, collection: str) -> dict[str, int]:
         """Article id -> passage count, for every article marked embedded in `collection`."""
         with self.connect() as conn:
             rows = conn.execute(
-                "SELECT article_id, passages FROM embedded WHERE collection = ?", (collection,)
+                text("SELECT article_id, passages FROM embedded WHERE collection = :c"),
+                {"c": collection},
             )
             return {row[0]: int(row[1]) for row in rows}
 
     def unmark_embedded(self, collection: str, article_id: str) -> None:
         with self.connect() as conn:
             conn.execute(
-                "DELETE FROM embedded WHERE collection = ? AND article_id = ?",
-                (collection, article_id),
+                text("DELETE FROM embedded WHERE collection = :c AND article_id = :id"),
+                {"c": collection, "id": article_id},
             )
 
     def embedded_counts(self, collection: str) -> tuple[int, int]:
         """(articles, passages) fully embedded in `collection`."""
         with self.connect() as conn:
             row = conn.execute(
-                "SELECT COUNT(*), COALESCE(SUM(passages), 0) FROM embedded WHERE collection = ?",
-                (collection,),
-            ).fetchone()
+                text(
+                    "SELECT COUNT(*), COALESCE(SUM(passages), 0) FROM embedded"
+                    " WHERE collection = :c"
+                ),
+                {"c": collection},
+            ).one()
         return int(row[0]), int(row[1])
 
 
-def is_corruption(exc: sqlite3.DatabaseError) -> bool:
-    """A damaged or foreign file, as opposed to a lock or a bad query."""
-    name = getattr(exc, "sqlite_errorname", "")
-    return name in ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+def _legacy_sqlite_upgrade(path: Path) -> None:
+    """A SQLite file from before Alembic, at an older `user_version`, brought to version 6
+    (the Alembic baseline) with the frozen scripts it lacks."""
+    try:
+        with closing(sqlite3.connect(path, timeout=30)) as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if 0 < version < len(MIGRATIONS):
+                for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                    conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+    except sqlite3.DatabaseError as exc:
+        if is_corruption(exc):
+            raise DatabaseCorruptError(corruption_message(path, exc)) from exc
+        failed = sqlite_storage_error(exc, path)
+        if failed is not None:
+            raise failed from exc
+        raise
 
 
-def corruption_message(path: Path, exc: Exception) -> str:
-    return (
-        f"the article database {path} is damaged ({exc}). Restore your last backup with "
-        "`newsbot restore BACKUP_FILE` (the damaged file is kept aside), then run "
-        "`newsbot check`; without a backup, move the file away and index your sources again"
-    )
-
-
-def _article(row: sqlite3.Row) -> Article:
-    return Article(
-        id=row["id"],
-        source=row["source"],
-        url=row["url"],
-        title=row["title"],
-        published=row["published"],
-        lang=row["lang"],
-        content_hash=row["content_hash"],
-        text=row["text"],
-        outlet=row["outlet"],
-        source_id=row["source_id"],
-    )
+def _article(row: RowMapping) -> Article:
+    return Article(**{f: row[f] for f in _FIELDS})
 
 
 def utc_now() -> str:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from index.errors import BackupError, DatabaseCorruptError, StorageError
+from index.store import schema
 from index.store.article_db import MIGRATIONS, ArticleDB, corruption_message, is_corruption
 from index.store.disk import file_system_errors, fsync_dir, sqlite_storage_error
 
@@ -113,12 +114,14 @@ def restore_database(backup: Path, target: Path) -> Restored:
 
 def check_backup(copy: Path, named: Path) -> None:
     """`copy` (of the file `named`) is a whole newsbot database this newsbot can read."""
+    revision: str | None = None
     try:
         with closing(sqlite3.connect(copy)) as conn:
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             verdict = str(conn.execute("PRAGMA integrity_check").fetchone()[0])
             if verdict == "ok":
                 tables = _tables(conn)
+                revision = _revision(conn, tables)
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"{named} is not a usable newsbot backup ({exc})") from None
     if verdict != "ok":
@@ -128,6 +131,11 @@ def check_backup(copy: Path, named: Path) -> None:
             f"{named} was written by a newer newsbot (schema {version}; this one reads up to "
             f"{len(MIGRATIONS)}): restore it with that version"
         )
+    if revision is not None and not schema.known(schema.RECORDS, revision):
+        raise BackupError(
+            f"{named} was written by a newer newsbot (schema {revision}, unknown to this one): "
+            "restore it with that version"
+        )
     missing: list[str] = []
     for table, wanted in (_schema(version) if version > 0 else {}).items():
         have = tables.get(table)
@@ -135,6 +143,14 @@ def check_backup(copy: Path, named: Path) -> None:
     if version == 0 or missing:
         detail = f"lacks {', '.join(missing[:3])}" if missing else "has no newsbot schema version"
         raise BackupError(f"{named} is not a newsbot backup: it {detail}")
+
+
+def _revision(conn: sqlite3.Connection, tables: dict[str, set[str]]) -> str | None:
+    """The Alembic revision of the records in `conn` (None: from before Alembic)."""
+    if schema.RECORDS.version_table not in tables:
+        return None
+    row = conn.execute(f"SELECT version_num FROM {schema.RECORDS.version_table}").fetchone()
+    return None if row is None else str(row[0])
 
 
 def _refuse_unusable_file(backup: Path, target: Path) -> None:

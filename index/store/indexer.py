@@ -13,12 +13,12 @@ new article waits for its alerts from the transaction that saves it (index/alert
 import hashlib
 import logging
 import re
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+from sqlalchemy import Connection
 
 from index.embedding.embedder import Embedder
 from index.models import Article, DocumentFailure, Passage, SourceDocument
@@ -111,9 +111,7 @@ class EmbeddedArticle:
 class AlertHook(Protocol):
     """What the indexer asks of alert matching (index/alerts/matching.py) for each batch."""
 
-    def prepare(
-        self, batch: Sequence[EmbeddedArticle]
-    ) -> Callable[[sqlite3.Connection], None] | None:
+    def prepare(self, batch: Sequence[EmbeddedArticle]) -> Callable[[Connection], None] | None:
         """A writer of the batch's alerts, run in the transaction that marks it embedded."""
         ...
 
@@ -235,9 +233,7 @@ class Indexer:
         )
         return len(passages)
 
-    def _alerts_of(
-        self, embedded: list[EmbeddedArticle]
-    ) -> Callable[[sqlite3.Connection], None] | None:
+    def _alerts_of(self, embedded: list[EmbeddedArticle]) -> Callable[[Connection], None] | None:
         if self.alerts is None:
             return None
         try:

@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Protocol
 
 from index.errors import WriterLockedError
 from index.store.disk import file_system_errors
@@ -19,7 +19,17 @@ from index.store.disk import file_system_errors
 LOCK_NAME = "writer.lock"
 
 
-class WriterLock:
+class ExclusiveLock(Protocol):
+    """The seam for who may write: `WriterLock` (a file lock, for the embedded single-machine
+    default) is one; a lock or lease held in PostgreSQL (several machines) is another. `acquire`
+    raises WriterLockedError when another holder has it; `release` gives it back."""
+
+    def acquire(self) -> None: ...
+
+    def release(self) -> None: ...
+
+
+class WriterLock(ExclusiveLock):
     """Held while a process may write to the data dir's article database and vector store."""
 
     def __init__(self, data_dir: Path, purpose: str = "") -> None:

@@ -55,6 +55,7 @@ class Call:
     method: str
     params: dict[str, Any]
     seen: bool = False
+    at: float = field(default_factory=time.monotonic)  # when the API received it
 
     @property
     def chat_id(self) -> int | None:

@@ -75,7 +75,7 @@ def test_a_topic_subscription_alerts_on_its_story_in_any_language_and_nothing_el
     with open_core(settings, lock=True, embedder=real_embedder) as news:
         news.catalog.subscriptions.add(10, "shark attack on a diver", "en")
         news.index_paths([NTREX, SEEDS])
-        due = claim_all(news.catalog.subscriptions)
+        due = claim_all(news.catalog.outbox)
         titles = {a.id: a.title for a in news.db.all_articles()}
     assert len(due) == 1  # the shark story, once (a matching translation would be a sibling)
     ((alert,),) = [claim.alerts for claim in due]

@@ -1,7 +1,7 @@
 """Send queued alerts: paced, RetryAfter honoured, blocked chats paused, migrations followed.
 
 A repeating job calls `deliver` every few seconds. It claims what ONE message carries at a
-time (one alert, or a digest: see index/alerts/subscriptions.py; marked "sending" with a
+time (one alert, or a digest: see index/alerts/outbox.py; marked "sending" with a
 lease, in the database), sends it, then marks it sent: a crash can leave at most that one
 message unconfirmed, and when its lease runs out it is marked failed, not sent again
 (Telegram has no idempotency key: it may have arrived). One that must wait goes back to the
@@ -38,8 +38,9 @@ from telegram.error import (
 )
 
 from bot.telegram.alerts.format import alert_markup, render_alert, render_digest
-from bot.telegram.alerts.pacing import Pacer
-from index.alerts.subscriptions import Claim, Subscriptions
+from bot.telegram.alerts.pacing import Pacer, SendPacer
+from index.alerts.outbox import Claim
+from index.alerts.subscriptions import Subscriptions
 from index.answers.writer import AnswerWriter
 from index.catalog import Catalog
 
@@ -64,17 +65,18 @@ class AlertDelivery:
         self,
         catalog: Catalog,
         clock: Callable[[], float] = time.time,
-        pacer: Pacer | None = None,
+        pacer: SendPacer | None = None,
         answer_writer: AnswerWriter | None = None,
         lease_seconds: float = 120.0,
         burst: int | None = 3,
     ) -> None:
-        self.catalog = catalog  # the outbox (its subscriptions) and the articles alerts name
+        self.catalog = catalog  # the outbox, the subscriptions, the articles alerts name
+        self.outbox = catalog.outbox
         self.subscriptions = catalog.subscriptions
         self.answer_writer = answer_writer  # written answers on: a summary line in the
         # subscriber's language
         self.clock = clock
-        self.pacer = pacer or Pacer(clock)
+        self.pacer: SendPacer = pacer or Pacer(clock)
         self.lease_seconds = lease_seconds
         self.burst = burst  # more alerts than this due for one subscription: one digest
         self.name = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -85,7 +87,7 @@ class AlertDelivery:
         sent = 0
         for _ in range(limit):
             alert = await asyncio.to_thread(
-                self.subscriptions.claim,
+                self.outbox.claim,
                 self.name,
                 self.clock(),
                 self.lease_seconds,
@@ -98,7 +100,7 @@ class AlertDelivery:
 
     async def _one(self, bot: Bot, alert: Claim) -> int:
         chat_id = alert.subscription.chat_id
-        wait = self.pacer.reserve(chat_id)
+        wait = await asyncio.to_thread(self.pacer.reserve, chat_id)
         if wait > 0:
             await self._later(alert, wait, None)
             return 0
@@ -106,10 +108,10 @@ class AlertDelivery:
             html = await asyncio.to_thread(self._render, alert)
         except Exception as exc:  # nothing went out: say why in the outbox, go on
             log.exception("rendering the alert for chat %s failed", chat_id)
-            await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+            await asyncio.to_thread(self.outbox.mark_failed, alert, str(exc)[:200])
             return 0
         if html is None:
-            await asyncio.to_thread(self.subscriptions.mark_failed, alert, "article gone")
+            await asyncio.to_thread(self.outbox.mark_failed, alert, "article gone")
             return 0
         try:
             await bot.send_message(
@@ -121,13 +123,13 @@ class AlertDelivery:
             )
         except RetryAfter as exc:
             seconds = _seconds(exc.retry_after)
-            self.pacer.block(None, seconds)
+            await asyncio.to_thread(self.pacer.block, None, seconds)
             await self._later(alert, seconds, f"Telegram asked to wait {seconds:g} s")
             return 0
         except Forbidden as exc:
             log.info("chat %s refused alerts (%s): its subscriptions are paused", chat_id, exc)
             await asyncio.to_thread(self.subscriptions.pause_chat, chat_id, str(exc)[:200])
-            await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+            await asyncio.to_thread(self.outbox.mark_failed, alert, str(exc)[:200])
             return 0
         except ChatMigrated as exc:
             await follow_migration(self.subscriptions, chat_id, int(exc.new_chat_id))
@@ -135,7 +137,7 @@ class AlertDelivery:
             return 0
         except BadRequest as exc:
             log.warning("alert to chat %s refused: %s", chat_id, exc)
-            await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+            await asyncio.to_thread(self.outbox.mark_failed, alert, str(exc)[:200])
             return 0
         except TimedOut as exc:
             if not _may_have_arrived(exc):
@@ -143,17 +145,17 @@ class AlertDelivery:
             # Sent, but no answer in time: like a crash with the message in flight, it may
             # have arrived, and sending it again could repeat it.
             log.warning("alert to chat %s timed out after it was sent: not sent again", chat_id)
-            await asyncio.to_thread(self.subscriptions.mark_failed, alert, _TIMED_OUT)
+            await asyncio.to_thread(self.outbox.mark_failed, alert, _TIMED_OUT)
             return 0
         except TelegramError as exc:  # the request did not get through: try again later
             return await self._retry(alert, exc)
-        await asyncio.to_thread(self.subscriptions.mark_sent, alert)
+        await asyncio.to_thread(self.outbox.mark_sent, alert)
         return 1
 
     async def _retry(self, alert: Claim, exc: TelegramError) -> int:
         """Network trouble before Telegram had the message: later, a few times."""
         if alert.attempts >= _MAX_ATTEMPTS:
-            await asyncio.to_thread(self.subscriptions.mark_failed, alert, str(exc)[:200])
+            await asyncio.to_thread(self.outbox.mark_failed, alert, str(exc)[:200])
         else:
             await self._later(alert, _BACKOFF_SECONDS * alert.attempts, str(exc)[:200])
         return 0
@@ -175,7 +177,7 @@ class AlertDelivery:
         return render_alert(alert, article, siblings, summary)
 
     async def _later(self, alert: Claim, seconds: float, error: str | None) -> None:
-        await asyncio.to_thread(self.subscriptions.reschedule, alert, self.clock() + seconds, error)
+        await asyncio.to_thread(self.outbox.reschedule, alert, self.clock() + seconds, error)
 
 
 _TIMED_OUT = "timed out waiting for Telegram's answer: it may have arrived; not sent again"

@@ -11,7 +11,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.dates import parse_published
 from bot.telegram import texts
 from bot.telegram.html import MAX_MESSAGE, byline, escape, render_hit, utf16_len
-from index.alerts.subscriptions import Claim, PendingAlert, Subscription
+from index.alerts.outbox import Claim, PendingAlert
+from index.alerts.subscriptions import Subscription
 from index.answers.citing import headline, made_headline, shown_title, without_headline
 from index.models import Article, Hit, Passage
 

@@ -9,6 +9,7 @@ RetryAfter blocks a chat (or everything) until its deadline. Pure logic: the clo
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,14 @@ class Limits:
     private_per_second: int = 1
     group_per_minute: int = 20
     global_per_second: int = 30
+
+
+class SendPacer(Protocol):
+    """What alert delivery asks of a pacer: this one, or the records' (shared_records.py)."""
+
+    def reserve(self, chat_id: int) -> float: ...
+
+    def block(self, chat_id: int | None, seconds: float) -> None: ...
 
 
 class Pacer:

@@ -15,6 +15,7 @@ from typing import Any
 from telegram import Message, Update
 
 from bot.dates import human_time
+from bot.polling import poll_due
 from bot.settings import UNTRUSTED_IDS, AdminSettings
 from bot.telegram import texts
 from bot.telegram.chat import error_text, reply, user_lang
@@ -205,17 +206,23 @@ def summary(report: IndexReport, lang: str) -> str:
     return split_html(text)[0]
 
 
+POLL_JOB = "poll-sources"
+
+
 async def poll_sources(context: BotContext) -> None:
-    """The repeating job: fetch every source; skipped while an admin's job runs."""
+    """The repeating job: fetch the sources that are due, each once per period across all
+    workers and indexers (bot/polling.py); skipped while an admin's job runs."""
     services: Services = context.services
     if services.jobs.locked():
         return
+    period = services.admins.poll_minutes * 60
     async with services.jobs:
         try:
-            report = await asyncio.to_thread(services.news.refresh)
-            # An article saved but not embedded when a poll died is finished here.
-            await asyncio.to_thread(services.news.embed_missing)
+            polled = await asyncio.to_thread(
+                poll_due, services.news, services.periods, services.delivery.name, period
+            )
         except Exception:
             log.exception("polling sources failed; the next poll retries")
             return
-    log.info("polled sources: %s", report.summary())
+    if polled.reports or polled.failed:
+        log.info("polled sources: %s", polled.summary())

@@ -63,7 +63,10 @@ async def inline_query(update: Update, context: BotContext) -> None:
         return
     results = answers.cached(lang, question) or []
     if not results:
-        if not answers.may_search(query.from_user.id):
+        limit_key = f"inline:{query.from_user.id}"  # counted across workers
+        if not await asyncio.to_thread(
+            services.limits.allow, limit_key, answers.limits.per_minute, 60.0
+        ):
             slow = _notice(
                 "slow",
                 texts.text(lang, "inline_slow_title"),

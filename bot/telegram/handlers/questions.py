@@ -16,11 +16,12 @@ from telegram.constants import ChatAction, MessageEntityType
 from telegram.error import BadRequest, TelegramError
 
 from bot.telegram import texts
-from bot.telegram.answer_cache import SharedAnswer
 from bot.telegram.chat import (
     EXAMPLE_KEYS,
     error_text,
     examples_markup,
+    find_answer,
+    find_entry,
     reply,
     reply_lang,
     unknown_callback,
@@ -114,7 +115,7 @@ async def more_callback(update: Update, context: BotContext) -> None:
         return
     answer_id, number = parsed.group(1), int(parsed.group(2))
     lang = await user_lang(update, context.services)
-    entry = context.services.answers.get(answer_id)
+    entry = await find_entry(context.services, answer_id)
     if entry is None or number >= entry.pages.count:
         await query.answer(texts.text(lang, "expired"), show_alert=True)
         return
@@ -126,6 +127,7 @@ async def more_callback(update: Update, context: BotContext) -> None:
         page = await asyncio.to_thread(render_page, entry.pages, number, lang, written)
     entry.page = page.number
     entry.seen.add(page.number)
+    await asyncio.to_thread(context.services.records.show, answer_id, page.number)
     try:
         await query.edit_message_text(page.html, reply_markup=answer_markup(page, answer_id, lang))
     except BadRequest as exc:  # the page already shown (pressed twice), or the message is gone
@@ -149,25 +151,12 @@ async def answer(update: Update, context: BotContext, question: str) -> None:
         return
     page = await asyncio.to_thread(render_page, shared.pages, 0, lang, shared.written)
     answer_id = services.answers.put(shared, lang) if shared.pages.answer.hits else ""
+    if answer_id:  # any worker may get this message's buttons
+        await asyncio.to_thread(services.records.add, answer_id, question, lang)
     markup = answer_markup(page, answer_id, lang)
     sent = await reply(update, context, page.html, reply_markup=markup)
     if services.news.writes_answers and answer_id and shared.written is None:
         await add_written_answer(sent, services, answer_id)
-
-
-def find_answer(services: Services, question: str) -> SharedAnswer:
-    """The answer to `question`: from the cache when the same question was asked of the same
-    index, else searched (best sentences left to the pages, which pick them when opened)."""
-    news, chats = services.news, services.chats
-    question = news.question(question)  # the core's rule (empty, too long, spaces): one key
-    k = min(50, chats.page_hits * chats.max_pages)
-    stamp = news.stamp()
-    shared = services.answers.recent(question, k, stamp)
-    if shared is None:
-        found = news.ask(question, k, sentences=False)
-        shared = SharedAnswer(news.answer_pages(found, chats.page_hits))
-        services.answers.remember(question, k, stamp, shared)
-    return shared
 
 
 async def add_written_answer(sent: Message, services: Services, answer_id: str) -> None:
@@ -185,6 +174,8 @@ async def add_written_answer(sent: Message, services: Services, answer_id: str) 
     if written is None:
         return
     entry.shared.written = written
+    await asyncio.to_thread(services.records.write, answer_id, written.text, written.citations)
+    entry = await find_entry(services, answer_id) or entry  # the page the reader is on now
     page = await asyncio.to_thread(render_page, entry.pages, entry.page, entry.lang, written)
     try:
         await sent.edit_text(page.html, reply_markup=answer_markup(page, answer_id, entry.lang))

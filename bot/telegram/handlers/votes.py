@@ -8,7 +8,7 @@ from telegram import Update
 
 from bot.telegram import texts
 from bot.telegram.answer_cache import CachedAnswer
-from bot.telegram.chat import unknown_callback, user_lang
+from bot.telegram.chat import find_entry, unknown_callback, user_lang
 from bot.telegram.context import BotContext
 from index.answers.pages import block_dict
 
@@ -25,17 +25,18 @@ async def vote_callback(update: Update, context: BotContext) -> None:
         return
     answer_id, vote = parsed.group(1), 1 if parsed.group(2) == "up" else -1
     lang = await user_lang(update, context.services)
-    entry = context.services.answers.get(answer_id)
+    entry = await find_entry(context.services, answer_id)  # answered here or by another worker
     if entry is None:
         await query.answer(texts.text(lang, "expired"), show_alert=True)
         return
+    blocks = await asyncio.to_thread(shown, entry)  # a page seen on another worker: built here
     changed = await asyncio.to_thread(
         context.services.feedback.record,
         answer_id,
         query.from_user.id,
         entry.pages.answer.question,
         entry.lang,
-        shown(entry),
+        blocks,
         vote,
     )
     await query.answer(texts.text(lang, "vote_changed" if changed else "vote_saved"))

@@ -4,7 +4,8 @@ again in bold, each outlet once, a burst newest first."""
 
 from bot.telegram.alerts.format import render_alert, render_digest
 from bot.telegram.html import citation_html, render_hit
-from index.alerts.subscriptions import Claim, PendingAlert, Subscription
+from index.alerts.outbox import Claim, PendingAlert
+from index.alerts.subscriptions import Subscription
 from index.models import Article, Hit, Passage
 from tests.bot.fake_bot_api import check_text, visible_text
 

@@ -107,7 +107,7 @@ async def test_a_burst_of_twelve_articles_is_one_digest_message(
     assert text.count("• ") == 12
     assert 'href="https://x.example/7"' in digest.text
     assert digest.button_data == ["mute:1", "unsub:1"]
-    assert services.catalog.subscriptions.counts() == {"sent": 12}
+    assert services.catalog.outbox.counts() == {"sent": 12}
     assert await delivery.deliver(alert_bot) == 0  # each article once, in that one message
 
 
@@ -187,7 +187,7 @@ async def test_the_mute_and_unmute_buttons_of_an_alert(
     services.news.index_documents([doc(SUMMIT_VI)])
     assert await delivery.deliver(alert_bot) == 1
     assert "Hội nghị Budapest" in visible_text(api.calls_of("sendMessage", READER["id"])[-1].text)
-    assert services.catalog.subscriptions.counts() == {"sent": 2}
+    assert services.catalog.outbox.counts() == {"sent": 2}
 
 
 async def test_the_unsubscribe_button_of_an_alert(

@@ -197,7 +197,7 @@ async def test_fifty_alerts_to_one_group_are_paced_not_dropped(
         clock.now += 60
     assert rounds == [20, 20, 10]
     assert len(api.calls_of("sendMessage", group["id"])) == 50
-    assert services.catalog.subscriptions.counts() == {"sent": 50}
+    assert services.catalog.outbox.counts() == {"sent": 50}
 
 
 async def test_the_same_story_in_two_languages_is_one_alert(
@@ -291,7 +291,7 @@ async def test_an_alert_whose_answer_times_out_is_not_sent_again(
         clock.now += 3600
         assert await delivery.deliver(impatient) == 0
     assert len(api.calls_of("sendMessage", ENGLISH["id"])) == 2  # confirmation + that one
-    assert services.catalog.subscriptions.counts() == {"failed": 1}
+    assert services.catalog.outbox.counts() == {"failed": 1}
 
 
 @pytest.mark.parametrize(

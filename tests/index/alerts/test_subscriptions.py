@@ -8,7 +8,7 @@ import pytest
 
 from bot.root import open_core
 from bot.settings import Settings
-from index.alerts.subscriptions import Claim, Subscriptions
+from index.alerts.outbox import Claim, Outbox
 from index.errors import SubscriptionError
 from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
@@ -34,10 +34,10 @@ GOLD = (
 )
 
 
-def claim_all(subs: Subscriptions, now: float | None = None) -> list[Claim]:
+def claim_all(outbox: Outbox, now: float | None = None) -> list[Claim]:
     """Every due message, claimed one at a time as a sender does."""
     claimed = []
-    while (claim := subs.claim("test", now)) is not None:
+    while (claim := outbox.claim("test", now)) is not None:
         claimed.append(claim)
     return claimed
 
@@ -79,7 +79,7 @@ def test_a_matching_article_alerts_and_an_unrelated_one_does_not(news: NewsIndex
     topic = news.catalog.subscriptions.add(10, "Budapest summit Trump Putin", "en")
     everything = news.catalog.subscriptions.add(20, None, "hi")
     news.index_documents([doc(SUMMIT_EN), doc(GOLD)])
-    due = claim_all(news.catalog.subscriptions)
+    due = claim_all(news.catalog.outbox)
     by_chat = {(c.subscription.chat_id, a.article_id) for c in due for a in c.alerts}
     articles = {a.title: a.id for a in news.db.all_articles()}
     assert by_chat == {
@@ -97,8 +97,8 @@ def test_exactly_once_across_restarts_reindexes_and_refetches(alert_settings: Se
     with open_core(alert_settings, lock=True, embedder=embedder) as news:
         news.catalog.subscriptions.add(10, "Budapest summit", "en")
         news.index_documents([doc(SUMMIT_EN)])
-        (alert,) = claim_all(news.catalog.subscriptions)
-        news.catalog.subscriptions.mark_sent(alert)
+        (alert,) = claim_all(news.catalog.outbox)
+        news.catalog.outbox.mark_sent(alert)
     with open_core(alert_settings, lock=True, embedder=embedder) as news:  # a restart
         news.index_documents([doc(SUMMIT_EN)])  # fetched again: unchanged
         news.reembed_all()
@@ -108,18 +108,18 @@ def test_exactly_once_across_restarts_reindexes_and_refetches(alert_settings: Se
         news.store.delete_article(article.id)
         news.db.delete(article.id)
         news.index_documents([doc(SUMMIT_EN)])  # the same URL comes back as "new"
-        assert claim_all(news.catalog.subscriptions) == []
-        assert news.catalog.subscriptions.counts() == {"sent": 1}
+        assert claim_all(news.catalog.outbox) == []
+        assert news.catalog.outbox.counts() == {"sent": 1}
 
 
 def test_the_same_story_in_two_languages_is_one_alert_listing_the_other(news: NewsIndex):
     news.catalog.subscriptions.add(10, "Budapest summit Trump Putin", "en")
     news.index_documents([doc(SUMMIT_EN), doc(SUMMIT_VI), doc(GOLD)])
-    ((alert,),) = [c.alerts for c in claim_all(news.catalog.subscriptions)]
+    ((alert,),) = [c.alerts for c in claim_all(news.catalog.outbox)]
     ids = {a.title: a.id for a in news.db.all_articles()}
     assert alert.article_id == ids[SUMMIT_EN[1]]
     assert alert.siblings == (ids[SUMMIT_VI[1]],)
-    assert news.catalog.subscriptions.counts() == {"sending": 1, "merged": 1}
+    assert news.catalog.outbox.counts() == {"sending": 1, "merged": 1}
 
 
 def test_paused_chats_get_nothing_and_migrated_chats_keep_their_subscriptions(news: NewsIndex):
@@ -129,33 +129,33 @@ def test_paused_chats_get_nothing_and_migrated_chats_keep_their_subscriptions(ne
     assert subs.pause_chat(10, "blocked the bot") == 1
     subs.migrate_chat(-200, -100200)
     news.index_documents([doc(GOLD)])
-    (alert,) = claim_all(subs)
+    (alert,) = claim_all(news.catalog.outbox)
     assert alert.subscription.chat_id == -100200
     subs.resume_chat(10)  # what arrived while paused is not queued: it would be stale
     news.index_documents([doc(SUMMIT_EN)])
-    assert sorted(a.subscription.chat_id for a in claim_all(subs)) == [-100200, 10]
+    assert sorted(a.subscription.chat_id for a in claim_all(news.catalog.outbox)) == [-100200, 10]
 
 
 def test_rescheduled_alerts_wait_for_their_time(news: NewsIndex):
     news.catalog.subscriptions.add(10, None, "en")
     news.index_documents([doc(GOLD)])
-    (alert,) = claim_all(news.catalog.subscriptions, now=1000.0)
-    news.catalog.subscriptions.reschedule(alert, at=1030.0, error="429")
-    assert claim_all(news.catalog.subscriptions, now=1029.0) == []
-    (again,) = claim_all(news.catalog.subscriptions, now=1030.0)
+    (alert,) = claim_all(news.catalog.outbox, now=1000.0)
+    news.catalog.outbox.reschedule(alert, at=1030.0, error="429")
+    assert claim_all(news.catalog.outbox, now=1029.0) == []
+    (again,) = claim_all(news.catalog.outbox, now=1030.0)
     assert again.attempts == 2
 
 
 def test_a_sender_claims_one_alert_at_a_time(news: NewsIndex):
     news.catalog.subscriptions.add(10, None, "en")
     news.index_documents([doc(SUMMIT_EN), doc(GOLD)])
-    first = news.catalog.subscriptions.claim("sender-a", now=1000.0)
+    first = news.catalog.outbox.claim("sender-a", now=1000.0)
     assert first is not None
-    assert news.catalog.subscriptions.counts() == {"sending": 1, "queued": 1}
-    news.catalog.subscriptions.mark_sent(first)
-    second = news.catalog.subscriptions.claim("sender-a", now=1001.0)
+    assert news.catalog.outbox.counts() == {"sending": 1, "queued": 1}
+    news.catalog.outbox.mark_sent(first)
+    second = news.catalog.outbox.claim("sender-a", now=1001.0)
     assert second is not None and second.alerts[0].article_id != first.alerts[0].article_id
-    assert news.catalog.subscriptions.claim("sender-a", now=1002.0) is None
+    assert news.catalog.outbox.claim("sender-a", now=1002.0) is None
 
 
 def test_an_alert_its_dead_sender_left_sending_is_failed_after_the_lease_never_resent(
@@ -163,13 +163,13 @@ def test_an_alert_its_dead_sender_left_sending_is_failed_after_the_lease_never_r
 ):
     news.catalog.subscriptions.add(10, None, "en")
     news.index_documents([doc(SUMMIT_EN), doc(GOLD)])
-    news.catalog.subscriptions.claim("dead-sender", now=1000.0, lease_seconds=60)  # then killed
-    other = news.catalog.subscriptions.claim("new-sender", now=1059.0, lease_seconds=60)
+    news.catalog.outbox.claim("dead-sender", now=1000.0, lease_seconds=60)  # then killed
+    other = news.catalog.outbox.claim("new-sender", now=1059.0, lease_seconds=60)
     assert other is not None  # the other alert; the dead sender's one is still leased
-    news.catalog.subscriptions.mark_sent(other)
-    assert news.catalog.subscriptions.counts() == {"sending": 1, "sent": 1}
-    assert news.catalog.subscriptions.claim("new-sender", now=1060.0) is None  # not sent again
-    assert news.catalog.subscriptions.counts() == {"failed": 1, "sent": 1}
+    news.catalog.outbox.mark_sent(other)
+    assert news.catalog.outbox.counts() == {"sending": 1, "sent": 1}
+    assert news.catalog.outbox.claim("new-sender", now=1060.0) is None  # not sent again
+    assert news.catalog.outbox.counts() == {"failed": 1, "sent": 1}
 
 
 def test_articles_saved_before_a_crash_alert_after_a_full_rebuild(alert_settings: Settings):
@@ -181,13 +181,13 @@ def test_articles_saved_before_a_crash_alert_after_a_full_rebuild(alert_settings
         news.catalog.subscriptions.add(10, None, "en")
         with pytest.raises(RuntimeError):
             news.index_documents([doc(SUMMIT_EN), doc(GOLD)])  # saved, never embedded
-        assert news.catalog.subscriptions.counts() == {}
+        assert news.catalog.outbox.counts() == {}
     with open_core(alert_settings, lock=True, embedder=HashingEmbedder(budget=60)) as news:
         news.rebuild()  # embeds into a staging collection, which alerts nobody; then matches
-        assert news.catalog.subscriptions.counts() == {"queued": 2}
+        assert news.catalog.outbox.counts() == {"queued": 2}
         news.rebuild()
         news.embed_missing()
-        assert news.catalog.subscriptions.counts() == {"queued": 2}
+        assert news.catalog.outbox.counts() == {"queued": 2}
 
 
 def test_alerts_an_older_version_left_sending_are_resolved_after_the_upgrade(tmp_path):
@@ -206,9 +206,9 @@ def test_alerts_an_older_version_left_sending_are_resolved_after_the_upgrade(tmp
         )
     db = ArticleDB(path)
     try:
-        subs = Subscriptions(db)
-        assert subs.claim("new-sender") is None  # never sent again ...
-        assert subs.counts() == {"failed": 1}  # ... and no longer stuck
+        outbox = Outbox(db)
+        assert outbox.claim("new-sender") is None  # never sent again ...
+        assert outbox.counts() == {"failed": 1}  # ... and no longer stuck
     finally:
         db.close()
 

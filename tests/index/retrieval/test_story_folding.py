@@ -205,7 +205,7 @@ def test_the_two_seed_reports_are_one_alert(
     with open_core(settings, lock=True, embedder=real_embedder) as news:
         news.catalog.subscriptions.add(10, "Trump Putin summit in Budapest", "en")
         news.index_paths([SEEDS])
-        due = claim_all(news.catalog.subscriptions)
+        due = claim_all(news.catalog.outbox)
         sources = {a.id: Path(a.source).name for a in news.db.all_articles()}
     assert len(due) == 1  # one message
     ((alert,),) = [claim.alerts for claim in due]  # holding one alert

@@ -157,7 +157,7 @@ def test_a_crash_mid_batch_loses_nothing_and_alerts_once(settings, tmp_path: Pat
         with pytest.raises(RuntimeError):
             news.index_paths([folder])
         assert (news.stats().articles, news.stats().embedded_articles) == (8, 4)
-        assert news.catalog.subscriptions.counts() == {"queued": 4}
+        assert news.catalog.outbox.counts() == {"queued": 4}
 
     embedder = HashingEmbedder()
     with open_core(settings, lock=True, embedder=embedder) as news:
@@ -169,10 +169,10 @@ def test_a_crash_mid_batch_loses_nothing_and_alerts_once(settings, tmp_path: Pat
         assert news.store.count() == stats.passages
         assert news.check(repair=False).consistent
         # The 4 articles saved before the crash alert too: 10 alerts, each once.
-        assert news.catalog.subscriptions.counts() == {"queued": 10}
+        assert news.catalog.outbox.counts() == {"queued": 10}
         news.index_paths([folder])
         news.embed_missing()
-        assert news.catalog.subscriptions.counts() == {"queued": 10}
+        assert news.catalog.outbox.counts() == {"queued": 10}
 
 
 def test_search_cites_the_article(fake_index: NewsIndex, seeds_copy: Path):

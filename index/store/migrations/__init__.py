@@ -1,0 +1,1 @@
+"""Alembic's environment (env.py) and the store's revisions: index/store/schema.py."""
