@@ -29,6 +29,7 @@ PREFS = schema.History(
     locations=(Path(__file__).resolve().parent / "prefs_migrations",),
     baseline="0001_prefs",
     marker="user_lang",
+    head="0001_prefs",
 )
 
 

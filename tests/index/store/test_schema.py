@@ -1,6 +1,8 @@
 """One schema for both engines: the migrations build what the packages' tables declare."""
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from alembic.migration import MigrationContext
 
 import index.alerts.tables
 import index.sources.tables  # noqa: F401 - declares its tables on the shared metadata
+from bot.telegram.chat_prefs import PREFS
 from index.errors import BackupError, DatabaseUnavailableError
 from index.store import schema
 from index.store.article_db import MIGRATIONS, ArticleDB
@@ -16,6 +19,7 @@ from index.store.backups import backup_database, check_backup
 from index.store.database import Database
 from index.store.feedback import FeedbackStore
 from index.store.tables import metadata
+from tests.conftest import REPO
 from tests.postgres import free_port
 
 
@@ -26,7 +30,7 @@ def test_the_migrated_records_are_what_the_tables_declare(tmp_path: Path, databa
             context = MigrationContext.configure(conn)
             differences = compare_metadata(context, metadata)
         assert [d for d in differences if d[0] != "remove_table"] == []
-        assert schema.current(db.database, schema.RECORDS) == schema.RECORDS.head()
+        assert schema.current(db.database, schema.RECORDS) == schema.RECORDS.head
         assert set(index.alerts.tables.metadata.tables) >= {"alerts", "sources", "articles"}
     finally:
         db.close()
@@ -56,7 +60,7 @@ def test_votes_keep_their_own_history_on_each_engine(tmp_path: Path, database_ur
         assert store.record("a1", 7, "why?", "en", [{"id": "x"}], 1) is False
         assert store.record("a1", 7, "why?", "en", [{"id": "x"}], -1) is True
         assert [(v.answer_id, v.vote) for v in store.votes()] == [("a1", -1)]
-        assert schema.current(store.database, schema.VOTES) == schema.VOTES.head()
+        assert schema.current(store.database, schema.VOTES) == schema.VOTES.head
     finally:
         store.close()
 
@@ -85,3 +89,21 @@ def test_a_backup_from_a_newer_schema_revision_is_refused(tmp_path: Path):
 
     with pytest.raises(BackupError, match="newer newsbot .*0099_from_the_future"):
         check_backup(backup, backup)
+
+
+@pytest.mark.parametrize("history", [schema.RECORDS, schema.VOTES, PREFS], ids=lambda h: h.name)
+def test_each_history_names_its_newest_revision_as_head(history: schema.History):
+    assert history.script().get_current_head() == history.head
+
+
+def test_opening_records_at_their_head_does_not_import_alembic(tmp_path: Path):
+    ArticleDB(tmp_path / "newsbot.sqlite3").close()  # created, migrated
+    probe = (
+        "import sys; from pathlib import Path; from index.store.article_db import ArticleDB;"
+        f"ArticleDB(Path({str(tmp_path / 'newsbot.sqlite3')!r})).close();"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'alembic', 'sqlalchemy'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "['sqlalchemy']"
