@@ -11,7 +11,9 @@ from alembic.migration import MigrationContext
 
 import index.alerts.tables
 import index.sources.tables  # noqa: F401 - declares its tables on the shared metadata
+from bot.settings import Settings
 from bot.telegram.chat_prefs import PREFS
+from index.catalog import Catalog
 from index.errors import BackupError, DatabaseUnavailableError
 from index.store import schema
 from index.store.article_db import MIGRATIONS, ArticleDB
@@ -20,7 +22,7 @@ from index.store.database import Database
 from index.store.feedback import FeedbackStore
 from index.store.tables import metadata
 from tests.conftest import REPO
-from tests.postgres import free_port
+from tests.postgres import PostgresCluster, free_port
 
 
 def test_the_migrated_records_are_what_the_tables_declare(tmp_path: Path, database_url: str | None):
@@ -107,3 +109,16 @@ def test_opening_records_at_their_head_does_not_import_alembic(tmp_path: Path):
         [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "['sqlalchemy']"
+
+
+def test_records_carry_on_after_postgresql_restarts(
+    data_dir: Path, postgres_cluster: PostgresCluster, postgres_url: str
+):
+    settings = Settings(_env_file=None, data_dir=data_dir, database_url=postgres_url)
+    with Catalog.open(settings) as catalog:
+        catalog.subscriptions.add(42, "summit", "en")  # a pooled connection is open now
+
+        postgres_cluster.restart()  # every connection dropped under the pool
+
+        catalog.subscriptions.add(42, "gold", "en")
+        assert [s.topic for s in catalog.subscriptions.for_chat(42)] == ["summit", "gold"]
