@@ -137,10 +137,13 @@ def _sqlite_engine(path: Path) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         options = conn.get_execution_options()
-        conn.exec_driver_sql(
-            f"PRAGMA synchronous = {'NORMAL' if options.get(_NO_SYNC) else 'FULL'}"
-        )
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_IMMEDIATE) else "BEGIN")
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        synchronous = "NORMAL" if options.get(_NO_SYNC) else "FULL"
+        if conn.connection.info.get("synchronous") != synchronous:  # a statement less, mostly
+            dbapi.execute(f"PRAGMA synchronous = {synchronous}")
+            conn.connection.info["synchronous"] = synchronous
+        dbapi.execute("BEGIN IMMEDIATE" if options.get(_IMMEDIATE) else "BEGIN")
 
     return engine
 
