@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.telegram.chat_prefs import PREFS
 from index.catalog import Catalog
 from index.errors import BackupError, DatabaseUnavailableError
+from index.models import Article
 from index.store import schema
 from index.store.article_db import MIGRATIONS, ArticleDB
 from index.store.backups import backup_database, check_backup
@@ -122,3 +123,28 @@ def test_records_carry_on_after_postgresql_restarts(
 
         catalog.subscriptions.add(42, "gold", "en")
         assert [s.topic for s in catalog.subscriptions.for_chat(42)] == ["summit", "gold"]
+
+
+def test_a_stray_nul_in_an_article_does_not_stop_it_being_stored(
+    tmp_path: Path, database_url: str | None
+):
+    db = ArticleDB(tmp_path / "newsbot.sqlite3", database_url)
+    try:
+        article = Article(
+            id="a",
+            source="s",
+            url=None,
+            title="A\x00 title",
+            published=None,
+            lang="en",
+            content_hash="h",
+            text="Text with a stray \x00 byte.",
+            outlet=None,
+            source_id=None,
+        )
+        db.save_many([article], new_ids=["a"])
+        stored = db.get("a")
+        assert stored is not None
+        assert stored.text.replace("\x00", "") == "Text with a stray  byte."
+    finally:
+        db.close()
