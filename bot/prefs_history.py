@@ -18,4 +18,5 @@ PREFS = schema.History(
     locations=(Path(__file__).resolve().parent / "telegram" / "prefs_migrations",),
     baseline="0001_prefs",
     marker="user_lang",
+    head="0002_shared",
 )

@@ -95,6 +95,11 @@ class PostgresCluster:
     def stop(self) -> None:
         self.pg_ctl("-m", "fast", "stop")
 
+    def restart(self) -> None:
+        """Stop (dropping every connection) and start again on the same port."""
+        self.stop()
+        self.start()
+
 
 def _as_root() -> bool:
     return os.geteuid() == 0

@@ -49,7 +49,7 @@ def status_command() -> None:
                 version = schema.current(database, history) or "none"
             finally:
                 database.close()
-            head = history.head()
+            head = history.head
             state = "up to date" if version == head else f"to upgrade to {head}"
             out.print(
                 f"{name}: {database.where}, schema {version} ({state})",
@@ -70,7 +70,7 @@ def upgrade_command() -> None:
                     schema.upgrade(database, history)
                 finally:
                     database.close()
-                out.print(f"{name}: {database.where} at {history.head()}", highlight=False)
+                out.print(f"{name}: {database.where} at {history.head}", highlight=False)
 
 
 @db_app.command("migrate")

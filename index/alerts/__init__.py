@@ -1,5 +1,7 @@
-"""Alerts: subscriptions to topics, and the matching of newly indexed articles to them.
+"""Alerts: subscriptions to topics, the outbox, and matching newly indexed articles to them.
 
-`subscriptions` stores topics per chat and the outbox of alerts to deliver exactly once;
-`matching` scores new articles against every topic when they are embedded.
+`subscriptions` stores topics per chat; `outbox` the alerts to deliver exactly once and the
+articles still to match; `tables` declares their tables and `migrations/` their revisions
+(index/store/schema.py); `matching` scores new articles against every topic when they are
+embedded.
 """

@@ -11,6 +11,7 @@ writers that ask for one (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-s
 advisory lock): check-then-insert and claim-then-mark stay atomic across processes.
 """
 
+import errno
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -50,11 +51,11 @@ class Database:
             with file_system_errors():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if path.exists() and not path.is_file():
-                    raise IsADirectoryError(21, "a folder", str(path))
+                    raise IsADirectoryError(errno.EISDIR, "a folder", str(path))
             self.engine = _sqlite_engine(path)
         else:
             assert url is not None
-            self.engine = create_engine(engine_url(url), pool_pre_ping=True)
+            self.engine = _postgresql_engine(url)
         self.dialect = self.engine.dialect.name  # "sqlite" or "postgresql"
 
     @classmethod
@@ -120,6 +121,25 @@ def _unreachable(exc: DBAPIError) -> bool:
     return isinstance(exc.orig, psycopg.OperationalError)
 
 
+def _postgresql_engine(url: str) -> Engine:
+    from psycopg.types.string import StrDumperUnknown  # psycopg only when PostgreSQL is used
+
+    class TextWithoutNul(StrDumperUnknown):
+        """PostgreSQL's text cannot hold NUL, which SQLite's can (an article read from a file
+        with a stray NUL byte): dropped on the way in, as it carries nothing a reader sees."""
+
+        def dump(self, obj: str) -> bytes:
+            return obj.replace("\x00", "").encode(self._encoding)
+
+    engine = create_engine(engine_url(url), pool_pre_ping=True)  # pinged: a restart is survived
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.adapters.register_dumper(str, TextWithoutNul)
+
+    return engine
+
+
 def _sqlite_engine(path: Path) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
@@ -137,10 +157,13 @@ def _sqlite_engine(path: Path) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         options = conn.get_execution_options()
-        conn.exec_driver_sql(
-            f"PRAGMA synchronous = {'NORMAL' if options.get(_NO_SYNC) else 'FULL'}"
-        )
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_IMMEDIATE) else "BEGIN")
+        dbapi = conn.connection.dbapi_connection
+        assert dbapi is not None
+        synchronous = "NORMAL" if options.get(_NO_SYNC) else "FULL"
+        if conn.connection.info.get("synchronous") != synchronous:  # a statement less, mostly
+            dbapi.execute(f"PRAGMA synchronous = {synchronous}")
+            conn.connection.info["synchronous"] = synchronous
+        dbapi.execute("BEGIN IMMEDIATE" if options.get(_IMMEDIATE) else "BEGIN")
 
     return engine
 

@@ -11,6 +11,7 @@ from bot.cli.main import app
 from bot.root import open_catalog, open_core
 from bot.settings import Settings
 from bot.telegram.chat_prefs import ChatPrefs
+from index.store.article_db import MIGRATIONS
 from index.store.database import Database
 from index.store.feedback import FeedbackStore
 from tests.fakes import HashingEmbedder
@@ -100,3 +101,36 @@ def test_status_names_where_each_store_is(seeded: Path):
     assert result.exit_code == 0, result.output
     assert "records: " in result.stdout
     assert "(up to date)" in result.stdout
+
+
+def test_upgrade_brings_a_data_dir_from_before_alembic_up_to_date(env_settings: Path):
+    env_settings.mkdir(parents=True)
+    with sqlite3.connect(env_settings / "newsbot.sqlite3") as conn:  # newsbot 0.1, schema 4
+        for number, script in enumerate(MIGRATIONS[:4], start=1):
+            conn.executescript(f"{script}; PRAGMA user_version = {number};")
+    assert "to upgrade to" in runner.invoke(app, ["db", "status"]).stdout
+
+    result = runner.invoke(app, ["db", "upgrade"])
+
+    assert result.exit_code == 0, result.output
+    status = runner.invoke(app, ["db", "status"]).stdout
+    assert "records: " in status and "(up to date)" in status
+    assert "to upgrade" not in status
+
+
+@pytest.mark.parametrize("command", [["backup", "x.sqlite3"], ["restore", "x.sqlite3"]])
+def test_backup_and_restore_point_postgresql_users_to_pg_dump(
+    env_settings: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+):
+    monkeypatch.setenv("NEWSBOT_DATABASE_URL", "postgresql://newsbot@127.0.0.1:1/news")
+
+    result = runner.invoke(app, command)
+
+    assert result.exit_code == 1
+    assert "pg_dump" in result.stderr and "docs/scaling.md" in result.stderr
+
+
+def test_migrate_refuses_what_is_not_a_postgresql_url(seeded: Path):
+    result = runner.invoke(app, ["db", "migrate", "--to", "mysql://x@y/z"])
+    assert result.exit_code == 1
+    assert "postgresql://user@host/db" in result.stderr

@@ -20,7 +20,7 @@ def test_a_language_choice_and_the_one_time_note_are_kept(tmp_path: Path, databa
     again = ChatPrefs.in_data_dir(tmp_path, database_url)  # reopened: migrated once, kept
     try:
         assert again.language(5_000_000_000) == "hi"
-        assert schema.current(again.database, PREFS) == PREFS.head()
+        assert schema.current(again.database, PREFS) == PREFS.head
     finally:
         again.close()
 
