@@ -27,6 +27,7 @@ from index.retrieval.story_folding import (
     Story,
     cut_stories,
     fold_stories,
+    lead_with,
     trim_story,
 )
 from index.retrieval.story_groups import ArticlePassages, StoryRule, article_passages
@@ -176,8 +177,15 @@ class Searcher:
         best = {
             c.passage.id: sentence for (_, c), (sentence, _) in zip(judged, scored, strict=True)
         }
-        # Each article's passage that answers best first, then what is near enough is kept.
+        # Each article's passage that answers best first; the story's lead is the passage that
+        # says most what the question asks, the name bonus aside (it chose the story): its
+        # cosine, or the mean with its best sentence when that sentence matches better.
+        said = {
+            c.passage.id: max(c.score, (c.score + sentence) / 2)
+            for (_, c), (_, sentence) in zip(judged, scored, strict=True)
+        }
         stories = [_by_merit(story, merit) for story in stories]
+        stories = [lead_with(s, lambda c: said.get(c.passage.id, c.score)) for s in stories]
         if self.story_rule is not None:
             stories = [trim_story(story, self.story_margin, rank) for story in stories]
         if self.reranker is not None:  # the cross-encoder's order stands, in and across stories

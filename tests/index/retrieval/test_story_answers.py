@@ -72,6 +72,9 @@ def test_the_readme_question_is_answered_by_the_seed_story_with_both_reports(new
     answer = news.ask("Why was the Budapest summit dropped?", BOT_K, sentences=False)
     assert answer.answered, answer.answer_score
     assert _name(answer.hits[0].article.source) in SEED_NAMES
+    # The passage that says why leads (Moscow would not concede), not the Hindi one that the
+    # name bonus lifts for naming Budapest.
+    assert "Moskva từ chối xem xét nhượng bộ" in answer.hits[0].passage.text
     # Both reports' passages are in the first story's block, each citing its own article.
     first = news.answer_pages(answer, 3).page(0)[0]
     assert {_name(s.article.source) for s in first.snippets} == SEED_NAMES
