@@ -187,16 +187,19 @@ def run(
     split: str,
     articles: dict[str, str] | None = None,
     embedder: Embedder | None = None,
+    data_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Index `articles` (the benchmark's corpus by default) in a temporary data dir with the
+    """Index `articles` (the benchmark's corpus by default) in a temporary data dir, or in
+    `data_dir` (kept: a second run re-reads the files and embeds only what changed), with the
     configured settings and `embedder` (the configured model by default), ask `questions`,
     and return every figure (what `--json` prints)."""
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "articles"
-        folder.mkdir()
+        root = Path(tmp) if data_dir is None else data_dir
+        folder = root / "articles"
+        folder.mkdir(parents=True, exist_ok=True)
         for name, text in (corpus_articles() if articles is None else articles).items():
             (folder / name).write_text(text, encoding="utf-8")
-        settings = Settings(data_dir=Path(tmp) / "data")
+        settings = Settings(data_dir=root / "data")
         k = min(50, settings.bot_page_hits * settings.bot_max_pages)
         started = time.perf_counter()
         with open_core(settings, lock=True, embedder=embedder) as news:
@@ -258,8 +261,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--split", choices=("dev", "test", "all"), default="test")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--verbose", action="store_true", help="every question's outcome")
+    parser.add_argument(
+        "--data-dir", type=Path, help="keep the index here and reuse it (else a temp dir)"
+    )
     args = parser.parse_args(argv)
-    result = run(load_questions(split=args.split), args.split)
+    result = run(load_questions(split=args.split), args.split, data_dir=args.data_dir)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return

@@ -18,7 +18,7 @@ from index.embedding.query_encoder import QueryEncoder
 from index.errors import QuestionError
 from index.models import Answer, Article, Hit, Passage
 from index.retrieval.best_sentence import SentenceScorer, plain_sentences, scored_best
-from index.retrieval.evidence import named_passages, numbers
+from index.retrieval.evidence import ignores_a_name, named_passages, numbers, stated_names, without
 from index.retrieval.fusion import cascade, reciprocal_rank_fusion
 from index.retrieval.lexical import LexicalIndex
 from index.retrieval.reranker import Reranker
@@ -27,6 +27,7 @@ from index.retrieval.story_folding import (
     Story,
     cut_stories,
     fold_stories,
+    lead_with,
     trim_story,
 )
 from index.retrieval.story_groups import ArticlePassages, StoryRule, article_passages
@@ -150,7 +151,8 @@ class Searcher:
         if self.story_rule is not None:  # unfolded, every article stands alone, uncut
             stories = cut_stories(stories, self.story_margin, rank)
         asked = numbers(question)
-        # A story none of whose articles holds the question's numbers cannot answer it.
+        # A story none of whose articles holds the question's numbers cannot answer it, nor
+        # one that does not answer to a name the question states.
         missing = {
             s.articles[0]: bool(asked)
             and not any(
@@ -158,6 +160,8 @@ class Searcher:
             )
             for s in stories
         }
+        for lead in self._ignoring_a_name(question, query, stories, copies):
+            missing[lead] = True
         # The answer rule: the best of (passage cosine + its best sentence's cosine) / 2 over
         # the top passages, plus the name bonus. Sentences are scored for the first passages
         # of the best stories, through the cache the answer's pages use (the page costs no
@@ -179,8 +183,15 @@ class Searcher:
         best = {
             c.passage.id: sentence for (_, c), (sentence, _) in zip(judged, scored, strict=True)
         }
-        # Each article's passage that answers best first, then what is near enough is kept.
+        # Each article's passage that answers best first; the story's lead is the passage that
+        # says most what the question asks, the name bonus aside (it chose the story): its
+        # cosine, or the mean with its best sentence when that sentence matches better.
+        said = {
+            c.passage.id: max(c.score, (c.score + sentence) / 2)
+            for (_, c), (_, sentence) in zip(judged, scored, strict=True)
+        }
         stories = [_by_merit(story, merit) for story in stories]
+        stories = [lead_with(s, lambda c: said.get(c.passage.id, c.score)) for s in stories]
         if self.story_rule is not None:
             stories = [trim_story(story, self.story_margin, rank) for story in stories]
         if self.reranker is not None:  # the cross-encoder's order stands, in and across stories
@@ -228,6 +239,27 @@ class Searcher:
             candidates=hits + extra if with_candidates else (),
             answer_score=answer_score,
         )
+
+    def _ignoring_a_name(
+        self,
+        question: str,
+        query: np.ndarray,
+        stories: Sequence[Story],
+        copies: dict[str, list[str]],
+    ) -> list[str]:
+        """The lead articles of the stories that do not answer to a name the question states
+        (evidence.ignores_a_name); one model call for all the question's names."""
+        names = stated_names(question)
+        if not names or not stories:
+            return []
+        asked_without = self.embedder.embed_queries([without(question, n) for n in names])
+        ignoring = []
+        for story in stories:
+            held = self._passages_of_articles([*story.articles, *_copies(story, copies)])
+            vectors = [p.vectors for p in held.values()]
+            if vectors and ignores_a_name(np.concatenate(vectors), query, asked_without):
+                ignoring.append(story.articles[0])
+        return ignoring
 
     def _named(self, question: str, query: np.ndarray, found: list[StoredPassage]) -> set[str]:
         """The passages that name a rare name of the question; those dense search did not

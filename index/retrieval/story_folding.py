@@ -7,6 +7,11 @@ article, hide the sibling that holds the answer (a Hindi question whose answer o
 Vietnamese report gives). So candidates are grouped into stories (story_groups.py); a story
 ranks by its best passage; its passages are each of its articles' best first, then each one's
 second, and so on; a story or passage far below the best is cut (`cut_stories`).
+
+What ranks a story and what leads inside it are two questions: a passage that names the
+question's rare name ranks its story higher (the name says "this story"), but inside the story
+the passage that says most what the question asks leads (`lead_with`), and no passage is cut
+for being below a name-lifted one (`trim_story` keeps the lead).
 """
 
 from collections.abc import Callable, Mapping, Sequence
@@ -77,12 +82,23 @@ def cut_stories(
     return [story for story in stories if story.best >= top - margin]
 
 
+def lead_with(story: Story, lead: Callable[[StoredPassage], float]) -> Story:
+    """The story with its passage that `lead` scores highest first, the others in order."""
+    if not story.candidates:
+        return story
+    top = max(story.candidates, key=lead)
+    rest = [c for c in story.candidates if c is not top]
+    return Story(story.articles, [top, *rest], story.best)
+
+
 def trim_story(story: Story, margin: float, rank: Callable[[StoredPassage], float]) -> Story:
-    """The story's articles' best passages (never cut: a sibling's best may sit far below a
-    same-language passage and hold the answer), and its other passages within `margin` of
-    its best; at most PASSAGES_PER_STORY."""
-    heads = len(story.articles)  # the candidates start with each article's best
-    near = story.candidates[:heads] + [
-        c for c in story.candidates[heads:] if rank(c) >= story.best - margin
-    ]
+    """The story's lead passage and each of its articles' best (never cut: a sibling's best may
+    sit far below a same-language passage and hold the answer, and the lead may sit below a
+    passage the name bonus lifted), and its other passages within `margin` of its best; in
+    their order, at most PASSAGES_PER_STORY."""
+    heads = {id(c): c for c in story.candidates[:1]}
+    for cand in story.candidates:  # each article's first is its best
+        if all(h.passage.article_id != cand.passage.article_id for h in heads.values()):
+            heads[id(cand)] = cand
+    near = [c for c in story.candidates if id(c) in heads or rank(c) >= story.best - margin]
     return Story(story.articles, near[:PASSAGES_PER_STORY], story.best)

@@ -64,7 +64,7 @@ def test_splits_and_timings_are_reported(result: dict):
 def test_the_command_prints_a_table_per_split_or_json(
     result: dict, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
-    monkeypatch.setattr(product, "run", lambda questions, split: result)
+    monkeypatch.setattr(product, "run", lambda questions, split, data_dir=None: result)
     product.main(["--split", "all", "--verbose"])
     out = capsys.readouterr().out
     assert "dev split:" in out and "test split:" in out and "p95" in out

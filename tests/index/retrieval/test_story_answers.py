@@ -73,6 +73,9 @@ def test_the_readme_question_is_answered_by_the_seed_story_with_both_reports(new
     answer = news.ask("Why was the Budapest summit dropped?", BOT_K, sentences=False)
     assert answer.answered, answer.answer_score
     assert _name(answer.hits[0].article.source) in SEED_NAMES
+    # The passage that says why leads (Moscow would not concede), not the Hindi one that the
+    # name bonus lifts for naming Budapest.
+    assert "Moskva từ chối xem xét nhượng bộ" in answer.hits[0].passage.text
     # Both reports' passages are in the first story's block, each citing its own article.
     first = news.answer_pages(answer, 3).page(0)[0]
     assert {_name(s.article.source) for s in first.snippets} == SEED_NAMES
@@ -102,6 +105,26 @@ def test_a_near_miss_is_not_answered(news: NewsIndex, question: str):
     """The 2018 Ryder Cup is near a 2022 World Cup question, but does not answer it."""
     answer = news.ask(question, BOT_K, sentences=False)
     assert not answer.answered, answer.answer_score
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What did Trump and Putin agree in Helsinki?",
+        "Was haben Trump und Putin in Helsinki vereinbart?",
+        "Qu'ont convenu Trump et Poutine à Helsinki ?",
+    ],
+)
+def test_another_summit_of_the_same_two_is_not_answered(news: NewsIndex, question: str):
+    """The seed story names Trump and Putin, not Helsinki: asked without "Helsinki", the
+    question matches it better, so the story does not answer it (2018, no year asked)."""
+    answer = news.ask(question, BOT_K, sentences=False)
+    assert not answer.answered, answer.answer_score
+
+
+def test_the_same_two_asked_about_their_summit_are_answered(news: NewsIndex):
+    answer = news.ask("Where did Trump and Putin plan to meet?", BOT_K, sentences=False)
+    assert answer.answered and _name(answer.hits[0].article.source) in SEED_NAMES
 
 
 @pytest.mark.parametrize("question", ["Peskov", "Песков", "पेस्कोव", "Budapest"])

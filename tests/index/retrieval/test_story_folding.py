@@ -17,7 +17,7 @@ from index.embedding.embedder import SentenceTransformerEmbedder
 from index.models import Passage
 from index.passages.chunking import chunk_text
 from index.passages.language import detect_language
-from index.retrieval.story_folding import cut_stories, fold_stories, trim_story
+from index.retrieval.story_folding import cut_stories, fold_stories, lead_with, trim_story
 from index.retrieval.story_groups import ArticlePassages, StoryRule, story_similarity
 from index.store.vectors import StoredPassage
 from tests.conftest import HINDI_SEED, SEEDS, VIETNAMESE_SEED
@@ -94,6 +94,36 @@ def test_a_siblings_best_passage_is_never_trimmed():
     )
     trimmed = trim_story(story, 0.06, lambda c: c.score)
     assert [c.passage.id for c in trimmed.candidates] == ["a:0", "c:0", "a:1"]
+
+
+def test_a_name_ranks_the_story_but_its_best_passage_leads_it_and_is_never_trimmed():
+    """The README question, "Why was the Budapest summit dropped?": the Hindi passage
+    naming Budapest (0.248 + the name bonus 0.1) ranks the story; the Vietnamese passage on
+    Moscow's refusal (0.263, no name) says more and leads; a passage only near the lifted one
+    is trimmed."""
+    articles = {"hi": ArticlePassages("hi", _unit(E1)), "vi": ArticlePassages("vi", _unit(E1))}
+    named = {"hi:7", "vi:3"}
+
+    def rank(c: StoredPassage) -> float:
+        return c.score + (0.1 if c.passage.id in named else 0.0)
+
+    ranked = sorted(
+        [
+            _candidate("hi", 7, 0.248),
+            _candidate("vi", 3, 0.241),
+            _candidate("vi", 1, 0.263),
+            _candidate("hi", 2, 0.230),
+        ],
+        key=rank,
+        reverse=True,
+    )
+    (story,) = fold_stories(ranked, lambda ids: {i: articles[i] for i in ids}, StoryRule(0.9), rank)
+    assert story.best == pytest.approx(0.348)
+    led = lead_with(story, lambda c: c.score)
+    trimmed = trim_story(led, 0.06, rank)
+    assert [c.passage.id for c in trimmed.candidates] == ["vi:1", "hi:7", "vi:3"]
+    # Without the lead rule the best passage was cut, 0.085 below the name-lifted one.
+    assert "vi:1" not in [c.passage.id for c in trim_story(story, 0.06, rank).candidates]
 
 
 def test_one_shared_passage_is_not_a_story_two_are():
