@@ -27,6 +27,7 @@ from index.sources.registry import Source
 from index.sources.safe_fetch import SafeFetcher
 from index.store.consistency import ConsistencyReport, check_store
 from index.store.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
+from index.store.language_means import collection_embedder
 from index.store.vector_census import lost_passages
 from index.store.vectors import VectorStore, move_aside, open_store
 from index.store.writer_lock import WriterLock
@@ -48,6 +49,9 @@ class NewsIndex:
         lock: WriterLock | None = None,
     ) -> None:
         self.settings = settings
+        self.model = embedder  # its vectors are centred as this collection centres them:
+        # with the means estimated from the collection for languages without background
+        embedder, self.means = collection_embedder(embedder, store)
         self.embedder = embedder
         self.catalog = catalog
         self.db = db = catalog.db
@@ -78,7 +82,9 @@ class NewsIndex:
             story_min,
         )
         self.indexer = (
-            Indexer(db, store, embedder, settings.indexing, self.alerts) if writable else None
+            Indexer(db, store, embedder, settings.indexing, self.alerts, self.means)
+            if writable
+            else None
         )
         self.writer = AnswerWriter.from_settings(settings.writing)  # None: passages only
         self.sentence_scorer = self.searcher.sentences  # one cache for search and pages
@@ -236,10 +242,15 @@ class NewsIndex:
         indexer = self._writer()
         with self.write_lock:
             staging = self.store.staging(self.db.staging_collection(self.embedder.identity))
-            staged = Indexer(self.db, staging, self.embedder, self.settings.indexing)
+            staged_embedder, staged_means = collection_embedder(self.model, staging)
+            staged = Indexer(
+                self.db, staging, staged_embedder, self.settings.indexing, means=staged_means
+            )
             report = staged.embed_missing(progress)
             self.db.promote_space(staging.name, self.store.name)  # searches switch here
             self.store.replace_with(staging)
+            if self.means:
+                self.means.refresh()  # the new collection's own estimates
             indexer.embed_missing()  # anything that reached the old one meanwhile
             self.match_pending()  # new articles embedded in staging, not yet matched
         return report
