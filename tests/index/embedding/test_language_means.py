@@ -69,3 +69,24 @@ def test_estimates_never_replace_a_background_mean_nor_change_the_fallback():
     assert np.allclose(
         estimated.centre_passages(other, ["sw", "sw"]), space.centre_passages(other, ["sw", "sw"])
     )
+
+
+@pytest.mark.parametrize("lang", ["de", "ta"])  # its own mean, and the fallback
+def test_raw_vectors_come_back_from_centred_ones(lang: str):
+    space = _space()
+    rng = np.random.default_rng(3)
+    raw = _normalise(rng.normal(size=(20, DIM)) + space.passage_means.mean(axis=0))
+    space = LanguageSpace(
+        space.langs, _normalise(space.passage_means) * 0.6, space.query_means, "t"
+    )
+    back = space.raw_passages(space.centre_passages(raw, [lang] * 20), [lang] * 20)
+    assert np.allclose(back, raw, atol=1e-5)
+
+
+def test_the_real_models_raw_vectors_come_back_from_centred_ones(real_embedder):
+    space = real_embedder.space
+    texts = ["Il governo ha firmato l'accordo.", "Die Regierung unterzeichnete.", "Hello there"]
+    langs = ["it", "de", "en"]
+    raw = real_embedder.raw_passages(texts)
+    back = space.raw_passages(space.centre_passages(raw, langs), langs)
+    assert np.allclose(back, raw, atol=1e-4)
