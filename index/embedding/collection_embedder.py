@@ -54,6 +54,11 @@ class CollectionEmbedder:
     def passage_token_budget(self) -> int:
         return self.model.passage_token_budget
 
+    @property
+    def backend(self) -> str:
+        """The model's backend (torch, onnx, onnx-int8), for figures that name it."""
+        return str(getattr(self.model, "backend", "torch"))
+
     def count_tokens(self, text: str) -> int:
         return self.model.count_tokens(text)
 

@@ -19,9 +19,10 @@ Measured on XQuAD-R and on an answer-or-refuse benchmark in README "Quality".
 A language without background text gets the mean of all means, unless a mean can be estimated
 from enough of its own passages (`with_estimated_means`, at least `MIN_PASSAGES_FOR_MEAN`:
 on a handful of passages of one story the "mean" is that story, and centring on it erases what
-they say). Detector labels that name a variety of a language with a mean (py3langid calls some
-Chinese `wuu`) are read as that language first. Measured leave-one-language-out by
-bench/language_loo.py.
+they say; index/store/language_means.py makes the estimate for a collection). Questions are
+always centred on the background's question means. Detector labels that name a variety of a
+language with a mean (py3langid calls some Chinese `wuu`) are read as that language first.
+Measured leave-one-language-out by bench/language_loo.py.
 """
 
 import hashlib
@@ -82,10 +83,13 @@ class LanguageSpace:
         return _normalise(vectors - means).astype(np.float32)
 
     def centre_queries(self, vectors: np.ndarray) -> np.ndarray:
-        """Question vectors minus the nearest question mean: the model's own idea of the
-        question's language, which needs no language detection on a few words."""
-        nearest = np.argmax(vectors @ _normalise(self.query_means).T, axis=1)
-        return _normalise(vectors - self.query_means[nearest]).astype(np.float32)
+        """Question vectors minus the nearest question mean of the background: the model's own
+        idea of the question's language, which needs no language detection on a few words.
+        Estimated means are for passages only: questions centred on them too did worse
+        (bench/language_loo.py, "est. p+q": 0.506 against 0.509 pooled)."""
+        means = self.query_means[: self.background]
+        nearest = np.argmax(vectors @ _normalise(means).T, axis=1)
+        return _normalise(vectors - means[nearest]).astype(np.float32)
 
     def _passage_mean(self, lang: str) -> np.ndarray:
         lang = canonical_language(lang)
@@ -106,8 +110,9 @@ class LanguageSpace:
 
     def with_means(self, means: Mapping[str, np.ndarray]) -> "LanguageSpace":
         """This space plus the passage means `means` of languages it lacks (estimated from an
-        index); their question means are those plus the background's mean
-        question-minus-passage shift (the prompt's own direction)."""
+        index). Their question means (those plus the background's mean question-minus-passage
+        shift, the prompt's own direction) are kept for bench/language_loo.py, which measures
+        them; `centre_queries` does not use them."""
         new = sorted(lang for lang in means if self.lacks(lang))
         if not new:
             return self

@@ -83,7 +83,12 @@ class IndexMeans:
         """Read the recorded estimates again (another process's writer may have made one,
         or a full rebuild replaced the collection): one metadata read, decoded only when it
         changed."""
-        self._read(self.store.metadata(fresh=True))
+        try:
+            metadata = self.store.metadata(fresh=True)
+        except Exception:  # chromadb raises many types; the search then says what is wrong
+            log.debug("the collection %s could not be read", self.store.name, exc_info=True)
+            return
+        self._read(metadata)
 
     def recorded(self) -> dict[str, dict[str, Any]]:
         """{language: {"mean", "passages", "stamp", "done"}} as recorded in the collection."""

@@ -129,26 +129,31 @@ def test_later_passages_and_other_processes_use_the_estimate(
         assert np.allclose(stored, _normalise(_raw(news, ids) - mean), atol=1e-4)
         assert news.means.recorded()["it"]["passages"] < len(ids)  # estimated once, kept
     with NewsIndex.open(settings, embedder=CentredHashing()) as reader:
-        question = "quando il governo firma accordo"
-        expected = reader.means.space().centre_queries(  # type: ignore[union-attr]
-            reader.model.raw_queries([question])  # type: ignore[attr-defined]
-        )
         assert reader.means is not None and reader.means.space().langs == ("en", "it")
+        text = "il governo firma un accordo"
+        raw = reader.model.raw_passages([text])  # type: ignore[attr-defined]
+        assert np.allclose(reader.embedder.embed_passages([text], ["it"]), _normalise(raw - mean))
+        question = "quando il governo firma accordo"  # questions: the background's means only
+        expected = model.space.centre_queries(model.raw_queries([question]))
         assert np.allclose(reader.searcher.queries.encode(question), expected[0])
 
 
-def test_a_reader_open_before_the_estimate_sees_it_and_drops_its_cached_questions(
+def test_a_reader_open_before_the_estimate_rescores_sentences_with_it(
     settings: Settings, model: CentredHashing
 ):
+    sentence, question = "il governo firma un accordo.", "quando il governo firma accordo"
     with NewsIndex.open(settings, writer=True, embedder=model) as news:
         news.index_documents(_italian(20, seed=1))
         with NewsIndex.open(settings, embedder=CentredHashing()) as reader:
-            question = "quando il governo firma accordo"
-            early = reader.searcher.queries.encode(question)
+            early = reader.sentence_scorer.scores(question, [sentence], ["it"])
             news.index_documents(_italian(10, seed=2))
-            late = reader.searcher.queries.encode(question)
+            late = reader.sentence_scorer.scores(question, [sentence], ["it"])
             assert reader.searcher.queries.epoch == 1
             assert reader.means is not None and reader.means.space().langs == ("en", "it")
+            mean = reader.means.space().passage_means[-1]
+            raw = model.raw_passages([sentence])
+            query = model.space.centre_queries(model.raw_queries([question]))[0]
+            assert np.allclose(late, _normalise(raw - mean) @ query, atol=1e-5)
             assert not np.allclose(early, late)
 
 
