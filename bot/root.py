@@ -147,6 +147,7 @@ class Root:
         from index.retrieval.reranker import load_reranker
         from index.retrieval.search import Searcher, resolve_mode
         from index.store.indexer import Indexer
+        from index.store.language_means import collection_embedder
         from index.store.vectors import VectorStore, move_aside, open_store
 
         settings = self.settings
@@ -167,6 +168,10 @@ class Root:
                 moved = move_aside(settings.chroma_path)
                 log.warning("the vector store could not be opened; moved it to %s", moved)
                 store = open_store(settings.storage, embedder.identity, name=live)
+            # centred as this collection centres: with means estimated from it for languages
+            # without a background mean (index/store/language_means.py)
+            model = embedder
+            embedder, means = collection_embedder(model, store)
             profile = embedder.profile
             story_min = settings.story_min_similarity
             if story_min is None:
@@ -199,10 +204,13 @@ class Root:
             )
             indexer = None
             if asked.lock:
-                indexer = Indexer(catalog.db, store, embedder, settings.indexing, alerts)
+                indexer = Indexer(catalog.db, store, embedder, settings.indexing, alerts, means)
 
             def staging_indexer(staging: VectorStore) -> Indexer:  # a rebuild's: alerts nobody
-                return Indexer(catalog.db, staging, embedder, settings.indexing)
+                staged_embedder, staged_means = collection_embedder(model, staging)
+                return Indexer(
+                    catalog.db, staging, staged_embedder, settings.indexing, means=staged_means
+                )
 
             news = NewsIndex(
                 questions=settings.questions,
@@ -220,6 +228,8 @@ class Root:
                 answer_writer=self.answer_writer(),
                 lock=held,
                 store_moved_aside=moved,
+                model=model,
+                means=means,
             )
         except BaseException:
             if held:

@@ -29,6 +29,7 @@ from index.sources.registry import Source
 from index.sources.safe_fetch import SafeFetcher
 from index.store.consistency import ConsistencyReport, check_store
 from index.store.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
+from index.store.language_means import IndexMeans
 from index.store.vector_census import lost_passages
 from index.store.vectors import VectorStore
 from index.store.writer_lock import ExclusiveLock
@@ -75,11 +76,16 @@ class NewsIndex:
         answer_writer: AnswerWriter | None = None,
         lock: ExclusiveLock | None = None,
         store_moved_aside: Path | None = None,
+        model: Embedder | None = None,
+        means: IndexMeans | None = None,
     ) -> None:
         self.questions = questions
         self.fetching = fetching
         self.indexing = indexing
         self.storage = storage
+        self.model = model or embedder  # the raw model; `embedder` centres as this
+        # collection does (means estimated from it for languages without background)
+        self.means = means
         self.catalog = catalog
         self.db = catalog.db
         self.embedder = embedder
@@ -195,6 +201,8 @@ class NewsIndex:
             report = staged.embed_missing(progress)
             self.db.promote_space(staging.name, self.store.name)  # searches switch here
             self.store.replace_with(staging)
+            if self.means:
+                self.means.refresh()  # the new collection's own estimates
             indexer.embed_missing()  # anything that reached the old one meanwhile
             self.match_pending()  # new articles embedded in staging, not yet matched
         return report

@@ -7,10 +7,15 @@ under load, each encode call serves everyone who was waiting.
 
 One question must never cost the others their answer: when a batch fails, its questions are
 encoded again one by one, and only the one(s) that fail alone get the error.
+
+An embedder whose centring can change (a collection that estimated a language's mean:
+index/store/language_means.py) says so through `generation()`; the cache is then emptied, and
+`epoch` tells the caches built on this one (best sentences) to empty theirs.
 """
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future
 
 import numpy as np
@@ -28,11 +33,19 @@ class QueryEncoder:
         self._pending: list[tuple[str, Future[np.ndarray]]] = []
         self._busy = False
         self._lock = threading.Lock()
+        self._generation: Callable[[], object] | None = getattr(embedder, "generation", None)
+        self._seen: object = None if self._generation is None else self._generation()
+        self.epoch = 0  # bumped when cached vectors were centred otherwise than new ones
 
     def encode(self, question: str) -> np.ndarray:
         key = " ".join(question.split())
         future: Future[np.ndarray] = Future()
+        generation = self._seen if self._generation is None else self._generation()
         with self._lock:
+            if generation != self._seen:
+                self._cache.clear()
+                self._seen = generation
+                self.epoch += 1
             if (cached := self._cache.get(key)) is not None:
                 self._cache.move_to_end(key)
                 return cached

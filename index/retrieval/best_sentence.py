@@ -83,6 +83,7 @@ class SentenceScorer:
         self.cache_size = cache_size
         self._vectors: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+        self._epoch = queries.epoch
 
     def scores(self, question: str, sentences: Sequence[str], langs: Sequence[str]) -> np.ndarray:
         if not sentences:
@@ -90,6 +91,9 @@ class SentenceScorer:
         query = self.queries.encode(question)
         keys = list(zip(sentences, langs, strict=True))
         with self._lock:
+            if self._epoch != self.queries.epoch:  # the centring changed: vectors are stale
+                self._vectors.clear()
+                self._epoch = self.queries.epoch
             known = {k: self._vectors[k] for k in keys if k in self._vectors}
             for k in known:
                 self._vectors.move_to_end(k)

@@ -26,6 +26,7 @@ from index.passages.chunking import Chunks, chunk_article
 from index.passages.language import detect_language
 from index.settings import IndexingSettings
 from index.store.article_db import ArticleDB
+from index.store.language_means import IndexMeans
 from index.store.vectors import VectorStore
 
 log = logging.getLogger(__name__)
@@ -137,14 +138,18 @@ class Indexer:
         embedder: Embedder,
         settings: IndexingSettings,
         alerts: AlertHook | None = None,
+        means: IndexMeans | None = None,
     ) -> None:
         self.db = db
         self.store = store
         self.embedder = embedder
         self.settings = settings
         self.alerts = alerts  # None: a staging collection, whose vectors alert nobody
+        self.means = means  # None: a model that is not centred
         self.batch_size = settings.batch_size
         db.register_space(store.name, embedder.identity, staging=store.is_staging)
+        if means is not None:
+            means.finish()  # a re-centring a crash interrupted, before anything is written
 
     def index(
         self,
@@ -222,6 +227,8 @@ class Indexer:
         self.store.delete_articles([article.id for article in articles])
         if vectors is not None:
             self.store.upsert(passages, vectors, langs)
+            if self.means is not None:
+                vectors = self.means.after_write(vectors, langs)
         embedded, row = [], 0
         for article, ps in chunked:
             rows = vectors[row : row + len(ps)] if vectors is not None else np.zeros((0, 0))

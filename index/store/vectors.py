@@ -284,6 +284,46 @@ class VectorStore:
             passages.sort(key=lambda pair: pair[0].passage.seq)
         return found
 
+    def metadata(self, fresh: bool = False) -> dict[str, Any]:
+        """The collection's own metadata (its model, and the language means estimated from
+        its passages: index/store/language_means.py); `fresh`: as stored now, also when
+        another process changed it."""
+        if fresh:
+            self._collection = self.client.get_collection(self.name, embedding_function=None)
+        return dict(self._collection.metadata or {})
+
+    def set_metadata(self, values: dict[str, Any]) -> None:
+        """Add or change keys of the collection's metadata (Chroma replaces it whole)."""
+        merged = {**self.metadata(fresh=True), **values}
+        with self._writing():
+            self._collection.modify(metadata=merged)
+
+    def vectors_of(self, langs: Sequence[str]) -> tuple[list[str], np.ndarray, list[dict]]:
+        """Ids, vectors and metadata of every passage stored with one of these language
+        labels."""
+        got = self._collection.get(
+            where={"lang": {"$in": list(langs)}}, include=["embeddings", "metadatas"]
+        )
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        return list(got["ids"]), vectors, [dict(m or {}) for m in got["metadatas"]]
+
+    def count_of(self, langs: Sequence[str]) -> int:
+        """How many passages are stored with one of these language labels."""
+        return len(self._collection.get(where={"lang": {"$in": list(langs)}}, include=[])["ids"])
+
+    def revector(self, ids: Sequence[str], vectors: np.ndarray, mark: dict[str, Any]) -> None:
+        """Replace the vectors of stored passages (texts kept) and add `mark` to their
+        metadata, in batches the server accepts."""
+        with self._writing(int(vectors.nbytes)):
+            for start in range(0, len(ids), self._batch):
+                chunk = list(ids[start : start + self._batch])
+                self._collection.update(
+                    ids=chunk,
+                    embeddings=vectors[start : start + self._batch].tolist(),
+                    metadatas=[mark] * len(chunk),
+                )
+        self.writes += 1
+
     def count(self) -> int:
         return int(self._collection.count())
 
