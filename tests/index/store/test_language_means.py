@@ -6,6 +6,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
+from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.language_space import MIN_PASSAGES_FOR_MEAN, LanguageSpace, _normalise
 from index.embedding.onnx_embedder import CentredEmbedding
@@ -91,7 +92,7 @@ def model() -> CentredHashing:
 def test_a_language_gets_its_own_mean_after_enough_passages_not_before(
     settings: Settings, model: CentredHashing
 ):
-    with NewsIndex.open(settings, writer=True, embedder=model) as news:
+    with open_core(settings, lock=True, embedder=model) as news:
         name, identity = news.store.name, news.embedder.identity
         news.index_documents(_english() + _italian(20, seed=1))
         ids, before, _ = _stored(news, "it")
@@ -120,7 +121,7 @@ def test_a_language_gets_its_own_mean_after_enough_passages_not_before(
 def test_later_passages_and_other_processes_use_the_estimate(
     settings: Settings, model: CentredHashing
 ):
-    with NewsIndex.open(settings, writer=True, embedder=model) as news:
+    with open_core(settings, lock=True, embedder=model) as news:
         news.index_documents(_italian(30, seed=1))
         assert news.means is not None
         mean = news.means.space().passage_means[-1]
@@ -128,7 +129,7 @@ def test_later_passages_and_other_processes_use_the_estimate(
         ids, stored, _ = _stored(news, "it")
         assert np.allclose(stored, _normalise(_raw(news, ids) - mean), atol=1e-4)
         assert news.means.recorded()["it"]["passages"] < len(ids)  # estimated once, kept
-    with NewsIndex.open(settings, embedder=CentredHashing()) as reader:
+    with open_core(settings, embedder=CentredHashing()) as reader:
         assert reader.means is not None and reader.means.space().langs == ("en", "it")
         text = "il governo firma un accordo"
         raw = reader.model.raw_passages([text])  # type: ignore[attr-defined]
@@ -142,9 +143,9 @@ def test_a_reader_open_before_the_estimate_rescores_sentences_with_it(
     settings: Settings, model: CentredHashing
 ):
     sentence, question = "il governo firma un accordo.", "quando il governo firma accordo"
-    with NewsIndex.open(settings, writer=True, embedder=model) as news:
+    with open_core(settings, lock=True, embedder=model) as news:
         news.index_documents(_italian(20, seed=1))
-        with NewsIndex.open(settings, embedder=CentredHashing()) as reader:
+        with open_core(settings, embedder=CentredHashing()) as reader:
             early = reader.sentence_scorer.scores(question, [sentence], ["it"])
             news.index_documents(_italian(10, seed=2))
             late = reader.sentence_scorer.scores(question, [sentence], ["it"])
@@ -173,14 +174,14 @@ class FailingOnce(VectorStore):
 def test_an_interrupted_recentring_is_finished_by_the_next_writer(
     settings: Settings, model: CentredHashing
 ):
-    with NewsIndex.open(settings, writer=True, embedder=model) as news:
+    with open_core(settings, lock=True, embedder=model) as news:
         news.index_documents(_italian(20, seed=1))
         news.store.__class__ = FailingOnce
         with pytest.raises(OSError, match="crash"):
             news.index_documents(_italian(10, seed=2))
         assert news.means is not None
         assert not news.means.recorded()["it"]["done"]
-    with NewsIndex.open(settings, writer=True, embedder=CentredHashing()) as news:
+    with open_core(settings, lock=True, embedder=CentredHashing()) as news:
         assert news.means is not None and news.means.recorded()["it"]["done"]
         ids, stored, marks = _stored(news, "it")
         mean = news.means.space().passage_means[-1]
@@ -193,7 +194,7 @@ def test_an_interrupted_recentring_is_finished_by_the_next_writer(
 def test_a_full_rebuild_estimates_again_in_its_new_collection(
     settings: Settings, model: CentredHashing
 ):
-    with NewsIndex.open(settings, writer=True, embedder=model) as news:
+    with open_core(settings, lock=True, embedder=model) as news:
         news.index_documents(_italian(30, seed=1))
         old = news.store.name
         news.rebuild()

@@ -11,9 +11,9 @@ from alembic.migration import MigrationContext
 
 import index.alerts.tables
 import index.sources.tables  # noqa: F401 - declares its tables on the shared metadata
+from bot.root import open_catalog
 from bot.settings import Settings
 from bot.telegram.chat_prefs import PREFS
-from index.catalog import Catalog
 from index.errors import BackupError, DatabaseUnavailableError
 from index.models import Article
 from index.store import schema
@@ -116,7 +116,7 @@ def test_records_carry_on_after_postgresql_restarts(
     data_dir: Path, postgres_cluster: PostgresCluster, postgres_url: str
 ):
     settings = Settings(_env_file=None, data_dir=data_dir, database_url=postgres_url)
-    with Catalog.open(settings) as catalog:
+    with open_catalog(settings) as catalog:
         catalog.subscriptions.add(42, "summit", "en")  # a pooled connection is open now
 
         postgres_cluster.restart()  # every connection dropped under the pool
