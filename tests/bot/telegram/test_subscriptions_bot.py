@@ -7,7 +7,7 @@ from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
 from bot.settings import Settings
-from bot.telegram.alert_delivery import AlertDelivery
+from bot.telegram.alerts.delivery import AlertDelivery
 from bot.telegram.app import ALERT_JOB, BotApplication
 from bot.telegram.services import Services
 from index.models import ExtractedDocument, SourceDocument
