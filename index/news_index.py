@@ -23,10 +23,7 @@ from index.models import Answer, DocumentFailure, SourceDocument
 from index.retrieval.best_sentence import SentenceScorer
 from index.retrieval.search import Searcher, clean_question
 from index.settings import FetchSettings, IndexingSettings, QuestionSettings, StoreSettings
-from index.sources.local_files import read_local_files
-from index.sources.reading import SourceReader, identify_source
 from index.sources.registry import Source
-from index.sources.safe_fetch import SafeFetcher
 from index.store.consistency import ConsistencyReport, check_store
 from index.store.indexer import Indexer, IndexReport, Progress, ProgressCallback, article_id_for
 from index.store.language_means import IndexMeans
@@ -117,6 +114,8 @@ class NewsIndex:
     def index_paths(
         self, paths: Sequence[Path], progress: ProgressCallback | None = None
     ) -> IndexReport:
+        from index.sources.local_files import read_local_files  # trafilatura: not for questions
+
         return self.index_documents(read_local_files(paths, self.fetching.max_file_bytes), progress)
 
     def index_documents(
@@ -156,6 +155,9 @@ class NewsIndex:
 
     def add_source(self, location: str, name: str | None = None) -> Source:
         """Register a feed, page or local path after checking that it can be read."""
+        from index.sources.reading import identify_source
+        from index.sources.safe_fetch import SafeFetcher  # the HTTP stack: not for questions
+
         self._indexer()
         with SafeFetcher(self.fetching) as fetcher:
             kind, where, suggested = identify_source(location, fetcher, self.fetching)
@@ -174,6 +176,9 @@ class NewsIndex:
         self, source_id: int | None = None, progress: ProgressCallback | None = None
     ) -> IndexReport:
         """Fetch one source or all of them and index what is new or changed."""
+        from index.sources.reading import SourceReader
+        from index.sources.safe_fetch import SafeFetcher  # the HTTP stack: not for questions
+
         self._indexer()
         sources = self.catalog.sources
         chosen = [sources.get(source_id)] if source_id is not None else sources.all()

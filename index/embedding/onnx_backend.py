@@ -68,21 +68,34 @@ class OnnxRunner:
         self.inputs = [i.name for i in session.get_inputs()]
 
     def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Normalised embeddings; longest texts batched together to waste little padding."""
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        out = np.zeros((len(texts), 0), dtype=np.float32)
+        """Normalised embeddings, row i for text i. The texts are tokenized once, together,
+        and run `batch_size` at a time in order of their token counts, each batch cut to its
+        own longest text: little padding, whatever the script (a character count says little
+        about tokens across languages)."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        tokens = self.tokenize(list(texts))
+        mask = tokens["attention_mask"]
+        lengths = mask.sum(axis=1)
+        if not _padded_on_the_right(mask, lengths):  # a left-padding tokenizer: keep its width
+            lengths = np.full(len(texts), mask.shape[1])
+        order = np.argsort(-lengths, kind="stable")
         rows: list[np.ndarray] = []
         for start in range(0, len(order), batch_size):
-            tokens = self.tokenize([texts[i] for i in order[start : start + batch_size]])
-            feed = {name: tokens[name] for name in self.inputs}
+            batch = order[start : start + batch_size]
+            width = int(lengths[batch].max())
+            feed = {name: tokens[name][batch, :width] for name in self.inputs}
             rows.append(self.session.run(None, feed)[0])
-        if not rows:
-            return out
         vectors = np.concatenate(rows).astype(np.float32)
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         result = np.empty_like(vectors)
         result[order] = vectors
         return result
+
+
+def _padded_on_the_right(mask: np.ndarray, lengths: np.ndarray) -> bool:
+    """Whether every row's tokens come first and its padding after them."""
+    return bool(np.array_equal(mask, np.arange(mask.shape[1]) < lengths[:, None]))
 
 
 def hf_tokenize(tokenizer: Any, max_length: int) -> Tokenize:

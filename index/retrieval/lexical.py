@@ -7,12 +7,15 @@ Han, kana and Hangul runs become character bigrams, the usual unit for CJK retri
 Names cross scripts badly: "ट्रम्प" and "Trump" share no token. With `transliterate`, each
 word also yields a "consonant skeleton" of its Latin transliteration ("buddaapestt" and
 "budapest" both give "~bdpst"), which lets BM25 match names across scripts.
+
+An index built with `ranked=False` holds the postings alone (which documents hold a word):
+dense search asks only that of it, so it neither imports bm25s (and scipy) nor fits BM25.
 """
 
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
-import bm25s
 import numpy as np
 import regex
 from unidecode import unidecode
@@ -60,17 +63,24 @@ def _cjk_tokens(word: str) -> list[str]:
 class LexicalIndex:
     """BM25 over a fixed list of documents; rebuilt, not updated, when they change."""
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str], transliterate: bool) -> None:
+    def __init__(
+        self, ids: Sequence[str], texts: Sequence[str], transliterate: bool, ranked: bool = True
+    ) -> None:
         self.ids = list(ids)
         self.transliterate = transliterate
-        self._bm25 = bm25s.BM25()
+        self.ranked = ranked  # False: postings only, no BM25 (`search` is then refused)
         tokenized = [tokenize(t, transliterate) or [""] for t in texts]
         self._postings: dict[str, set[int]] = {}
         for n, tokens in enumerate(tokenized):
             for token in tokens:
                 self._postings.setdefault(token, set()).add(n)
-        if self.ids:
-            self._bm25.index(tokenized, show_progress=False)
+        self._bm25: Any = None
+        if ranked:
+            import bm25s
+
+            self._bm25 = bm25s.BM25()
+            if self.ids:
+                self._bm25.index(tokenized, show_progress=False)
 
     def containing(self, tokens: Sequence[str]) -> set[str]:
         """The ids of the documents that hold any of `tokens` (words or "~" skeletons)."""
@@ -81,6 +91,8 @@ class LexicalIndex:
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(id, BM25 score) of the best k documents with a positive score."""
+        if not self.ranked:
+            raise ValueError("this lexical index holds postings only (built with ranked=False)")
         tokens = tokenize(query, self.transliterate)
         if not self.ids or not tokens:
             return []

@@ -299,9 +299,14 @@ class Searcher:
         """BM25 over the store's passages, rebuilt when the store has changed."""
         with self._lexical_lock:
             stamp = (self.store.count(), self.store.writes)
-            if self._lexical is None or self._lexical[0] != stamp:
+            ranked = self.mode != "dense"  # dense asks only which passages name a word
+            if (
+                self._lexical is None
+                or self._lexical[0] != stamp
+                or (ranked and not self._lexical[1].ranked)
+            ):
                 ids, texts = self.store.all_texts()
-                self._lexical = (stamp, LexicalIndex(ids, texts, self.transliterate))
+                self._lexical = (stamp, LexicalIndex(ids, texts, self.transliterate, ranked))
             return self._lexical[1]
 
     def _reranked_stories(self, question: str, stories: list[Story]) -> list[Story]:

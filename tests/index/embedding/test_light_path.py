@@ -69,6 +69,17 @@ def test_the_tokenizers_file_gives_the_model_tokenizers_tokens_cut_at_its_length
         assert np.array_equal(theirs[name], ours[name]), name
 
 
+def test_batched_by_length_each_text_gets_the_vector_it_gets_alone(model_cache: Path):
+    """Texts of several scripts and lengths (one past 512 tokens), run two at a time in order
+    of their token counts: each row is still its own text's vector."""
+    light = _load_cached(BUNDLED, "cpu", None, None, 160, "onnx", model_cache)
+    assert isinstance(light, OnnxEmbedder)
+    texts = [*TEXTS, *reversed(TEXTS)]
+    batched = light._runner.encode(texts, batch_size=2)
+    alone = np.concatenate([light._runner.encode([text]) for text in texts])
+    assert np.sum(batched * alone, axis=1).min() >= 0.9999
+
+
 def test_a_changed_model_folder_finds_no_recipe(tmp_path: Path):
     """The recipe is keyed by the folder's files: a model rebuilt in place never reuses it."""
     folder = tmp_path / "model"

@@ -1,9 +1,13 @@
 """BM25 tokenizer across scripts, and names matched across scripts by transliteration."""
 
+import subprocess
+import sys
+
 import pytest
 
 from index.news_index import NewsIndex
 from index.retrieval.lexical import LexicalIndex, consonant_skeleton, tokenize
+from tests.conftest import REPO
 
 
 @pytest.mark.parametrize(
@@ -57,3 +61,46 @@ def test_lexical_mode_falls_back_on_dense_when_no_word_is_shared(fake_index: New
     fake_index.searcher.mode = "lexical"
     assert fake_index.searcher.lexical_index().search("qqqq", 5) == []
     assert fake_index.ask("qqqq", k=3, candidates=True).candidates  # dense still ranks something
+
+
+def test_an_index_without_bm25_finds_the_same_documents_and_refuses_to_rank():
+    texts = ["ट्रम्प और पुतिन बुडापेस्ट में मिलेंगे", "Gold prices rose", "Trump spoke"]
+    ranked = LexicalIndex(["a", "b", "c"], texts, transliterate=True)
+    postings = LexicalIndex(["a", "b", "c"], texts, transliterate=True, ranked=False)
+    for words in (["trump"], ["~trmp"], ["gold", "spoke"], ["absent"]):
+        assert postings.containing(words) == ranked.containing(words)
+    with pytest.raises(ValueError, match="postings only"):
+        postings.search("Trump", 3)
+
+
+def test_dense_search_neither_fits_bm25_nor_loses_it_when_the_mode_changes(
+    fake_index: NewsIndex, seeds_copy
+):
+    fake_index.index_paths([seeds_copy])
+    fake_index.searcher.mode = "dense"
+    assert fake_index.ask("Why was the Budapest summit dropped?", k=3).hits
+    assert not fake_index.searcher.lexical_index().ranked
+    fake_index.searcher.mode = "hybrid"
+    assert fake_index.searcher.lexical_index().ranked
+    assert fake_index.ask("Luhansk", k=3, candidates=True).candidates
+
+
+def test_a_dense_question_imports_neither_bm25s_nor_scipy(tmp_path, seeds_copy):
+    """In a fresh process: a dense `ask` on the fake embedder leaves bm25s and scipy unloaded."""
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from bot.root import open_core\n"
+        "from bot.settings import Settings\n"
+        "from tests.fakes import HashingEmbedder\n"
+        f"settings = Settings(_env_file=None, data_dir=Path({str(tmp_path / 'data')!r}), retrieval='dense')\n"
+        "with open_core(settings, lock=True, embedder=HashingEmbedder()) as news:\n"
+        f"    news.index_paths([Path({str(seeds_copy)!r})])\n"
+        "    assert news.ask('Why was the Budapest summit dropped?', 3).hits\n"
+        "print(sorted(m for m in ('bm25s', 'scipy') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
