@@ -149,8 +149,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.limit:  # evenly spaced over the articles, the same questions in every language
         ids = sorted({q[1] for q in questions}, key=lambda i: [q[1] for q in questions].index(i))
         step = max(1, len(ids) // args.limit)
-        chosen = set(ids[::step][: args.limit])
-        questions = [q for q in questions if q[1] in chosen]
+        kept = set(ids[::step][: args.limit])
+        questions = [q for q in questions if q[1] in kept]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         overrides: dict[str, object] = {"data_dir": Path(tmp) / "data"}
