@@ -28,7 +28,8 @@ NewsbotError                      code
 Each error has a `code` (its class's, or a finer one given when raised) and `values` (the
 numbers and names its message uses). The message is English, for logs and the command line:
 what went wrong and what to do. The Telegram bot never shows it: it maps the code to a text in
-the user's language (bot/telegram/errors.py), falling back along the class's ancestors.
+the user's language (`error_text` in bot/telegram/chat.py), falling back along the class's
+ancestors.
 """
 
 from typing import ClassVar

@@ -281,11 +281,17 @@ class NewsIndex:
         """The passages that answer `question`. `sentences=False`: no best sentences, the
         front picks them per page (AnswerPages). `candidates` adds every ranked passage (for
         evaluation: about 4·k hits with their articles, not for answers that are kept)."""
-        text = clean_question(question, self.settings.max_question_chars)
+        text = self.question(question)
         self._check_model()
         return self.searcher.search(
             text, k or self.settings.top_k, sentences, with_candidates=candidates
         )
+
+    def question(self, text: str) -> str:
+        """`text` as the core reads a question (spaces collapsed), or a QuestionError: empty
+        (code `question_empty`) or too long (`question_too_long`, with `length` and `limit`).
+        The one rule for every front; costs nothing (no model, no store)."""
+        return clean_question(text, self.settings.max_question_chars)
 
     def answer_pages(self, answer: Answer, per_page: int) -> AnswerPages:
         """`answer` as pages of article blocks, each page's best sentences picked when opened."""

@@ -34,13 +34,21 @@ from telegram.ext import (
 
 from bot.logs import BOT_FORMAT, configure_logging, quiet_library_logs, redact
 from bot.settings import Settings
-from bot.telegram import admin as admin_handlers
-from bot.telegram import inline, latest, small_talk, texts
-from bot.telegram import questions as handlers
-from bot.telegram import subscriptions as subscription_handlers
+from bot.telegram import chat, texts
 from bot.telegram.context import BotContext, BotData
 from bot.telegram.fairness import FairUpdateProcessor
-from bot.telegram.language_note import note_language
+from bot.telegram.handlers import (
+    admin,
+    errors,
+    inline,
+    lang,
+    latest,
+    questions,
+    subscriptions,
+    votes,
+)
+from bot.telegram.handlers.help import help_command, start_command
+from bot.telegram.handlers.language_note import note_language
 from bot.telegram.services import Services, ServicesFactory
 from index.errors import BotStartError, MissingTokenError, NewsbotError
 
@@ -63,42 +71,44 @@ ADMIN_COMMANDS = ("addsource", "sources", "removesource", "reindex")
 def handler_list() -> list[BaseHandler]:
     """Every handler, in order. Add new commands here."""
     return [
-        CommandHandler("start", small_talk.start_command, filters=_NEW),
-        CommandHandler("help", handlers.help_command, filters=_NEW),
-        CommandHandler("ask", handlers.ask_command, filters=_NEW),
+        CommandHandler("start", start_command, filters=_NEW),
+        CommandHandler("help", help_command, filters=_NEW),
+        CommandHandler("ask", questions.ask_command, filters=_NEW),
         CommandHandler("latest", latest.latest_command, filters=_NEW),
-        CommandHandler("lang", handlers.lang_command, filters=_NEW),
-        CommandHandler("addsource", admin_handlers.addsource_command, filters=_NEW),
-        CommandHandler("sources", admin_handlers.sources_command, filters=_NEW),
-        CommandHandler("removesource", admin_handlers.removesource_command, filters=_NEW),
-        CommandHandler("reindex", admin_handlers.reindex_command, filters=_NEW),
-        CommandHandler("subscribe", subscription_handlers.subscribe_command, filters=_NEW),
-        CommandHandler("subscriptions", subscription_handlers.subscriptions_command, filters=_NEW),
-        CommandHandler("unsubscribe", subscription_handlers.unsubscribe_command, filters=_NEW),
-        MessageHandler(filters.StatusUpdate.MIGRATE, subscription_handlers.migrated),
+        CommandHandler("lang", lang.lang_command, filters=_NEW),
+        CommandHandler("addsource", admin.addsource_command, filters=_NEW),
+        CommandHandler("sources", admin.sources_command, filters=_NEW),
+        CommandHandler("removesource", admin.removesource_command, filters=_NEW),
+        CommandHandler("reindex", admin.reindex_command, filters=_NEW),
+        CommandHandler("subscribe", subscriptions.subscribe_command, filters=_NEW),
+        CommandHandler("subscriptions", subscriptions.subscriptions_command, filters=_NEW),
+        CommandHandler("unsubscribe", subscriptions.unsubscribe_command, filters=_NEW),
+        MessageHandler(filters.StatusUpdate.MIGRATE, subscriptions.migrated),
         # Button data is whatever a client sends: each handler checks all of it.
-        CallbackQueryHandler(handlers.more_callback, pattern=r"^more:"),
-        CallbackQueryHandler(handlers.vote_callback, pattern=r"^vote:"),
-        CallbackQueryHandler(handlers.lang_callback, pattern=r"^lang:"),
-        CallbackQueryHandler(small_talk.example_callback, pattern=r"^ask:"),
-        CallbackQueryHandler(subscription_handlers.alert_button, pattern=r"^(mute|unmute|unsub):"),
-        CallbackQueryHandler(handlers.unknown_callback),  # any other button: answered, never spins
+        CallbackQueryHandler(questions.more_callback, pattern=r"^more:"),
+        CallbackQueryHandler(votes.vote_callback, pattern=r"^vote:"),
+        CallbackQueryHandler(lang.lang_callback, pattern=r"^lang:"),
+        CallbackQueryHandler(questions.example_callback, pattern=r"^ask:"),
+        CallbackQueryHandler(subscriptions.alert_button, pattern=r"^(mute|unmute|unsub):"),
+        CallbackQueryHandler(chat.unknown_callback),  # any other button: answered, never spins
         InlineQueryHandler(inline.inline_query),
         # Greetings, thanks, emoji... get a friendly reply with examples; the rest is searched.
-        MessageHandler(filters.ChatType.PRIVATE & _TEXT, small_talk.private_message),
+        MessageHandler(filters.ChatType.PRIVATE & _TEXT, questions.private_message),
         MessageHandler(
             filters.ChatType.GROUPS
             & _TEXT
             & (filters.Entity(MessageEntity.MENTION) | filters.REPLY),
-            small_talk.group_message,
+            questions.group_message,
         ),
         MessageHandler(
             filters.ChatType.PRIVATE & _NEW & ~filters.TEXT & ~filters.StatusUpdate.ALL,
-            handlers.text_only,
+            questions.text_only,
         ),
         # Keep last: a command no handler above took. Private chats only: in a group it may
         # well be another bot's command.
-        MessageHandler(_NEW & filters.COMMAND & filters.ChatType.PRIVATE, handlers.unknown_command),
+        MessageHandler(
+            _NEW & filters.COMMAND & filters.ChatType.PRIVATE, questions.unknown_command
+        ),
     ]
 
 
@@ -159,18 +169,18 @@ def build_application(settings: Settings, open_services: ServicesFactory) -> Bot
     app.add_handlers(handler_list())
     # Before any other handler: a user whose language the bot lacks is told so, once.
     app.add_handler(TypeHandler(Update, note_language), group=-1)
-    app.add_error_handler(handlers.on_error)
+    app.add_error_handler(errors.on_error)
     if settings.poll_minutes > 0 and app.job_queue is not None:
         interval = settings.poll_minutes * 60
         app.job_queue.run_repeating(
-            admin_handlers.poll_sources,
+            admin.poll_sources,
             interval=interval,
             first=min(interval, 30.0),
             name=POLL_JOB,
         )
     if settings.alert_interval_seconds > 0 and app.job_queue is not None:
         app.job_queue.run_repeating(
-            subscription_handlers.deliver_alerts,
+            subscriptions.deliver_alerts,
             interval=settings.alert_interval_seconds,
             first=settings.alert_interval_seconds,
             name=ALERT_JOB,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from bot.root import Root
 from bot.settings import Settings
-from bot.telegram.alert_delivery import AlertDelivery
+from bot.telegram.alerts.delivery import AlertDelivery
 from bot.telegram.answer_cache import AnswerCache
 from bot.telegram.chat_prefs import ChatPrefs
 from bot.telegram.inline_cache import InlineAnswers

@@ -1,6 +1,7 @@
 """The bot's words for errors, by error code (index/errors.py), in every language of texts.
 
-A code without its own text falls back to its class's ancestors' (bot/telegram/errors.py)."""
+A code without its own text falls back to its class's ancestors' (`error_text` in
+bot/telegram/chat.py)."""
 
 from typing import Final
 

@@ -2,7 +2,7 @@
 first sentence when there is none, never a file name or "date unknown", the headline never
 again in bold, each outlet once, a burst newest first."""
 
-from bot.telegram.alert_format import render_alert, render_digest
+from bot.telegram.alerts.format import render_alert, render_digest
 from bot.telegram.html import citation_html, render_hit
 from index.alerts.subscriptions import Claim, PendingAlert, Subscription
 from index.models import Article, Hit, Passage

@@ -1,6 +1,6 @@
 """The alert pacer with a fake clock: Telegram's limits kept, RetryAfter honoured."""
 
-from bot.telegram.alert_pacing import Limits, Pacer
+from bot.telegram.alerts.pacing import Limits, Pacer
 
 
 class Clock:

@@ -6,7 +6,7 @@ import pytest
 from bot.settings import Settings
 from bot.telegram.app import BotApplication
 from bot.telegram.services import Services
-from bot.telegram.small_talk import GREETING, OTHER, THANKS, small_talk_kind
+from bot.telegram.texts.small_talk import GREETING, OTHER, THANKS, small_talk_kind
 from index.models import ExtractedDocument, SourceDocument
 from tests.bot.fake_bot_api import (
     Call,

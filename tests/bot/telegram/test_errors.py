@@ -9,7 +9,7 @@ import index.errors
 from bot.settings import Settings
 from bot.telegram import texts
 from bot.telegram.app import BotApplication
-from bot.telegram.errors import error_text
+from bot.telegram.chat import error_text
 from bot.telegram.services import Services
 from index.errors import (
     DatabaseCorruptError,

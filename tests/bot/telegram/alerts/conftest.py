@@ -5,7 +5,7 @@ import pytest
 from telegram import Bot
 
 from bot.settings import Settings
-from bot.telegram.alert_delivery import AlertDelivery
+from bot.telegram.alerts.delivery import AlertDelivery
 from bot.telegram.app import BotApplication
 from bot.telegram.services import Services
 from tests.conftest import FAKE_ALERT_THRESHOLDS, Clock

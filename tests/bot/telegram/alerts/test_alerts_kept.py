@@ -7,7 +7,7 @@ import re
 import pytest
 from telegram import Bot
 
-from bot.telegram.alert_delivery import AlertDelivery
+from bot.telegram.alerts.delivery import AlertDelivery
 from bot.telegram.services import Services
 from index.models import SourceDocument
 from tests.bot.fake_bot_api import (

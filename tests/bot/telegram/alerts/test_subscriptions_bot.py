@@ -6,7 +6,7 @@ import pytest
 from telegram import Bot, Update
 from telegram.request import HTTPXRequest
 
-from bot.telegram.alert_delivery import AlertDelivery
+from bot.telegram.alerts.delivery import AlertDelivery
 from bot.telegram.app import ALERT_JOB, BotApplication
 from bot.telegram.services import Services
 from tests.bot.fake_bot_api import (

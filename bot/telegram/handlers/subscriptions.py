@@ -21,12 +21,11 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest
 
 from bot.telegram import texts
-from bot.telegram.alert_format import MUTE_HOURS, alert_markup
+from bot.telegram.alerts.delivery import follow_migration
+from bot.telegram.alerts.format import MUTE_HOURS, alert_markup
+from bot.telegram.chat import error_text, reply, unknown_callback, user_lang
 from bot.telegram.context import BotContext
-from bot.telegram.errors import error_text
 from bot.telegram.html import escape, split_html
-from bot.telegram.questions import unknown_callback, user_lang
-from bot.telegram.replies import follow_migration, reply
 from bot.user_input import clean, number
 from index.alerts.subscriptions import parse_period
 from index.errors import SubscriptionError

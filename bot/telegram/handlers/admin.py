@@ -17,12 +17,10 @@ from telegram import Message, Update
 from bot.dates import human_time
 from bot.settings import UNTRUSTED_IDS, Settings
 from bot.telegram import texts
+from bot.telegram.chat import error_text, reply, user_lang
 from bot.telegram.context import BotContext
-from bot.telegram.errors import error_text
 from bot.telegram.html import escape, split_html
 from bot.telegram.progress import ProgressMessage
-from bot.telegram.questions import user_lang
-from bot.telegram.replies import reply
 from bot.telegram.services import Services
 from bot.user_input import clean, number
 from index.errors import InputError

@@ -8,6 +8,10 @@ message unconfirmed, and when its lease runs out it is marked failed, not sent a
 queue with its time, so none is dropped. Every message carries the buttons that mute or end
 its subscription.
 
+When a group becomes a supergroup, Telegram refuses every message to the old id with a 400
+that carries `migrate_to_chat_id` (PTB raises `ChatMigrated`). Nothing is lost for it: the
+chat's subscriptions move to the new id (`follow_migration`, which replies in chats use too).
+
 Alerts go through a plain `telegram.Bot`, not the Application's rate-limited one: PTB's
 limiter would sleep through a RetryAfter inside the delivery loop (it cannot be told not to
 retry), while here the wait belongs to the queue and the pacer keeps Telegram's limits.
@@ -33,9 +37,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot.telegram.alert_format import alert_markup, render_alert, render_digest
-from bot.telegram.alert_pacing import Pacer
-from bot.telegram.replies import follow_migration
+from bot.telegram.alerts.format import alert_markup, render_alert, render_digest
+from bot.telegram.alerts.pacing import Pacer
 from index.alerts.subscriptions import Claim, Subscriptions
 from index.answers.writer import AnswerWriter
 from index.store.article_db import ArticleDB
@@ -44,6 +47,14 @@ log = logging.getLogger(__name__)
 
 _MAX_ATTEMPTS = 5
 _BACKOFF_SECONDS = 30.0
+
+
+async def follow_migration(
+    subscriptions: Subscriptions, old_chat_id: int, new_chat_id: int
+) -> None:
+    """The chat `old_chat_id` is now `new_chat_id`: its subscriptions (and alerts) follow it."""
+    log.info("chat %s is now %s: subscriptions follow it", old_chat_id, new_chat_id)
+    await asyncio.to_thread(subscriptions.migrate_chat, old_chat_id, new_chat_id)
 
 
 class AlertDelivery:

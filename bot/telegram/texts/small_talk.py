@@ -1,5 +1,6 @@
-"""Small talk is not a question: greetings, thanks, "ok" and emoji get a short friendly reply
-with example questions as buttons (pressing one asks it); /start shows the same examples.
+"""Small talk is not a question: greetings, thanks, "ok" and emoji, the phrases people write
+to the bot that are no question, in many languages (the bot answers them with a short friendly
+reply and example questions: see bot/telegram/handlers/questions.py).
 
 What counts as small talk (`small_talk_kind`), decided on the whole message:
 
@@ -14,28 +15,11 @@ reply is in the user's /lang choice, else the greeting's own language when the b
 ("привет" gets Russian), else their Telegram language, else English.
 """
 
-import asyncio
 import re
 import unicodedata
 from typing import Final
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-
-from bot.telegram import texts
-from bot.telegram.context import BotContext
-from bot.telegram.html import escape
-from bot.telegram.questions import (
-    addressed_question,
-    answer,
-    group_question,
-    help_command,
-    private_question,
-    unknown_callback,
-)
-from bot.telegram.replies import reply
-
 GREETING, THANKS, OTHER = "greeting", "thanks", "other"
-EXAMPLE_KEYS: Final = ("example_1", "example_2", "example_3")  # in bot/telegram/texts/chat.py
 
 # phrase -> (kind, the language it is in, when the bot speaks it)
 _PHRASES: Final[dict[str, tuple[str, str | None]]] = {
@@ -310,80 +294,3 @@ def _words(text: str) -> list[str]:
     text = re.sub(r"@\w+", " ", unicodedata.normalize("NFC", text).casefold())
     kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" or ch == "'" else " " for ch in text)
     return [w.strip("'") for w in kept.split() if w.strip("'")]
-
-
-async def private_message(update: Update, context: BotContext) -> None:
-    """Any text in a private chat: small talk gets its reply, anything else is a question."""
-    message = update.effective_message
-    assert message is not None
-    if not await small_talk(update, context, message.text or ""):
-        await private_question(update, context)
-
-
-async def group_message(update: Update, context: BotContext) -> None:
-    """A group message that mentions the bot or replies to it: the same, for what it says."""
-    message = update.effective_message
-    assert message is not None
-    said = addressed_question(message, context.bot.id, context.bot.username)
-    if said is None or not await small_talk(update, context, said):
-        await group_question(update, context)
-
-
-async def small_talk(update: Update, context: BotContext, text: str) -> bool:
-    """Reply to `text` if it is small talk (and say so with True); False: search it."""
-    found = small_talk_kind(text, context.bot.username)
-    if found is None:
-        return False
-    kind, phrase_lang = found
-    lang = await _reply_lang(update, context, phrase_lang)
-    await reply(update, context, texts.text(lang, f"small_talk_{kind}"), examples_markup(lang))
-    return True
-
-
-async def start_command(update: Update, context: BotContext) -> None:
-    """/start: what /help says, then the example questions as buttons."""
-    await help_command(update, context)
-    lang = await _reply_lang(update, context, None)
-    await reply(update, context, texts.text(lang, "start_examples"), examples_markup(lang))
-
-
-async def example_callback(update: Update, context: BotContext) -> None:
-    """An example question's button: ask it, as if the user had written it."""
-    query = update.callback_query
-    assert query is not None
-    parsed = _EXAMPLE_DATA.fullmatch(query.data or "")
-    lang = texts.supported(parsed.group(1)) if parsed else None
-    if parsed is None or lang is None or int(parsed.group(2)) >= len(EXAMPLE_KEYS):
-        await unknown_callback(update, context)
-        return
-    await query.answer()
-    question = texts.text(lang, EXAMPLE_KEYS[int(parsed.group(2))])
-    await reply(update, context, f"❓ <b>{escape(question)}</b>")  # what the answer answers
-    await answer(update, context, question)
-
-
-_EXAMPLE_DATA = re.compile(r"ask:([a-z]{2}):([0-9])")  # see examples_markup
-
-
-def examples_markup(lang: str) -> InlineKeyboardMarkup:
-    """One button per example question, one per row (they are sentences)."""
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(texts.text(lang, key), callback_data=f"ask:{lang}:{i}")]
-            for i, key in enumerate(EXAMPLE_KEYS)
-        ]
-    )
-
-
-async def _reply_lang(update: Update, context: BotContext, phrase_lang: str | None) -> str:
-    """The /lang choice, else the phrase's language if the bot speaks it, else Telegram's."""
-    user = update.effective_user
-    chosen = None
-    if user is not None:
-        chosen = await asyncio.to_thread(context.services.prefs.language, user.id)
-    return (
-        chosen
-        or texts.supported(phrase_lang)
-        or texts.supported(user.language_code if user else None)
-        or texts.DEFAULT_LANG
-    )

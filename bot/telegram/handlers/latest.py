@@ -6,12 +6,12 @@ import asyncio
 from telegram import Update
 
 from bot.telegram import texts
-from bot.telegram.alert_format import digest_line
+from bot.telegram.alerts.format import digest_line
+from bot.telegram.chat import error_text, reply, user_lang
 from bot.telegram.context import BotContext
 from bot.telegram.html import escape, split_html
-from bot.telegram.questions import user_lang
-from bot.telegram.replies import reply
 from bot.user_input import clean
+from index.errors import QuestionError
 from index.retrieval.latest import newest, newest_found
 
 LATEST_COUNT = 10  # articles listed
@@ -21,11 +21,13 @@ _SEARCHED = 30  # hits a topic's search brings, before they are ordered by date
 async def latest_command(update: Update, context: BotContext) -> None:
     services = context.services
     lang = await user_lang(update, services)
-    topic = " ".join(clean(" ".join(context.args or [])).split())
-    limit = services.settings.max_question_chars
-    if len(topic) > limit:
-        await reply(update, context, texts.text(lang, "too_long", length=len(topic), limit=limit))
-        return
+    try:
+        topic = services.news.question(clean(" ".join(context.args or [])))  # the core's rule
+    except QuestionError as exc:
+        if exc.code == "question_too_long":
+            await reply(update, context, error_text(lang, exc))
+            return
+        topic = ""  # no topic: the newest of all
     if topic:
         # Articles are listed, not sentences: none is picked (the costly part of an answer).
         found = await asyncio.to_thread(services.news.ask, topic, _SEARCHED, sentences=False)

@@ -23,13 +23,12 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPrev
 from telegram.constants import ParseMode
 
 from bot.telegram import texts
+from bot.telegram.chat import EXAMPLE_KEYS, user_lang
 from bot.telegram.context import BotContext
 from bot.telegram.html import byline, escape
-from bot.telegram.questions import user_lang
-from bot.telegram.small_talk import EXAMPLE_KEYS
 from bot.user_input import clean
 from index.answers.citing import shown_title, without_headline
-from index.errors import NewsbotError
+from index.errors import NewsbotError, QuestionError
 from index.models import Answer, Article, Hit
 
 log = logging.getLogger(__name__)
@@ -44,25 +43,23 @@ async def inline_query(update: Update, context: BotContext) -> None:
     services = context.services
     settings, answers = services.settings, services.inline
     lang = await user_lang(update, services)
-    question = " ".join(clean(query.query).split())
     keep_for = settings.inline_cache_seconds
-    if not question:
-        example = texts.text(lang, EXAMPLE_KEYS[0])
-        how = _notice(
-            "help",
-            texts.text(lang, "inline_help_title"),
-            texts.text(lang, "inline_help_description", example=example),
-            texts.text(lang, "inline_help_text", bot=escape(context.bot.username)),
-        )
-        await query.answer([how], cache_time=keep_for)
-        return
-    limit = settings.max_question_chars
-    if len(question) > limit:
-        description = texts.text(
-            lang, "inline_too_long_description", length=len(question), limit=limit
-        )
-        title = texts.text(lang, "inline_too_long_title")
-        await query.answer([_notice("too-long", title, description)], cache_time=keep_for)
+    try:
+        question = services.news.question(clean(query.query))  # the core's rule, one for all
+    except QuestionError as exc:  # empty: how to ask; too long: say so
+        if exc.code == "question_too_long":
+            title = texts.text(lang, "inline_too_long_title")
+            description = texts.text(lang, "inline_too_long_description", **exc.values)
+            notice = _notice("too-long", title, description)
+        else:
+            example = texts.text(lang, EXAMPLE_KEYS[0])
+            notice = _notice(
+                "help",
+                texts.text(lang, "inline_help_title"),
+                texts.text(lang, "inline_help_description", example=example),
+                texts.text(lang, "inline_help_text", bot=escape(context.bot.username)),
+            )
+        await query.answer([notice], cache_time=keep_for)
         return
     results = answers.cached(lang, question) or []
     if not results:

@@ -1,4 +1,6 @@
-"""Telegram handlers: parse the update, call one core function off the event loop, reply.
+"""Questions: /ask, any text in a private chat, a group message meant for the bot, the example
+question buttons, and the pages of an answer ("‹ Prev", "More ›"). Small talk ("hi", "thanks",
+emoji: bot/telegram/texts/small_talk.py) gets a friendly reply with example questions instead.
 
 The core (`NewsIndex`) is synchronous and slow (model, Chroma): every call to it goes through
 `asyncio.to_thread`, so one chat's question never holds up another's.
@@ -11,52 +13,30 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageEntity, Update
 from telegram.constants import ChatAction, MessageEntityType
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.telegram import texts
-from bot.telegram.answer_cache import CachedAnswer, SharedAnswer
+from bot.telegram.answer_cache import SharedAnswer
+from bot.telegram.chat import (
+    EXAMPLE_KEYS,
+    error_text,
+    examples_markup,
+    reply,
+    reply_lang,
+    unknown_callback,
+    user_lang,
+)
 from bot.telegram.context import BotContext
-from bot.telegram.errors import error_text
-from bot.telegram.html import Page, escape, render_page, split_html
-from bot.telegram.replies import reply
+from bot.telegram.html import Page, escape, render_page
 from bot.telegram.services import Services
+from bot.telegram.texts.small_talk import small_talk_kind
 from bot.user_input import clean
-from index.answers.citing import is_local_file
-from index.answers.pages import block_dict
 from index.errors import QuestionError
 
 log = logging.getLogger(__name__)
 
-_MAX_LISTED = 8  # sources named in /help before "and N more"
 _MORE_DATA = re.compile(r"more:([0-9a-f]{1,16}):([0-9]{1,2})")  # see answer_markup
-_VOTE_DATA = re.compile(r"vote:([0-9a-f]{1,16}):(up|down)")  # see answer_markup
-_LANG_DATA = re.compile(r"lang:([a-z]{2})")  # see lang_markup
-
-
-async def help_command(update: Update, context: BotContext) -> None:
-    """/start and /help: what the bot knows and how to ask it."""
-    lang = await user_lang(update, context.services)
-    stats = await asyncio.to_thread(context.services.news.stats)
-    named: dict[str, int] = {}
-    for name, count in stats.sources.items():  # local files together, never by name or path
-        label = texts.text(lang, "local_files") if is_local_file(name) else name
-        named[label] = named.get(label, 0) + count
-    sources = _listing(named, lang, "no_sources")
-    languages = _listing(
-        {texts.language_name(c, lang): n for c, n in stats.languages.items()},
-        lang,
-        "no_languages",
-    )
-    help_text = texts.text(
-        lang,
-        "help",
-        articles=stats.articles,
-        sources=sources,
-        languages=languages,
-        bot=escape(context.bot.username),
-    )
-    for chunk in split_html(help_text):
-        await reply(update, context, chunk)
+_EXAMPLE_DATA = re.compile(r"ask:([a-z]{2}):([0-9])")  # see chat.examples_markup
 
 
 async def ask_command(update: Update, context: BotContext) -> None:
@@ -64,16 +44,48 @@ async def ask_command(update: Update, context: BotContext) -> None:
     await answer(update, context, " ".join(context.args or []))
 
 
-async def private_question(update: Update, context: BotContext) -> None:
-    """Any text in a private chat is a question."""
-    await answer(update, context, update.effective_message.text or "")  # type: ignore[union-attr]
+async def private_message(update: Update, context: BotContext) -> None:
+    """Any text in a private chat: small talk gets its reply, anything else is a question."""
+    message = update.effective_message
+    assert message is not None
+    if not await small_talk(update, context, message.text or ""):
+        await answer(update, context, message.text or "")
 
 
-async def group_question(update: Update, context: BotContext) -> None:
-    """In a group: only a message that mentions the bot or replies to one of its messages."""
-    question = addressed_question(update.effective_message, context.bot.id, context.bot.username)  # type: ignore[arg-type]
-    if question is not None:
-        await answer(update, context, question)
+async def group_message(update: Update, context: BotContext) -> None:
+    """In a group: only a message that mentions the bot or replies to one of its messages; the
+    same, for what it says."""
+    message = update.effective_message
+    assert message is not None
+    said = addressed_question(message, context.bot.id, context.bot.username)
+    if said is not None and not await small_talk(update, context, said):
+        await answer(update, context, said)
+
+
+async def small_talk(update: Update, context: BotContext, text: str) -> bool:
+    """Reply to `text` if it is small talk (and say so with True); False: search it."""
+    found = small_talk_kind(text, context.bot.username)
+    if found is None:
+        return False
+    kind, phrase_lang = found
+    lang = await reply_lang(update, context.services, phrase_lang)
+    await reply(update, context, texts.text(lang, f"small_talk_{kind}"), examples_markup(lang))
+    return True
+
+
+async def example_callback(update: Update, context: BotContext) -> None:
+    """An example question's button: ask it, as if the user had written it."""
+    query = update.callback_query
+    assert query is not None
+    parsed = _EXAMPLE_DATA.fullmatch(query.data or "")
+    lang = texts.supported(parsed.group(1)) if parsed else None
+    if parsed is None or lang is None or int(parsed.group(2)) >= len(EXAMPLE_KEYS):
+        await unknown_callback(update, context)
+        return
+    await query.answer()
+    question = texts.text(lang, EXAMPLE_KEYS[int(parsed.group(2))])
+    await reply(update, context, f"❓ <b>{escape(question)}</b>")  # what the answer answers
+    await answer(update, context, question)
 
 
 async def text_only(update: Update, context: BotContext) -> None:
@@ -120,106 +132,6 @@ async def more_callback(update: Update, context: BotContext) -> None:
         log.info("could not show page %s of answer %s: %s", page.number, answer_id, exc)
 
 
-async def vote_callback(update: Update, context: BotContext) -> None:
-    """👍/👎 under an answer: stored with what the reader saw; a second press changes it."""
-    query = update.callback_query
-    assert query is not None
-    parsed = _VOTE_DATA.fullmatch(query.data or "")
-    if parsed is None:
-        await unknown_callback(update, context)
-        return
-    answer_id, vote = parsed.group(1), 1 if parsed.group(2) == "up" else -1
-    lang = await user_lang(update, context.services)
-    entry = context.services.answers.get(answer_id)
-    if entry is None:
-        await query.answer(texts.text(lang, "expired"), show_alert=True)
-        return
-    changed = await asyncio.to_thread(
-        context.services.feedback.record,
-        answer_id,
-        query.from_user.id,
-        entry.pages.answer.question,
-        entry.lang,
-        shown(entry),
-        vote,
-    )
-    await query.answer(texts.text(lang, "vote_changed" if changed else "vote_saved"))
-
-
-def shown(entry: CachedAnswer) -> list[dict[str, object]]:
-    """The article blocks of the pages this message has shown (all built: they were shown)."""
-    return [block_dict(block) for n in sorted(entry.seen) for block in entry.pages.page(n)]
-
-
-async def unknown_callback(update: Update, context: BotContext) -> None:
-    """A button press no handler above took (an old or forged button): answer it, say so."""
-    query = update.callback_query
-    assert query is not None
-    lang = await user_lang(update, context.services)
-    await query.answer(texts.text(lang, "button_expired"), show_alert=True)
-
-
-async def lang_command(update: Update, context: BotContext) -> None:
-    """/lang [code]: choose the bot's language; without a code, buttons to pick one."""
-    chosen = texts.supported(clean(context.args[0])) if context.args else None
-    if chosen and update.effective_user:
-        await asyncio.to_thread(
-            context.services.prefs.set_language, update.effective_user.id, chosen
-        )
-        await reply(update, context, texts.text(chosen, "lang_set"))
-        return
-    lang = await user_lang(update, context.services)
-    choices = ", ".join(f"<code>/lang {code}</code>" for code in texts.languages())
-    await reply(
-        update, context, texts.text(lang, "lang_usage", choices=choices), reply_markup=lang_markup()
-    )
-
-
-async def lang_callback(update: Update, context: BotContext) -> None:
-    """A language button of /lang."""
-    query = update.callback_query
-    assert query is not None
-    parsed = _LANG_DATA.fullmatch(query.data or "")
-    chosen = texts.supported(parsed.group(1)) if parsed else None
-    if chosen is None:  # not a language of ours: not one of our buttons
-        await unknown_callback(update, context)
-        return
-    await asyncio.to_thread(context.services.prefs.set_language, query.from_user.id, chosen)
-    await query.answer()
-    try:
-        await query.edit_message_text(texts.text(chosen, "lang_set"))
-    except BadRequest as exc:  # the same language pressed twice, or the message is gone
-        log.info("could not confirm the language in the /lang message: %s", exc)
-
-
-async def on_error(update: object, context: BotContext) -> None:
-    """The one error handler: log with the traceback, tell the user without internals.
-
-    A button press is always answered, so its button never spins."""
-    update_id = update.update_id if isinstance(update, Update) else None
-    log.error("update %s failed", update_id, exc_info=context.error)
-    if not isinstance(update, Update):
-        return
-    lang = texts.supported(update.effective_user.language_code if update.effective_user else None)
-    error = error_text(lang or texts.DEFAULT_LANG, context.error or Exception())
-    if update.callback_query is not None:
-        with contextlib.suppress(TelegramError):  # already answered, or too old to answer
-            await update.callback_query.answer(error)
-        return
-    if update.effective_chat is None or isinstance(context.error, Forbidden):
-        return  # blocked or kicked: there is no one to tell
-    chat_id = update.effective_chat.id
-    if isinstance(context.error, ChatMigrated):
-        chat_id = int(context.error.new_chat_id)
-    try:
-        await context.bot.send_message(chat_id, error)
-    except TelegramError:
-        log.warning("could not tell chat %s that update %s failed", chat_id, update_id)
-
-
-# --- shared steps -----------------------------------------------------------------------------
-
-
 async def answer(update: Update, context: BotContext, question: str) -> None:
     """Search for `question` and reply with the first page of the answer."""
     services, message = context.services, update.effective_message
@@ -247,6 +159,7 @@ def find_answer(services: Services, question: str) -> SharedAnswer:
     """The answer to `question`: from the cache when the same question was asked of the same
     index, else searched (best sentences left to the pages, which pick them when opened)."""
     news, settings = services.news, services.settings
+    question = news.question(question)  # the core's rule (empty, too long, spaces): one key
     k = min(50, settings.bot_page_hits * settings.bot_max_pages)
     stamp = (news.store.count(), news.store.writes)
     shared = services.answers.recent(question, k, stamp)
@@ -279,15 +192,6 @@ async def add_written_answer(sent: Message, services: Services, answer_id: str) 
         log.info("could not add the written answer to message %s: %s", sent.message_id, exc)
 
 
-async def user_lang(update: Update, services: Services) -> str:
-    """The user's /lang choice, else their Telegram language if supported, else English."""
-    user = update.effective_user
-    if user is None:
-        return texts.DEFAULT_LANG
-    chosen = await asyncio.to_thread(services.prefs.language, user.id)
-    return chosen or texts.supported(user.language_code) or texts.DEFAULT_LANG
-
-
 def addressed_question(message: Message, bot_id: int, bot_username: str) -> str | None:
     """The question in a group message meant for the bot, or None when it is chatter."""
     text = message.text or ""
@@ -308,11 +212,12 @@ def addressed_question(message: Message, bot_id: int, bot_username: str) -> str 
 
 def without_mention(text: str, bot_username: str | None) -> str:
     """`text` without the bot's @name, wherever it stands, nor the comma or colon after it
-    ("@newsbot, why…"), spaces collapsed: the same question, however it was addressed."""
+    ("@newsbot, why…"): the same question, however it was addressed (the core collapses the
+    spaces left)."""
     if bot_username:
         handle = re.escape(f"@{bot_username}")
         text = re.sub(rf"(?<!\w){handle}(?!\w)\s*[,:;]?", " ", text, flags=re.IGNORECASE)
-    return " ".join(text.split())
+    return text
 
 
 def _entity_text(text: str, entity: MessageEntity) -> str:
@@ -345,21 +250,3 @@ def answer_markup(page: Page, answer_id: str, lang: str) -> InlineKeyboardMarkup
         InlineKeyboardButton(texts.text(lang, "vote_down"), callback_data=f"vote:{answer_id}:down"),
     ]
     return InlineKeyboardMarkup([nav, votes] if nav else [votes])
-
-
-def lang_markup() -> InlineKeyboardMarkup:
-    buttons = [
-        InlineKeyboardButton(texts.LANGUAGE_NAMES[code], callback_data=f"lang:{code}")
-        for code in texts.languages()
-    ]
-    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
-
-
-def _listing(counts: dict[str, int], lang: str, empty: str) -> str:
-    names = [escape(name) for name, _ in sorted(counts.items(), key=lambda kv: -kv[1])]
-    if not names:
-        return texts.text(lang, empty)
-    listed = ", ".join(names[:_MAX_LISTED])
-    if len(names) > _MAX_LISTED:
-        listed += " " + texts.text(lang, "and_more", count=len(names) - _MAX_LISTED)
-    return listed
