@@ -36,9 +36,9 @@ import numpy as np
 
 from bench.xquad_r import ARTICLES
 from bot.root import open_core
+from bot.settings import Settings
 from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
-from index.settings import IndexSettings
 from index.store.indexer import article_id_for
 
 XQUAD = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "xquad-r"
@@ -150,14 +150,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.limit:  # evenly spaced over the articles, the same questions in every language
         ids = sorted({q[1] for q in questions}, key=lambda i: [q[1] for q in questions].index(i))
         step = max(1, len(ids) // args.limit)
-        chosen = set(ids[::step][: args.limit])
-        questions = [q for q in questions if q[1] in chosen]
+        kept = set(ids[::step][: args.limit])
+        questions = [q for q in questions if q[1] in kept]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         overrides: dict[str, object] = {"data_dir": Path(tmp) / "data"}
         if args.model:
             overrides["embedding_model"] = args.model
-        settings = IndexSettings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
         with open_core(settings, lock=True) as news:
             news.index_documents(documents)
             asked = ask_all(news, questions)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.corpus import LANGS, write_ntrex_articles
 from bot.root import open_core
-from index.settings import IndexSettings
+from bot.settings import Settings
 
 
 def main() -> None:
@@ -33,7 +33,7 @@ def main() -> None:
             overrides["embedding_model"] = args.model
         if args.backend:
             overrides["embedding_backend"] = args.backend
-        settings = IndexSettings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
         with open_core(settings, lock=True) as news:
             news.embedder.embed_passages(["warm up"])
             started, cpu_started = time.perf_counter(), time.process_time()

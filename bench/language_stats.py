@@ -40,7 +40,7 @@ def bundled_raw_embedder(backend: str) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(
         model,
         name=BUNDLED_NAME,
-        profile=profile_for(BUNDLED_NAME, model.prompts),
+        profile=profile_for(BUNDLED_NAME, {k: v for k, v in model.prompts.items() if v}),
         max_tokens=512,
         runner=runner,
         backend=backend,

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from bench.corpus import LANGS, write_ntrex_articles
 from bot.root import open_core
+from bot.settings import Settings
 from index.passages.chunking import chunk_text
 from index.passages.language import detect_language
-from index.settings import IndexSettings
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -35,7 +35,7 @@ def main() -> None:
         overrides: dict[str, object] = {"data_dir": root / "data"}
         if args.model:
             overrides["embedding_model"] = args.model
-        settings = IndexSettings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
         with open_core(settings, lock=True) as news:
             embedder = news.embedder
             budget = embedder.passage_token_budget

@@ -27,9 +27,9 @@ import numpy as np
 
 from bench.corpus import write_ntrex_articles
 from bot.root import open_core
+from bot.settings import Settings
 from index.models import Article, Passage
 from index.news_index import NewsIndex
-from index.settings import IndexSettings
 
 
 def grow(news: NewsIndex, target: int, rng: np.random.Generator) -> None:
@@ -104,7 +104,7 @@ def main() -> None:
     ]
     with tempfile.TemporaryDirectory() as tmp:
         write_ntrex_articles(Path(tmp) / "in")
-        settings = IndexSettings(data_dir=Path(tmp) / "data", retrieval=args.mode)
+        settings = Settings(_env_file=None, data_dir=Path(tmp) / "data", retrieval=args.mode)
         with open_core(settings, lock=True) as news:
             files = sorted((Path(tmp) / "in").glob("*.txt"))
             rng.shuffle(files)  # languages mixed

@@ -113,7 +113,7 @@ def settled(data_dir: Path, expected: int) -> bool:
     return sum(rows.values()) == expected and not {"queued", "sending"} & set(rows)
 
 
-async def measure_questions(n: int, env: dict[str, str], model: str, count: int, logs: Path):  # type: ignore[no-untyped-def]
+async def measure_questions(n: int, env: dict[str, str], model: str, count: int, logs: Path):
     async with Workers(n, env, model, logs) as workers:
         await asyncio.gather(
             *(
@@ -131,7 +131,7 @@ async def measure_questions(n: int, env: dict[str, str], model: str, count: int,
 
 async def measure_alerts(
     n: int, env: dict[str, str], model: str, data_dir: Path, count: int, logs: Path
-):  # type: ignore[no-untyped-def]
+):
     env = {**env, "NEWSBOT_ALERT_PACING": "false", "NEWSBOT_ALERT_BURST": "1000",
            "NEWSBOT_ALERT_INTERVAL_SECONDS": "0.1"}  # fmt: skip
     async with Workers(n, env, model, logs) as workers:
@@ -150,7 +150,7 @@ async def measure_alerts(
     return len(times) / max(times[-1] - times[0], 1e-9), doubled, len(times)
 
 
-def seed_alerts(settings: Settings, embedder, count: int) -> None:  # type: ignore[no-untyped-def]
+def seed_alerts(settings: Settings, embedder, count: int) -> None:
     """`count` alerts queued: each chat subscribed to every article, count/50 new articles."""
     with open_core(settings, lock=True, embedder=embedder) as news:
         for chat in CHATS:

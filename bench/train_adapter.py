@@ -178,7 +178,9 @@ def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]
     rng.shuffle(pending)
     out = []
     while pending:
-        batch, groups, rest = [], set(), []
+        batch: list[Pair] = []
+        groups: set[object] = set()
+        rest: list[Pair] = []
         for pair in pending:
             if len(batch) < size and pair.group not in groups:
                 batch.append(pair)

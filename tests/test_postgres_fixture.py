@@ -12,14 +12,14 @@ def test_each_test_gets_an_empty_database_of_its_own(
         conn.execute("CREATE TABLE t (x INTEGER)")
         conn.execute("INSERT INTO t VALUES (1)")
         assert (
-            conn.execute("SELECT current_database()").fetchone()[0]
+            conn.execute("SELECT current_database()").fetchone()[0]  # type: ignore[index]
             == postgres_url.rsplit("/", 1)[1]
         )
     other = postgres_cluster.new_database()
     try:
         with postgres_cluster.connect(other) as conn:
             found = conn.execute("SELECT COUNT(*) FROM pg_tables WHERE tablename = 't'")
-            assert found.fetchone()[0] == 0
+            assert found.fetchone()[0] == 0  # type: ignore[index]
     finally:
         postgres_cluster.drop_database(other)
 
@@ -31,4 +31,4 @@ def test_the_cluster_also_answers_on_its_unix_socket(postgres_cluster: PostgresC
         user="postgres",
         dbname="postgres",
     ) as conn:
-        assert conn.execute("SELECT 1").fetchone()[0] == 1
+        assert conn.execute("SELECT 1").fetchone()[0] == 1  # type: ignore[index]

@@ -3,7 +3,7 @@
 `ranked` is the list a system returned, best first; `relevant` says which items count.
 """
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Sequence, Set
 
 
 def hit_at(ranked_relevance: Sequence[bool], k: int) -> float:
@@ -19,7 +19,7 @@ def reciprocal_rank(ranked_relevance: Sequence[bool], k: int) -> float:
     return 0.0
 
 
-def average_precision(ranked: Sequence[Hashable], relevant: set[Hashable], k: int) -> float:
+def average_precision(ranked: Sequence[Hashable], relevant: Set[Hashable], k: int) -> float:
     """AP@k as in LAReQA: precision at each relevant hit, divided by min(|relevant|, k)."""
     if not relevant:
         return 0.0

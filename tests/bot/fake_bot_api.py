@@ -113,7 +113,7 @@ class FakeBotAPI:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = site._server.sockets[0].getsockname()[1]
 
     async def end_polls(self) -> None:
         """From now on getUpdates answers at once, so the bot can stop without waiting."""
@@ -238,7 +238,8 @@ class FakeBotAPI:
                 failure.retry_after,
                 failure.migrate_to_chat_id,
             )
-        if method != "getUpdates" or response.status != 200 or json.loads(response.text)["result"]:
+        text = str(response.text)
+        if method != "getUpdates" or response.status != 200 or json.loads(text)["result"]:
             async with self._changed:
                 self.calls.append(call)
                 self._changed.notify_all()

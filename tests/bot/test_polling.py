@@ -165,7 +165,7 @@ async def test_two_worker_processes_index_every_source_once_per_period_and_one_k
                 )  # fmt: skip
             )
 
-    async def until(condition, what: str, alive: list) -> None:  # type: ignore[no-untyped-def]
+    async def until(condition, what: str, alive: list) -> None:
         deadline = asyncio.get_running_loop().time() + 120
         while not condition():
             for process, log in zip(workers, logs, strict=True):

@@ -10,8 +10,7 @@ from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.embedder import SentenceTransformerEmbedder
 from index.news_index import NewsIndex
-from tests.conftest import HINDI_SEED, SEEDS, VIETNAMESE_SEED
-from tests.index.alerts.test_subscriptions import claim_all
+from tests.conftest import HINDI_SEED, SEEDS, VIETNAMESE_SEED, claim_all
 
 NTREX = Path(__file__).resolve().parents[1] / "data" / "ntrex"
 

@@ -1,13 +1,14 @@
 """The terminal's story blocks: each passage's own article, weak stories marked."""
 
 from dataclasses import replace
+from typing import Any
 
 from bot.cli.answer_text import answer_json, answer_markup
 from index.answers.pages import AnswerPages
 from index.models import Answer, Article, Hit, Passage
 
 
-def _hit(n: int, text: str, story: int, weak: bool = False, **article: str) -> Hit:
+def _hit(n: int, text: str, story: int, weak: bool = False, **article: Any) -> Hit:
     art = Article(
         id=f"a{n}", source=f"/news/{n}.txt", url=None, title="", published=None, lang="en",
         content_hash="h", text=text, outlet=None,

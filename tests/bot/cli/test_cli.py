@@ -21,13 +21,6 @@ def newsbot(*args: str):
     return runner.invoke(app, list(args))
 
 
-@pytest.fixture
-def indexed(env_settings: Path) -> Path:
-    result = newsbot("index", str(SEEDS))
-    assert result.exit_code == 0, result.output
-    return env_settings
-
-
 def test_index_prints_a_summary(env_settings: Path):
     result = newsbot("index", str(SEEDS))
     assert result.exit_code == 0

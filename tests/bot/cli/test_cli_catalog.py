@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from index.news_index import NewsIndex
-from tests.conftest import REPO
-from tests.index.alerts.test_subscriptions import GOLD, SUMMIT_EN, doc
+from tests.conftest import GOLD, REPO, SUMMIT_EN, doc
 
 # Runs one `newsbot` command, then says which heavy libraries the process imported.
 PROBE = """

@@ -57,7 +57,7 @@ def sqlite_tables(path: Path) -> list[str]:
 def test_migrate_copies_every_row_and_sends_no_alert_twice(
     seeded: Path, settings: Settings, postgres_url: str
 ):
-    before = {}
+    before: dict[str, int] = {}
     for file in ("newsbot.sqlite3", "feedback.sqlite3", "bot.sqlite3"):
         database = Database(path=seeded / file)
         before |= counts(database, sqlite_tables(seeded / file))

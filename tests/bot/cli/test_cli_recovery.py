@@ -42,13 +42,6 @@ def records(env_settings: Path) -> Path:
     return env_settings
 
 
-@pytest.fixture
-def indexed(env_settings: Path) -> Path:
-    result = newsbot("index", str(SEEDS))
-    assert result.exit_code == 0, result.output
-    return env_settings
-
-
 def damage(path: Path, how: str) -> None:
     if how == "garbage":
         path.write_bytes(b"this is not a database at all " * 500)

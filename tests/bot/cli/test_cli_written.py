@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from tests.bot.cli.test_cli import QUESTION, newsbot
-from tests.conftest import SEEDS
 from tests.index.answers.fake_openai_server import FakeOpenAI, Reply, running_fake_openai, text
 
 
@@ -18,13 +17,6 @@ def endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
         monkeypatch.setenv("NEWSBOT_LLM_URL", fake.base_url)
         monkeypatch.setenv("NEWSBOT_LLM_MODEL", "test-model")
         yield fake
-
-
-@pytest.fixture
-def indexed(env_settings: Path) -> Path:
-    result = newsbot("index", str(SEEDS))
-    assert result.exit_code == 0, result.output
-    return env_settings
 
 
 def test_ask_prints_the_written_answer_then_numbered_passages(indexed: Path, endpoint: FakeOpenAI):

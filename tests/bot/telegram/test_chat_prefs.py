@@ -34,7 +34,7 @@ def test_a_bot_file_from_before_alembic_keeps_its_choices(tmp_path: Path):
         assert prefs.language(42) == "vi"
         assert prefs.note_once(42) is True
         assert (
-            schema.current(prefs.database, PREFS) == PREFS.head()
+            schema.current(prefs.database, PREFS) == PREFS.head
         )  # stamped at the baseline, then upgraded
     finally:
         prefs.close()

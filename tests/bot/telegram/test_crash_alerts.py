@@ -77,7 +77,7 @@ def failed_pairs(data_dir: Path) -> tuple[set[tuple[int, int]], int]:
             " ON s.id = a.subscription_id JOIN articles ar ON ar.id = a.article_id"
             " WHERE a.status = 'failed'"
         ).fetchall()
-    pairs = {(int(chat), int(STORY.search(title).group(1))) for chat, title, _ in rows}  # type: ignore[union-attr]
+    pairs = {(int(chat), int(STORY.search(title).group(1))) for chat, title, _ in rows}
     return pairs, len({claim for _, _, claim in rows})
 
 

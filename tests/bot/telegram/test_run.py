@@ -23,7 +23,7 @@ def test_run_without_a_token_says_how_to_get_one(env_settings: Path):
     assert "NEWSBOT_TELEGRAM_TOKEN" in result.output and "@BotFather" in result.output
     # Nothing was set up on the runner's stderr, which is closed now ("--- Logging error ---").
     root = logging.getLogger()
-    closed = [h for h in root.handlers if getattr(h, "stream", None) and h.stream.closed]
+    closed = [h for h in root.handlers if isinstance(h, logging.StreamHandler) and h.stream.closed]
     assert closed == []
 
 

@@ -65,7 +65,7 @@ def database(chroma_server_url: str, database_url: str | None) -> dict[str, str]
     return {**chroma, "database_url": database_url} if database_url else chroma
 
 
-def records(data_dir: Path, database: dict[str, str], sql: str) -> list:  # type: ignore[type-arg]
+def records(data_dir: Path, database: dict[str, str], sql: str) -> list:
     """Rows of `sql` on the workers' records, whichever engine holds them."""
     db = Database.open(database.get("database_url"), data_dir / "newsbot.sqlite3")
     try:
@@ -85,7 +85,7 @@ def all_settled(data_dir: Path, database: dict[str, str], expected: int) -> bool
     return sum(counts.values()) == expected and not {"queued", "sending"} & set(counts)
 
 
-def alert_pairs(data_dir: Path, database: dict[str, str], status: str) -> tuple[set, int]:  # type: ignore[type-arg]
+def alert_pairs(data_dir: Path, database: dict[str, str], status: str) -> tuple[set, int]:
     """The (chat, story) pairs in `status`, and how many messages (claims) they were."""
     rows = records(
         data_dir,
@@ -94,7 +94,7 @@ def alert_pairs(data_dir: Path, database: dict[str, str], status: str) -> tuple[
         " ON s.id = a.subscription_id JOIN articles ar ON ar.id = a.article_id"
         f" WHERE a.status = '{status}'",
     )
-    pairs = {(int(chat), int(STORY.search(title).group(1))) for chat, title, _ in rows}  # type: ignore[union-attr]
+    pairs = {(int(chat), int(STORY.search(title).group(1))) for chat, title, _ in rows}
     return pairs, len({claim for _, _, claim in rows})
 
 
@@ -124,12 +124,12 @@ def open_index(data_dir: Path, database: dict[str, str]) -> AbstractContextManag
         data_dir=data_dir,
         story_min_similarity=0.99,
         allow_private_urls=True,
-        **database,
-    )  # type: ignore[arg-type]
+        **database,  # type: ignore[arg-type]
+    )
     return open_core(settings, lock=True, embedder=HashingEmbedder(budget=60))
 
 
-async def until(condition, what: str, workers: list[Bot], timeout: float = 120) -> None:  # type: ignore[no-untyped-def]
+async def until(condition, what: str, workers: list[Bot], timeout: float = 120) -> None:
     """Poll `condition` every 0.1 s until the deadline; fail if a worker died meanwhile."""
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():

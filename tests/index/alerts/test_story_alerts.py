@@ -4,29 +4,25 @@
 The logic with the fake embedder (shared words make a story); the signal with the real
 bundled model: the two seed reports (Hindi, Vietnamese) indexed one after the other."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import text
 
 from bot.root import open_core
 from bot.settings import Settings
 from index.embedding.embedder import SentenceTransformerEmbedder
 from index.news_index import NewsIndex
-from tests.conftest import HINDI_SEED, VIETNAMESE_SEED
-from tests.fakes import HashingEmbedder
-from tests.index.alerts.test_subscriptions import GOLD, SUMMIT_EN, SUMMIT_VI, claim_all, doc
+from tests.conftest import (
+    GOLD,
+    HINDI_SEED,
+    SUMMIT_EN,
+    SUMMIT_VI,
+    VIETNAMESE_SEED,
+    claim_all,
+    doc,
+)
 
 TOPIC = "Budapest summit Trump Putin"
-
-
-@pytest.fixture
-def news(settings: Settings) -> Iterator[NewsIndex]:
-    # Thresholds for the fake embedder (shared words), not a real model's.
-    fake = settings.model_copy(update={"alert_min_score": 0.3, "story_min_similarity": 0.35})
-    with open_core(fake, lock=True, embedder=HashingEmbedder(budget=60)) as opened:
-        yield opened
 
 
 def ids(news: NewsIndex) -> dict[str, str]:

@@ -2,61 +2,17 @@
 
 import sqlite3
 import threading
-from collections.abc import Iterator
 
 import pytest
 
 from bot.root import open_core
 from bot.settings import Settings
-from index.alerts.outbox import Claim, Outbox
+from index.alerts.outbox import Outbox
 from index.errors import SubscriptionError
-from index.models import ExtractedDocument, SourceDocument
 from index.news_index import NewsIndex
 from index.store.article_db import MIGRATIONS, ArticleDB
+from tests.conftest import GOLD, SUMMIT_EN, SUMMIT_VI, claim_all, doc
 from tests.fakes import HashingEmbedder
-
-SUMMIT_EN = (
-    "https://en.example.org/summit",
-    "Budapest summit between Trump and Putin dropped",
-    "The Budapest summit between Trump and Putin was dropped. Rubio and Lavrov could not agree "
-    "on the agenda for the Budapest summit.",
-)
-SUMMIT_VI = (
-    "https://vi.example.org/hoi-nghi",
-    "Hội nghị Budapest bị hủy",
-    "Hội nghị thượng đỉnh Budapest giữa Trump và Putin bị hủy. Rubio và Lavrov không thống nhất "
-    "được chương trình hội nghị Budapest.",
-)
-GOLD = (
-    "https://en.example.org/gold",
-    "Gold price climbs",
-    "Gold prices climbed again; jewellers reported queues, bullion dealers reported demand.",
-)
-
-
-def claim_all(outbox: Outbox, now: float | None = None) -> list[Claim]:
-    """Every due message, claimed one at a time as a sender does."""
-    claimed = []
-    while (claim := outbox.claim("test", now)) is not None:
-        claimed.append(claim)
-    return claimed
-
-
-def doc(item: tuple[str, str, str]) -> SourceDocument:
-    url, title, text = item
-    return SourceDocument(url, "Wire", ExtractedDocument(text=text, title=title, url=url))
-
-
-@pytest.fixture
-def alert_settings(settings: Settings) -> Settings:
-    # Thresholds for the fake embedder (shared words), not a real model's.
-    return settings.model_copy(update={"alert_min_score": 0.3, "story_min_similarity": 0.35})
-
-
-@pytest.fixture
-def news(alert_settings: Settings) -> Iterator[NewsIndex]:
-    with open_core(alert_settings, lock=True, embedder=HashingEmbedder(budget=60)) as opened:
-        yield opened
 
 
 def test_limits_are_clear_errors(news: NewsIndex):

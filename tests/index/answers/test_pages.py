@@ -1,5 +1,7 @@
 """Answers as pages of article blocks: snippets, captions, sentences shown once, lazy pages."""
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 
@@ -16,7 +18,7 @@ class WordScorer:
     def __init__(self) -> None:
         self.calls: list[int] = []
 
-    def scores(self, question: str, sentences: list[str], langs: list[str]) -> np.ndarray:
+    def scores(self, question: str, sentences: Sequence[str], langs: Sequence[str]) -> np.ndarray:
         self.calls.append(len(sentences))
         words = {w.strip("?.,").lower() for w in question.split()}
         return np.array(

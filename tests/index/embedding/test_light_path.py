@@ -54,6 +54,7 @@ def test_the_tokenizers_file_gives_the_model_tokenizers_tokens_cut_at_its_length
     heavy: SentenceTransformerEmbedder, model_cache: Path
 ):
     model = heavy._model
+    assert model.max_seq_length is not None
     light = LightTokenizer(
         bundled_model_dir(model_cache) / "tokenizer.json",
         model.max_seq_length,

@@ -17,6 +17,7 @@ from index.embedding.embedder import (
     load_embedder,
 )
 from index.embedding.onnx_backend import onnx_runner
+from index.embedding.onnx_embedder import OnnxEmbedder
 
 SENTENCES = [
     "The Budapest summit between Trump and Putin was dropped.",
@@ -33,7 +34,7 @@ SENTENCES = [
 QUESTIONS = ["Why was the summit cancelled?", "price of gold", "floods on the coast"]
 
 
-def embedder(settings: Settings, backend: str) -> SentenceTransformerEmbedder:
+def embedder(settings: Settings, backend: str) -> SentenceTransformerEmbedder | OnnxEmbedder:
     return load_embedder(settings.model_copy(update={"embedding_backend": backend}).embedding)
 
 
@@ -45,7 +46,7 @@ def shared_settings(tmp_path_factory: pytest.TempPathFactory, model_cache: Path)
     )
 
 
-def top5(model: SentenceTransformerEmbedder) -> list[set[int]]:
+def top5(model: SentenceTransformerEmbedder | OnnxEmbedder) -> list[set[int]]:
     scores = model.embed_queries(QUESTIONS) @ model.embed_passages(SENTENCES).T
     return [set(np.argsort(-row)[:5].tolist()) for row in scores]
 

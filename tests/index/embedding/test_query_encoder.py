@@ -132,6 +132,8 @@ def test_a_poisoned_question_fails_alone_and_its_batch_is_answered():
     assert isinstance(results["bad \ud800 bytes"], UnicodeEncodeError)
     for q in questions:
         if q != "bad \ud800 bytes":
-            assert np.allclose(results[q], HashingEmbedder().embed_queries([q])[0])
+            vector = results[q]
+            assert isinstance(vector, np.ndarray)
+            assert np.allclose(vector, HashingEmbedder().embed_queries([q])[0])
     assert encoder.encode("gold price").shape == (512,)  # cached, no new call
     assert len(embedder.query_batches) == 2 + 5

@@ -107,7 +107,8 @@ def test_text_without_spaces_is_cut_at_characters():
 def _greedy_slices(sentence: str, count, budget: int) -> list[str]:
     """The word-at-a-time cut the doubling search must agree with."""
     words = sentence.split(" ")
-    slices, current = [], []
+    slices: list[str] = []
+    current: list[str] = []
     for word in words:
         if current and count(" ".join([*current, word])) > budget:
             slices.append(" ".join(current))

@@ -30,7 +30,7 @@ def cross_encoders(
 
     tokenizer = AutoTokenizer.from_pretrained(bundled_model_dir(model_cache))
     torch.manual_seed(7)
-    config = BertConfig(
+    config = BertConfig(  # type: ignore[call-arg]  # num_labels: a PretrainedConfig keyword
         vocab_size=len(tokenizer),
         hidden_size=32,
         num_hidden_layers=1,

@@ -20,8 +20,7 @@ from index.passages.language import detect_language
 from index.retrieval.story_folding import cut_stories, fold_stories, lead_with, trim_story
 from index.retrieval.story_groups import ArticlePassages, StoryRule, story_similarity
 from index.store.vectors import StoredPassage
-from tests.conftest import HINDI_SEED, SEEDS, VIETNAMESE_SEED
-from tests.index.alerts.test_subscriptions import claim_all
+from tests.conftest import HINDI_SEED, SEEDS, VIETNAMESE_SEED, claim_all
 from tests.index.test_cross_lingual import NTREX
 
 

@@ -5,7 +5,7 @@ import sqlite3
 from bot.root import open_core
 from index.news_index import NewsIndex
 from index.store.article_db import MIGRATIONS, ArticleDB
-from tests.index.alerts.test_subscriptions import GOLD, SUMMIT_EN, SUMMIT_VI, doc
+from tests.conftest import GOLD, SUMMIT_EN, SUMMIT_VI, doc
 
 QUESTION = "Budapest summit"
 

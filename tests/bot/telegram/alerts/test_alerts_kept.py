@@ -7,11 +7,9 @@ import re
 import pytest
 from telegram import Bot
 
-from bot.settings import Settings
 from bot.telegram.alerts.delivery import AlertDelivery
-from bot.telegram.app import BotApplication
 from bot.telegram.services import Services
-from index.models import ExtractedDocument, SourceDocument
+from index.models import SourceDocument
 from tests.bot.fake_bot_api import (
     FakeBotAPI,
     callback_query,
@@ -21,54 +19,15 @@ from tests.bot.fake_bot_api import (
     user,
     visible_text,
 )
-from tests.index.alerts.test_subscriptions import GOLD, SUMMIT_EN, SUMMIT_VI
+from tests.conftest import GOLD, SUMMIT_EN, SUMMIT_VI, Clock, doc
 
 READER = user(401, "en", name="Lena")
 MEMBER = user(402, "en", name="Member")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def bot_settings(bot_settings: Settings) -> Settings:
-    # As in test_subscriptions_bot.py: thresholds for the fake embedder, and the repeating
-    # job left alone so that each test's delivery (with its clock) is the only one.
-    return bot_settings.model_copy(
-        update={
-            "alert_min_score": 0.3,
-            "story_min_similarity": 0.35,
-            "bot_group_messages_per_minute": 10_000,
-            "alert_interval_seconds": 3600,
-        }
-    )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
 @pytest.fixture
 def delivery(services: Services, clock: Clock) -> AlertDelivery:
     return AlertDelivery(services.catalog, clock, burst=3)
-
-
-@pytest.fixture
-def alert_bot(app: BotApplication) -> Bot:
-    bot = app.bot_data.alert_bot
-    assert bot is not None
-    return bot
-
-
-def doc(item: tuple[str, str, str]) -> SourceDocument:
-    url, title, text = item
-    return SourceDocument(url, "Wire", ExtractedDocument(text=text, title=title, url=url))
 
 
 def unalike(count: int, start: int = 0) -> list[SourceDocument]:

@@ -10,7 +10,6 @@ from bot.settings import Settings
 from bot.telegram.alerts.delivery import AlertDelivery
 from bot.telegram.app import ALERT_JOB, BotApplication
 from bot.telegram.services import Services
-from index.models import ExtractedDocument, SourceDocument
 from tests.bot.fake_bot_api import (
     TOKEN,
     FakeBotAPI,
@@ -20,7 +19,7 @@ from tests.bot.fake_bot_api import (
     user,
     visible_text,
 )
-from tests.index.alerts.test_subscriptions import GOLD, SUMMIT_EN, SUMMIT_VI
+from tests.conftest import GOLD, SUMMIT_EN, SUMMIT_VI, doc
 
 HINDI = user(301, "hi", name="Meera")
 ENGLISH = user(302, "en", name="John")
@@ -29,52 +28,6 @@ HINDI_SUMMIT = (
     "बुडापेस्ट शिखर सम्मेलन रद्द",
     "बुडापेस्ट शिखर सम्मेलन रद्द कर दिया गया। व्हाइट हाउस ने कहा कि बुडापेस्ट शिखर सम्मेलन की कोई योजना नहीं है।",
 )
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def bot_settings(bot_settings: Settings) -> Settings:
-    # Thresholds for the fake embedder (shared words), not a real model's; PTB's own group
-    # limiter is opened up so that the pacer under test is what paces; the repeating job is
-    # left to the tests that run it, so each test's delivery (with its clock) is the only one.
-    return bot_settings.model_copy(
-        update={
-            "alert_min_score": 0.3,
-            "story_min_similarity": 0.35,
-            "bot_group_messages_per_minute": 10_000,
-            "alert_interval_seconds": 3600,
-        }
-    )
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def delivery(services: Services, clock: Clock) -> AlertDelivery:
-    return AlertDelivery(services.catalog, clock)
-
-
-@pytest.fixture
-def alert_bot(app: BotApplication) -> Bot:
-    """The plain Bot the application sends alerts with."""
-    bot = app.bot_data.alert_bot
-    assert bot is not None
-    return bot
-
-
-def doc(item: tuple[str, str, str]) -> SourceDocument:
-    url, title, text = item
-    return SourceDocument(url, "Wire", ExtractedDocument(text=text, title=title, url=url))
 
 
 async def say(api: FakeBotAPI, person: dict, text: str, chat: dict | None = None, **extra):
