@@ -174,6 +174,7 @@ class FailingOnce(VectorStore):
 def test_an_interrupted_recentring_is_finished_by_the_next_writer(
     settings: Settings, model: CentredHashing
 ):
+    FailingOnce.failed = False  # a class flag: each engine's run crashes once
     with open_core(settings, lock=True, embedder=model) as news:
         news.index_documents(_italian(20, seed=1))
         news.store.__class__ = FailingOnce
