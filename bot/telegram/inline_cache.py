@@ -1,11 +1,12 @@
-"""Inline mode's memory: answers kept a while, and how many searches each user started.
+"""Inline mode's memory: answers kept a while (how many searches each user starts is counted
+across workers, in the records: bot/telegram/shared_records.py `RateLimits`).
 
 Kept apart from the handler (bot/telegram/handlers/inline.py) so the services can hold one without
 importing the Telegram handlers. Touched only from the event loop: no lock.
 """
 
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,7 +17,7 @@ from bot.settings import InlineSettings
 
 @dataclass
 class InlineAnswers:
-    """The in-process cache of inline answers and the per-user rate limit."""
+    """The in-process cache of inline answers, with the settings of the per-user limit."""
 
     limits: InlineSettings  # how long answers are kept, searches a user may start a minute
     clock: Callable[[], float] = time.monotonic
@@ -24,7 +25,6 @@ class InlineAnswers:
     _cache: OrderedDict[tuple[str, str], tuple[float, list[InlineQueryResultArticle]]] = field(
         default_factory=OrderedDict
     )
-    _starts: dict[int, deque[float]] = field(default_factory=dict)
 
     def cached(self, lang: str, question: str) -> list[InlineQueryResultArticle] | None:
         entry = self._cache.get((lang, question))
@@ -38,15 +38,3 @@ class InlineAnswers:
         self._cache.move_to_end((lang, question))
         while len(self._cache) > self.max_entries:
             self._cache.popitem(last=False)
-
-    def may_search(self, user_id: int) -> bool:
-        """True (and counted) when `user_id` has started fewer than `limits.per_minute`
-        searches in the last minute."""
-        now = self.clock()
-        starts = self._starts.setdefault(user_id, deque())
-        while starts and starts[0] <= now - 60:
-            starts.popleft()
-        if len(starts) >= self.limits.per_minute:
-            return False
-        starts.append(now)
-        return True

@@ -20,7 +20,6 @@ from tests.bot.conftest import ARTICLES
 from tests.bot.fake_bot_api import (
     TOKEN,
     Call,
-    FakeBotAPI,
     callback_query,
     message,
     private_chat,
@@ -55,17 +54,6 @@ def worker_services(shared: Settings) -> Iterator[tuple[Services, Services]]:
     yield first, second
     second.close()
     first.close()
-
-
-@pytest.fixture
-async def apis() -> AsyncIterator[tuple[FakeBotAPI, FakeBotAPI]]:
-    one, other = FakeBotAPI(), FakeBotAPI()
-    other.sent, other.chats = one.sent, one.chats  # one Telegram behind both
-    await one.start()
-    await other.start()
-    yield one, other
-    await one.stop()
-    await other.stop()
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import asyncio
 import os
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -43,19 +42,6 @@ SECRET = "s3cret-webhook-token"
 QUESTION = "harbour strike dockers port"
 CHATS = range(8001, 8051)  # 50 private chats
 STORIES = 4  # each subscribed to every new article: 200 alerts
-
-
-@pytest.fixture
-async def apis() -> AsyncIterator[tuple[FakeBotAPI, FakeBotAPI]]:
-    one, other = FakeBotAPI(), FakeBotAPI()
-    other.sent, other.chats = one.sent, one.chats  # one Telegram behind both
-    await one.start()
-    await other.start()
-    yield one, other
-    await one.end_polls()
-    await other.end_polls()
-    await one.stop()
-    await other.stop()
 
 
 @pytest.fixture
